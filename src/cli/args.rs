@@ -1,0 +1,121 @@
+//! Command-line grammar (clap): global connection flags and one subcommand per headless job.
+
+use crate::policy::Feature;
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+/// Terminal explorer for S3 storage usage: where the bytes are, who uses them, and safe tidying.
+#[derive(Debug, Parser)]
+#[command(name = "s3scope", version, about, propagate_version = true)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    /// What to do; without a command the TUI opens on the selected profile.
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// Connection flags accepted by every command; they override env and config file.
+#[derive(Debug, Clone, Args, Default)]
+pub struct GlobalArgs {
+    /// Config file (default: $S3SCOPE_CONFIG, then ~/.config/s3scope/config.toml).
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Profile from the config file (default: $S3SCOPE_PROFILE, then default_profile).
+    #[arg(long, short = 'p', global = true, value_name = "NAME")]
+    pub profile: Option<String>,
+    /// S3 endpoint URL for S3-compatible stores (Ceph RGW, MinIO...).
+    #[arg(long, global = true, value_name = "URL")]
+    pub endpoint: Option<String>,
+    /// Region used for signing and new clients.
+    #[arg(long, global = true)]
+    pub region: Option<String>,
+    /// Path-style addressing (http://host/bucket/key); `--path-style=false` forces virtual-host style.
+    #[arg(long, global = true, value_name = "BOOL", num_args = 0..=1, default_missing_value = "true")]
+    pub path_style: Option<bool>,
+    /// Refuse every write, whatever the profile says.
+    #[arg(long, global = true)]
+    pub read_only: bool,
+    /// Log file (default: the state dir's s3scope.log).
+    #[arg(long, global = true, value_name = "FILE")]
+    pub log_file: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Open the TUI on the selected profile (the default).
+    Tui,
+    /// Start an embedded S3 server with sample data and open the TUI on it.
+    Demo(DemoArgs),
+    /// List buckets with region and creation date.
+    Buckets(BucketsArgs),
+    /// Validate configuration.
+    Config {
+        #[command(subcommand)]
+        action: ConfigAction,
+    },
+    /// Print the least-privilege IAM policy (or Ceph caps) each feature needs.
+    PrintPolicy(PolicyArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// Data directory to use (and reuse on later runs); default: a temporary one, removed on exit.
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
+    /// Only serve, in the foreground, and print the environment to use it from other tools.
+    #[arg(long)]
+    pub serve: bool,
+    /// Port on 127.0.0.1 (default: a free one).
+    #[arg(long, default_value_t = 0)]
+    pub port: u16,
+}
+
+#[derive(Debug, Args)]
+pub struct BucketsArgs {
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    /// Only buckets whose name matches this glob (e.g. 'logs-*').
+    #[arg(long, value_name = "GLOB")]
+    pub filter: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ConfigAction {
+    /// Validate the config file and print the resolved profile, secrets masked.
+    Check {
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct PolicyArgs {
+    /// Features to cover (repeatable; default: all).
+    #[arg(long, value_enum)]
+    pub feature: Vec<Feature>,
+    /// Print Ceph RGW admin caps (radosgw-admin) instead of an IAM policy.
+    #[arg(long)]
+    pub ceph: bool,
+    /// Ceph user the caps are for.
+    #[arg(long, default_value = "USER")]
+    pub uid: String,
+    /// Bucket to scope the policy to.
+    #[arg(long)]
+    pub bucket: Option<String>,
+    /// Bucket holding S3 server access logs.
+    #[arg(long)]
+    pub log_bucket: Option<String>,
+    /// Bucket holding the extract/process data dir.
+    #[arg(long)]
+    pub data_bucket: Option<String>,
+}
+
+/// Output format of headless commands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Table,
+    Json,
+    Csv,
+    Tsv,
+}

@@ -1,0 +1,111 @@
+//! Headless front end: parses arguments, loads the profile, runs one command, maps errors to exit codes.
+
+pub mod args;
+mod commands;
+//mod demo;
+pub mod output;
+
+use crate::config::{Config, ConfigError, Overrides, Profile};
+use crate::s3::client::{ClientError, Clients};
+use crate::s3::error::S3Error;
+use args::{Cli, Command, GlobalArgs};
+use clap::Parser;
+use std::process::ExitCode;
+use thiserror::Error;
+
+/// Why a command failed. Usage and configuration errors exit with 2, run-time failures with 1.
+#[derive(Debug, Error)]
+pub enum CliError {
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    #[error("{0}")]
+    Usage(String),
+    #[error(transparent)]
+    S3(#[from] S3Error),
+    #[error(transparent)]
+    Client(#[from] ClientError),
+    #[error("{0}")]
+    Runtime(String),
+}
+
+impl CliError {
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            Self::Config(_) | Self::Usage(_) | Self::Client(_) => 2,
+            Self::S3(_) | Self::Runtime(_) => 1,
+        }
+    }
+}
+
+impl From<std::io::Error> for CliError {
+    fn from(e: std::io::Error) -> Self {
+        Self::Runtime(e.to_string())
+    }
+}
+
+/// Entry point of the binary.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            // A closed pipe (`s3scope buckets | head`) is not an error worth a message.
+            if let CliError::Runtime(m) = &e {
+                if m.contains("Broken pipe") {
+                    return ExitCode::SUCCESS;
+                }
+            }
+            eprintln!("s3scope: error: {}", crate::text::escape_control(&e.to_string()));
+            ExitCode::from(e.exit_code())
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<(), CliError> {
+    let config = Config::load(cli.global.config.as_deref())?;
+    crate::logging::init(
+        cli.global.log_file.as_deref().or(config.file.log.file.as_deref()),
+        config.file.log.level.as_deref(),
+    );
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| CliError::Runtime(format!("cannot start the async runtime: {e}")))?;
+    let command = cli.command.unwrap_or(Command::Tui);
+    runtime.block_on(dispatch(command, &cli.global, config))
+}
+
+async fn dispatch(command: Command, global: &GlobalArgs, config: Config) -> Result<(), CliError> {
+    match command {
+        Command::Demo(_) => todo!(),
+        Command::PrintPolicy(a) => commands::print_policy(&a),
+        Command::Config { action } => {
+            let args::ConfigAction::Check { format } = action;
+            commands::config_check(&config, &resolve_profile(&config, global)?, format)
+        }
+        Command::Buckets(a) => {
+            let clients = connect(&config, global).await?;
+            commands::buckets(&clients, &a).await
+        }
+        Command::Tui => {
+            let clients = connect(&config, global).await?;
+            { let _ = (clients, config); todo!() }
+        }
+    }
+}
+
+/// The profile selected by flags, env and file.
+pub fn resolve_profile(config: &Config, g: &GlobalArgs) -> Result<Profile, CliError> {
+    Ok(config.profile(&Overrides {
+        profile: g.profile.clone(),
+        endpoint: g.endpoint.clone(),
+        region: g.region.clone(),
+        path_style: g.path_style,
+        read_only: g.read_only,
+    })?)
+}
+
+async fn connect(config: &Config, g: &GlobalArgs) -> Result<Clients, CliError> {
+    let profile = resolve_profile(config, g)?;
+    Ok(Clients::new(&profile).await?)
+}

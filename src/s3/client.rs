@@ -1,0 +1,195 @@
+//! Client factory: one SDK config per profile, S3 and CloudWatch clients per region, bucket regions cached.
+
+use super::error::S3Error;
+use crate::config::{Credentials, Profile};
+use aws_config::{BehaviorVersion, Region, SdkConfig};
+use aws_sdk_s3::Client as S3Client;
+use aws_smithy_http_client::tls;
+use aws_smithy_types::retry::RetryConfig;
+use aws_smithy_types::timeout::TimeoutConfig;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use thiserror::Error;
+
+/// Failures while building clients (before any request is sent).
+#[derive(Debug, Error)]
+pub enum ClientError {
+    #[error("cannot read ca_bundle {path}: {source}")]
+    CaBundle {
+        path: String,
+        source: std::io::Error,
+    },
+}
+
+/// Clients for one profile. Cheap to clone; safe to share between tasks.
+#[derive(Clone)]
+pub struct Clients {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    profile: Profile,
+    sdk: SdkConfig,
+    default_region: String,
+    s3_by_region: Mutex<HashMap<String, S3Client>>,
+    bucket_regions: Mutex<HashMap<String, String>>,
+}
+
+impl Clients {
+    /// Builds the SDK configuration of a profile: credentials, region, timeouts, retries, TLS.
+    pub async fn new(profile: &Profile) -> Result<Self, ClientError> {
+        let mut loader = aws_config::defaults(BehaviorVersion::latest())
+            .timeout_config(
+                TimeoutConfig::builder()
+                    .connect_timeout(profile.connect_timeout)
+                    .read_timeout(profile.read_timeout)
+                    .operation_attempt_timeout(profile.read_timeout + profile.connect_timeout)
+                    .build(),
+            )
+            .retry_config(
+                RetryConfig::standard()
+                    .with_max_attempts(profile.max_attempts)
+                    .with_initial_backoff(Duration::from_millis(200)),
+            );
+        if let Some(name) = &profile.aws_profile {
+            loader = loader.profile_name(name);
+        }
+        if let Some(region) = &profile.region {
+            loader = loader.region(Region::new(region.clone()));
+        }
+        if let Credentials::Static {
+            access_key_id,
+            secret_access_key,
+            ..
+        } = &profile.credentials
+        {
+            loader = loader.credentials_provider(aws_credential_types::Credentials::new(
+                access_key_id.clone(),
+                secret_access_key.expose().to_string(),
+                None,
+                None,
+                "s3scope-profile",
+            ));
+        }
+        if let Some(path) = &profile.ca_bundle {
+            let pem = std::fs::read(path).map_err(|source| ClientError::CaBundle {
+                path: path.display().to_string(),
+                source,
+            })?;
+            let trust = tls::TrustStore::default().with_pem_certificate(pem);
+            let ctx = tls::TlsContext::builder()
+                .with_trust_store(trust)
+                .build()
+                .map_err(|e| ClientError::CaBundle {
+                    path: path.display().to_string(),
+                    source: std::io::Error::other(e.to_string()),
+                })?;
+            let http = aws_smithy_http_client::Builder::new()
+                .tls_provider(tls::Provider::Rustls(
+                    tls::rustls_provider::CryptoMode::AwsLc,
+                ))
+                .tls_context(ctx)
+                .build_https();
+            loader = loader.http_client(http);
+        }
+        let sdk = loader.load().await;
+        let default_region = sdk
+            .region()
+            .map_or_else(|| "us-east-1".to_string(), |r| r.to_string());
+        Ok(Self {
+            inner: Arc::new(Inner {
+                profile: profile.clone(),
+                sdk,
+                default_region,
+                s3_by_region: Mutex::new(HashMap::new()),
+                bucket_regions: Mutex::new(HashMap::new()),
+            }),
+        })
+    }
+
+    pub fn profile(&self) -> &Profile {
+        &self.inner.profile
+    }
+
+    /// The endpoint for error messages ("AWS S3 (region)" when none is set).
+    pub fn endpoint_label(&self) -> String {
+        match &self.inner.profile.endpoint {
+            Some(_) => self.inner.profile.endpoint_label(),
+            None => format!("AWS S3 ({})", self.inner.default_region),
+        }
+    }
+
+    pub fn default_region(&self) -> &str {
+        &self.inner.default_region
+    }
+
+    /// The S3 client for the profile's own region.
+    pub fn s3(&self) -> S3Client {
+        self.s3_in(&self.inner.default_region.clone())
+    }
+
+    /// The S3 client for a region (cached).
+    pub fn s3_in(&self, region: &str) -> S3Client {
+        let mut map = lock(&self.inner.s3_by_region);
+        map.entry(region.to_string())
+            .or_insert_with(|| {
+                let mut b = aws_sdk_s3::config::Builder::from(&self.inner.sdk)
+                    .region(Region::new(region.to_string()))
+                    .force_path_style(self.inner.profile.path_style);
+                if let Some(ep) = &self.inner.profile.endpoint {
+                    b = b.endpoint_url(ep.as_str().trim_end_matches('/'));
+                }
+                S3Client::from_conf(b.build())
+            })
+            .clone()
+    }
+
+    /// The CloudWatch client for a region.
+    pub fn cloudwatch_in(&self, region: &str) -> aws_sdk_cloudwatch::Client {
+        let conf = aws_sdk_cloudwatch::config::Builder::from(&self.inner.sdk)
+            .region(Region::new(region.to_string()))
+            .build();
+        aws_sdk_cloudwatch::Client::from_conf(conf)
+    }
+
+    /// The region a bucket lives in (GetBucketLocation, cached). S3-compatible endpoints
+    /// usually have one region; their answer is used when it is a real region name.
+    pub async fn bucket_region(&self, bucket: &str) -> Result<String, S3Error> {
+        if let Some(r) = lock(&self.inner.bucket_regions).get(bucket) {
+            return Ok(r.clone());
+        }
+        let out = self
+            .s3()
+            .get_bucket_location()
+            .bucket(bucket)
+            .send()
+            .await
+            .map_err(|e| S3Error::classify(&e, &self.endpoint_label(), "GetBucketLocation", bucket))?;
+        let answer = out.location_constraint().map(|c| c.as_str()).unwrap_or("");
+        let region = match answer {
+            "" if self.inner.profile.endpoint.is_some() => self.inner.default_region.clone(),
+            "" => "us-east-1".to_string(),
+            "EU" => "eu-west-1".to_string(),
+            // One custom endpoint signs with one region; Ceph answers its zonegroup name
+            // (e.g. "default"), which is not a signing region.
+            r if self.inner.profile.endpoint.is_some() && !r.contains('-') => {
+                self.inner.default_region.clone()
+            }
+            r => r.to_string(),
+        };
+        lock(&self.inner.bucket_regions).insert(bucket.to_string(), region.clone());
+        Ok(region)
+    }
+
+    /// The S3 client for the bucket's own region.
+    pub async fn s3_for_bucket(&self, bucket: &str) -> Result<S3Client, S3Error> {
+        let region = self.bucket_region(bucket).await?;
+        Ok(self.s3_in(&region))
+    }
+}
+
+/// Locks a mutex, recovering from poisoning (a panicked holder leaves a usable cache).
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}

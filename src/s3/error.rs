@@ -1,0 +1,177 @@
+//! S3 failures sorted into the cases a user acts on differently, each with what to do next.
+
+use aws_sdk_s3::error::{ProvideErrorMetadata, SdkError};
+use std::error::Error as StdError;
+use thiserror::Error;
+
+/// What went wrong talking to an S3 endpoint.
+#[derive(Debug, Error, Clone, PartialEq)]
+pub enum S3Error {
+    #[error("cannot connect to {endpoint}: connection refused; is the service running and the endpoint right?")]
+    ConnectionRefused { endpoint: String },
+    #[error("cannot reach {endpoint}: {detail}; check the endpoint and your network")]
+    Unreachable { endpoint: String, detail: String },
+    #[error("cannot resolve the host of {endpoint}: check the endpoint's spelling and DNS")]
+    Dns { endpoint: String },
+    #[error("TLS with {endpoint} failed: {detail}; for a private CA set ca_bundle in the profile")]
+    Tls { endpoint: String, detail: String },
+    #[error("{endpoint} did not answer within the timeout; raise connect_timeout_secs/read_timeout_secs or check the network")]
+    Timeout { endpoint: String },
+    #[error("the access key is not known to {endpoint} (InvalidAccessKeyId); check access_key_id of the profile")]
+    InvalidAccessKey { endpoint: String },
+    #[error("the secret key does not match (SignatureDoesNotMatch); check secret_access_key of the profile")]
+    SignatureMismatch,
+    #[error("access denied to {what}; the credentials lack the permission (see `s3scope print-policy`)")]
+    AccessDenied { what: String },
+    #[error("bucket `{bucket}` does not exist (or is not visible to these credentials)")]
+    NoSuchBucket { bucket: String },
+    #[error("no credentials found: set keys in the profile, AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or aws_profile")]
+    NoCredentials,
+    #[error("{operation} failed: {code}: {message}")]
+    Service {
+        operation: String,
+        code: String,
+        message: String,
+    },
+    #[error("{operation} failed: {detail}")]
+    Other { operation: String, detail: String },
+}
+
+impl S3Error {
+    /// Sorts an SDK error. `operation` names the call, `what` the resource (e.g. a bucket).
+    pub fn classify<E, R>(err: &SdkError<E, R>, endpoint: &str, operation: &str, what: &str) -> Self
+    where
+        E: ProvideErrorMetadata + StdError + 'static,
+        R: std::fmt::Debug + 'static,
+    {
+        let endpoint = endpoint.to_string();
+        match err {
+            SdkError::ServiceError(se) => {
+                let e = se.err();
+                let code = e.code().unwrap_or("").to_string();
+                let message = e.message().unwrap_or("").to_string();
+                Self::from_code(&code, &message, &endpoint, operation, what)
+            }
+            SdkError::TimeoutError(_) => Self::Timeout { endpoint },
+            SdkError::DispatchFailure(df) => {
+                if df.is_timeout() {
+                    return Self::Timeout { endpoint };
+                }
+                Self::from_chain(err, endpoint, operation)
+            }
+            _ => Self::from_chain(err, endpoint, operation),
+        }
+    }
+
+    /// Sorts an error code returned by the service.
+    pub fn from_code(code: &str, message: &str, endpoint: &str, operation: &str, what: &str) -> Self {
+        match code {
+            "InvalidAccessKeyId" => Self::InvalidAccessKey {
+                endpoint: endpoint.to_string(),
+            },
+            "SignatureDoesNotMatch" => Self::SignatureMismatch,
+            "AccessDenied" | "AllAccessDisabled" | "Forbidden" => Self::AccessDenied {
+                what: what.to_string(),
+            },
+            "NoSuchBucket" => Self::NoSuchBucket {
+                bucket: what.to_string(),
+            },
+            "" => Self::Other {
+                operation: operation.to_string(),
+                detail: if message.is_empty() {
+                    "the service answered with an error and no code".into()
+                } else {
+                    message.to_string()
+                },
+            },
+            _ => Self::Service {
+                operation: operation.to_string(),
+                code: code.to_string(),
+                message: message.to_string(),
+            },
+        }
+    }
+
+    /// Walks the source chain of a transport error for the root cause.
+    fn from_chain(err: &(dyn StdError + 'static), endpoint: String, operation: &str) -> Self {
+        let chain = error_chain(err);
+        let lower = chain.to_ascii_lowercase();
+        if lower.contains("connection refused") {
+            Self::ConnectionRefused { endpoint }
+        } else if lower.contains("dns error")
+            || lower.contains("failed to lookup address")
+            || lower.contains("name or service not known")
+        {
+            Self::Dns { endpoint }
+        } else if lower.contains("certificate")
+            || lower.contains("tls")
+            || lower.contains("handshake")
+        {
+            Self::Tls {
+                endpoint,
+                detail: last_cause(err),
+            }
+        } else if lower.contains("timed out") || lower.contains("timeout") {
+            Self::Timeout { endpoint }
+        } else if lower.contains("no credentials") || lower.contains("credentials provider") {
+            Self::NoCredentials
+        } else if lower.contains("unreachable") || lower.contains("connection reset") {
+            Self::Unreachable {
+                endpoint,
+                detail: last_cause(err),
+            }
+        } else {
+            Self::Other {
+                operation: operation.to_string(),
+                detail: last_cause(err),
+            }
+        }
+    }
+
+    /// True when retrying later might help (the network, not the request, failed).
+    pub fn is_transport(&self) -> bool {
+        matches!(
+            self,
+            Self::ConnectionRefused { .. }
+                | Self::Unreachable { .. }
+                | Self::Dns { .. }
+                | Self::Tls { .. }
+                | Self::Timeout { .. }
+        )
+    }
+}
+
+/// Every message of the chain joined by ": ".
+pub fn error_chain(err: &(dyn StdError + 'static)) -> String {
+    let mut parts = vec![err.to_string()];
+    let mut cur = err.source();
+    while let Some(e) = cur {
+        parts.push(e.to_string());
+        cur = e.source();
+    }
+    parts.join(": ")
+}
+
+/// The innermost cause, on one line.
+fn last_cause(err: &(dyn StdError + 'static)) -> String {
+    let mut cur: &(dyn StdError + 'static) = err;
+    while let Some(next) = cur.source() {
+        cur = next;
+    }
+    cur.to_string().replace('\n', " ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_map_to_actionable_errors() {
+        let e = S3Error::from_code("NoSuchBucket", "", "http://x", "ListObjectsV2", "b1");
+        assert_eq!(e, S3Error::NoSuchBucket { bucket: "b1".into() });
+        let e = S3Error::from_code("SignatureDoesNotMatch", "", "http://x", "op", "b");
+        assert!(e.to_string().contains("secret key"));
+        let e = S3Error::from_code("SlowDown", "reduce", "http://x", "op", "b");
+        assert_eq!(e.to_string(), "op failed: SlowDown: reduce");
+    }
+}

@@ -1,0 +1,74 @@
+//! The `:` command line's language: names, arguments, and the list the help screen shows.
+
+use super::state::Pane;
+
+/// A parsed command.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Command {
+    Quit,
+    Show(Pane),
+    Help,
+    Refresh,
+}
+
+/// Every command: spellings (the first is the one shown) and what it does.
+pub const COMMANDS: &[(&[&str], &str)] = &[
+    (&["q", "quit"], "quit s3scope"),
+    (&["buckets"], "Buckets pane"),
+    (&["browse"], "Browse pane"),
+    (&["usage"], "Usage pane"),
+    (&["segregate"], "Segregate pane"),
+    (&["jobs"], "Jobs pane"),
+    (&["refresh"], "reload the current pane"),
+    (&["help", "h"], "this help"),
+];
+
+/// Parses what was typed after `:`. Ok(None) for an empty line.
+pub fn parse(line: &str) -> Result<Option<Command>, String> {
+    let mut words = line.split_whitespace();
+    let Some(name) = words.next() else {
+        return Ok(None);
+    };
+    let command = match name {
+        "q" | "quit" | "q!" | "qa" | "qa!" | "exit" => Command::Quit,
+        "buckets" => Command::Show(Pane::Buckets),
+        "browse" => Command::Show(Pane::Browse),
+        "usage" => Command::Show(Pane::Usage),
+        "segregate" => Command::Show(Pane::Segregate),
+        "jobs" => Command::Show(Pane::Jobs),
+        "refresh" | "r" => Command::Refresh,
+        "help" | "h" | "?" => Command::Help,
+        other => {
+            let shown = super::sanitize::sanitize(other);
+            return Err(format!("unknown command `:{shown}`; :help lists the commands"));
+        }
+    };
+    if words.next().is_some() {
+        return Err(format!("`:{name}` takes no arguments"));
+    }
+    Ok(Some(command))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn known_commands_parse() {
+        assert_eq!(parse(" q "), Ok(Some(Command::Quit)));
+        assert_eq!(parse("usage"), Ok(Some(Command::Show(Pane::Usage))));
+        assert_eq!(parse(""), Ok(None));
+        for (names, _) in COMMANDS {
+            for name in *names {
+                assert!(parse(name).is_ok(), "{name}");
+            }
+        }
+    }
+
+    #[test]
+    fn mistakes_are_explained() {
+        assert_eq!(parse("frobnicate").unwrap_err(), "unknown command `:frobnicate`; :help lists the commands");
+        assert_eq!(parse("jobs now").unwrap_err(), "`:jobs` takes no arguments");
+        assert!(parse("x\x1b[2J").unwrap_err().contains("\\x1b"));
+    }
+}

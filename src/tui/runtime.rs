@@ -1,0 +1,128 @@
+//! The only place the TUI spawns: each Effect becomes a tokio task that sends Events back.
+
+use super::effect::Effect;
+use super::event::{Event, RequestId};
+use crate::s3::buckets::{BucketInfo, list_buckets, resolve_regions};
+use crate::s3::client::Clients;
+use base64::Engine as _;
+use futures::StreamExt as _;
+use std::io::Write;
+use tokio::sync::mpsc::UnboundedSender;
+use tokio::task::JoinSet;
+
+/// Buckets per region-lookup batch (one RegionsResolved event each).
+const REGION_BATCH: usize = 4;
+/// Batches looked up at the same time.
+const REGION_CONCURRENCY: usize = 8;
+
+/// Whether the loop goes on after an effect.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Flow {
+    Continue,
+    Quit,
+}
+
+/// Runs effects. Dropping it aborts every task still running.
+pub struct Runtime {
+    clients: Clients,
+    tx: UnboundedSender<Event>,
+    tasks: JoinSet<()>,
+}
+
+impl Runtime {
+    pub fn new(clients: Clients, tx: UnboundedSender<Event>) -> Self {
+        Self {
+            clients,
+            tx,
+            tasks: JoinSet::new(),
+        }
+    }
+
+    /// Starts one effect. Terminal writes (the clipboard) go to `terminal`, in the loop's own
+    /// thread, so they never interleave with a frame being drawn.
+    pub fn execute(&mut self, effect: Effect, terminal: &mut impl Write) -> std::io::Result<Flow> {
+        self.reap();
+        match effect {
+            Effect::Quit => return Ok(Flow::Quit),
+            Effect::CopyToClipboard(text) => {
+                terminal.write_all(osc52(&text).as_bytes())?;
+                terminal.flush()?;
+            }
+            Effect::LoadBuckets { id } => self.load_buckets(id),
+            Effect::ResolveRegions { id, buckets } => self.resolve_regions(id, buckets),
+        }
+        Ok(Flow::Continue)
+    }
+
+    /// Tasks still running.
+    pub fn running(&self) -> usize {
+        self.tasks.len()
+    }
+
+    fn load_buckets(&mut self, id: RequestId) {
+        let clients = self.clients.clone();
+        let tx = self.tx.clone();
+        self.tasks.spawn(async move {
+            tracing::debug!(id = id.0, "ListBuckets");
+            let result = list_buckets(&clients).await;
+            if let Err(e) = &result {
+                tracing::warn!(id = id.0, error = %e, "ListBuckets failed");
+            }
+            // The receiver is gone only when the TUI is closing.
+            let _ = tx.send(Event::BucketsLoaded {
+                id,
+                result,
+                at: chrono::Utc::now(),
+            });
+        });
+    }
+
+    fn resolve_regions(&mut self, id: RequestId, buckets: Vec<BucketInfo>) {
+        let clients = self.clients.clone();
+        let tx = self.tx.clone();
+        self.tasks.spawn(async move {
+            tracing::debug!(id = id.0, buckets = buckets.len(), "resolving bucket regions");
+            let batches: Vec<Vec<BucketInfo>> = buckets.chunks(REGION_BATCH).map(<[BucketInfo]>::to_vec).collect();
+            futures::stream::iter(batches)
+                .for_each_concurrent(REGION_CONCURRENCY, |mut batch| {
+                    let clients = clients.clone();
+                    let tx = tx.clone();
+                    async move {
+                        let failures = resolve_regions(&clients, &mut batch).await;
+                        for (name, e) in &failures {
+                            tracing::warn!(bucket = %name, error = %e, "region lookup failed");
+                        }
+                        let resolved = batch.into_iter().filter(|b| b.region.is_some()).collect();
+                        let _ = tx.send(Event::RegionsResolved { id, resolved, failures });
+                    }
+                })
+                .await;
+        });
+    }
+
+    /// Collects finished tasks so the set does not grow; a panicked task is logged.
+    fn reap(&mut self) {
+        while let Some(done) = self.tasks.try_join_next() {
+            if let Err(e) = done {
+                tracing::error!(error = %e, "a TUI task failed");
+            }
+        }
+    }
+}
+
+/// The OSC 52 sequence that asks the terminal to put `text` on the system clipboard.
+pub fn osc52(text: &str) -> String {
+    format!("\x1b]52;c;{}\x07", base64::engine::general_purpose::STANDARD.encode(text))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn osc52_is_base64_between_the_markers() {
+        assert_eq!(osc52("s3://logs"), "\x1b]52;c;czM6Ly9sb2dz\x07");
+        // Control characters in the text stay inside the base64 payload.
+        assert!(!osc52("a\x1b]b").trim_start_matches("\x1b]52;c;").contains('\x1b'));
+    }
+}

@@ -1,0 +1,63 @@
+//! Keeps config.example.toml in sync with the config structs: every key documented, none unknown.
+
+use s3scope::config::{ConfigFile, LogSection, ProfileFile, ScanSection, parse};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Every field set, spelled out without `..Default::default()`: a new field fails to compile
+/// here until it is added, and then fails the test until config.example.toml documents it.
+fn every_field() -> ConfigFile {
+    ConfigFile {
+        default_profile: Some("p".into()),
+        log: LogSection {
+            file: Some("/x".into()),
+            level: Some("info".into()),
+        },
+        scan: ScanSection {
+            concurrency: Some(1),
+        },
+        keymap: BTreeMap::from([("quit".to_string(), "q".to_string())]),
+        profiles: BTreeMap::from([(
+            "p".to_string(),
+            ProfileFile {
+                endpoint: Some("http://x".into()),
+                region: Some("r".into()),
+                path_style: Some(true),
+                aws_profile: Some("a".into()),
+                access_key_id: Some("k".into()),
+                secret_access_key: Some("s".into()),
+                access_key_id_env: Some("K".into()),
+                secret_access_key_env: Some("S".into()),
+                ca_bundle: Some("/ca".into()),
+                read_only: Some(true),
+                rgw_admin: Some(true),
+                connect_timeout_secs: Some(1),
+                read_timeout_secs: Some(1),
+                max_attempts: Some(1),
+            },
+        )]),
+    }
+}
+
+/// Dotted key paths of a TOML value; names under `profiles` and `keymap` become `*`.
+fn paths(v: &toml::Value, prefix: &str, out: &mut BTreeSet<String>) {
+    if let toml::Value::Table(t) = v {
+        for (k, child) in t {
+            let name = if prefix == "profiles" || prefix == "keymap" { "*" } else { k };
+            let p = if prefix.is_empty() { name.to_string() } else { format!("{prefix}.{name}") };
+            out.insert(p.clone());
+            paths(child, &p, out);
+        }
+    }
+}
+
+#[test]
+fn example_parses_and_documents_every_key() {
+    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/config.example.toml")).unwrap();
+    parse(&text).unwrap_or_else(|(line, msg)| panic!("config.example.toml line {line}: {msg}"));
+    let mut documented = BTreeSet::new();
+    paths(&text.parse::<toml::Value>().unwrap(), "", &mut documented);
+    let mut fields = BTreeSet::new();
+    paths(&toml::Value::try_from(every_field()).unwrap(), "", &mut fields);
+    let missing: Vec<_> = fields.difference(&documented).collect();
+    assert!(missing.is_empty(), "config.example.toml does not document: {missing:?}");
+}
