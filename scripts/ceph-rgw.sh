@@ -83,11 +83,11 @@ show_logs_and_die() {
 }
 
 install_packages() {
-  local b missing=0
+  local b absent=0
   for b in ceph-mon ceph-osd radosgw radosgw-admin ceph monmaptool curl uuidgen timeout; do
-    command -v "$b" >/dev/null || missing=1
+    command -v "$b" >/dev/null || absent=1
   done
-  [ "$missing" = 0 ] && return 0
+  [ "$absent" = 0 ] && return 0
   [ "${CEPH_INSTALL:-auto}" = auto ] || die "Ceph binaries missing and CEPH_INSTALL=${CEPH_INSTALL}; install ceph-mon ceph-osd radosgw ceph-common uuid-runtime curl"
   ensure_apt_packages ceph-mon ceph-osd radosgw ceph-common uuid-runtime curl coreutils
 }

@@ -49,6 +49,8 @@ pub enum Command {
     Demo(DemoArgs),
     /// List buckets with region and creation date.
     Buckets(BucketsArgs),
+    /// Show what HEAD tells about a bucket or an object.
+    Head(HeadArgs),
     /// Validate configuration.
     Config {
         #[command(subcommand)]
@@ -118,4 +120,12 @@ pub enum Format {
     Json,
     Csv,
     Tsv,
+}
+
+#[derive(Debug, Args)]
+pub struct HeadArgs {
+    /// s3://BUCKET (region, versioning) or s3://BUCKET/KEY (size, class, ETag, metadata).
+    pub location: crate::s3::location::S3Location,
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
 }

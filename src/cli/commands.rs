@@ -1,12 +1,13 @@
 //! Small headless commands: bucket list, config check, print-policy.
 
 use super::CliError;
-use super::args::{BucketsArgs, Format, PolicyArgs};
+use super::args::{BucketsArgs, Format, HeadArgs, PolicyArgs};
 use super::output::{Table, write_json};
 use crate::config::{Config, Profile};
 use crate::policy::{self, Feature, Scope};
 use crate::s3::buckets::{list_buckets, resolve_regions};
 use crate::s3::client::Clients;
+use crate::s3::object::{head_bucket, head_object};
 use std::io::Write;
 
 pub async fn buckets(clients: &Clients, a: &BucketsArgs) -> Result<(), CliError> {
@@ -92,5 +93,34 @@ pub fn print_policy(a: &PolicyArgs) -> Result<(), CliError> {
         data_bucket: a.data_bucket.clone().unwrap_or(d.data_bucket),
     };
     write_json(&policy::iam_policy(&features, &scope), &mut out)?;
+    Ok(())
+}
+
+pub async fn head(clients: &Clients, a: &HeadArgs) -> Result<(), CliError> {
+    let value = if a.location.key.is_empty() {
+        serde_json::to_value(head_bucket(clients, &a.location.bucket).await?)
+    } else {
+        serde_json::to_value(head_object(clients, &a.location).await?)
+    }
+    .map_err(|e| CliError::Runtime(e.to_string()))?;
+    let mut out = std::io::stdout().lock();
+    if a.format == Format::Json {
+        write_json(&value, &mut out)?;
+        return Ok(());
+    }
+    let mut t = Table::new(&["field", "value"]);
+    for (k, v) in value.as_object().into_iter().flatten() {
+        match v {
+            serde_json::Value::Object(m) => {
+                for (mk, mv) in m {
+                    t.push(vec![format!("{k}.{mk}"), mv.as_str().unwrap_or_default().to_string()]);
+                }
+            }
+            serde_json::Value::String(s) => t.push(vec![k.clone(), s.clone()]),
+            serde_json::Value::Null => t.push(vec![k.clone(), "-".into()]),
+            other => t.push(vec![k.clone(), other.to_string()]),
+        }
+    }
+    t.write(a.format, &mut out)?;
     Ok(())
 }

@@ -2,7 +2,7 @@
 
 pub mod args;
 mod commands;
-//mod demo;
+mod demo;
 pub mod output;
 
 use crate::config::{Config, ConfigError, Overrides, Profile};
@@ -77,7 +77,7 @@ fn run(cli: Cli) -> Result<(), CliError> {
 
 async fn dispatch(command: Command, global: &GlobalArgs, config: Config) -> Result<(), CliError> {
     match command {
-        Command::Demo(_) => todo!(),
+        Command::Demo(a) => demo::run(a, config).await,
         Command::PrintPolicy(a) => commands::print_policy(&a),
         Command::Config { action } => {
             let args::ConfigAction::Check { format } = action;
@@ -87,9 +87,13 @@ async fn dispatch(command: Command, global: &GlobalArgs, config: Config) -> Resu
             let clients = connect(&config, global).await?;
             commands::buckets(&clients, &a).await
         }
+        Command::Head(a) => {
+            let clients = connect(&config, global).await?;
+            commands::head(&clients, &a).await
+        }
         Command::Tui => {
             let clients = connect(&config, global).await?;
-            { let _ = (clients, config); todo!() }
+            demo::open_tui(clients, config, None).await
         }
     }
 }

@@ -52,6 +52,8 @@ pub enum DemoError {
     InvalidStorageClass(String),
     #[error("invalid argument: {0}")]
     InvalidArgument(String),
+    #[error("invalid request: {0}")]
+    InvalidRequest(String),
     #[error("invalid part list: {0}; list the parts of the upload and send their numbers and ETags")]
     InvalidPart(String),
     #[error("part numbers must be listed in ascending order without repetition")]

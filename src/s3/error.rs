@@ -25,6 +25,8 @@ pub enum S3Error {
     AccessDenied { what: String },
     #[error("bucket `{bucket}` does not exist (or is not visible to these credentials)")]
     NoSuchBucket { bucket: String },
+    #[error("no object at {what}")]
+    NoSuchKey { what: String },
     #[error("no credentials found: set keys in the profile, AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or aws_profile")]
     NoCredentials,
     #[error("{operation} failed: {code}: {message}")]
@@ -75,6 +77,9 @@ impl S3Error {
             },
             "NoSuchBucket" => Self::NoSuchBucket {
                 bucket: what.to_string(),
+            },
+            "NoSuchKey" => Self::NoSuchKey {
+                what: what.to_string(),
             },
             "" => Self::Other {
                 operation: operation.to_string(),

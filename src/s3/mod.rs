@@ -3,4 +3,8 @@
 pub mod buckets; // ListBuckets with regions and creation dates
 pub mod client; // per-profile SDK config, per-region clients, bucket region cache
 pub mod error; // S3 failures sorted into what the user should do
+pub mod lister; // parallel streaming ListObjectsV2 (delimiter fan-out + key-space ranges)
+pub mod location; // s3://bucket/prefix parsing
+pub mod object; // HEAD of buckets and objects
 pub mod rgw; // Ceph RGW admin API client (SigV4-signed usage and bucket stats)
+pub mod split; // cutting a listing range into disjoint StartAfter ranges

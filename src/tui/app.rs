@@ -39,7 +39,9 @@ pub struct TuiContext {
 /// Why the TUI could not run or stopped early. The terminal is restored in every case.
 #[derive(Debug, Error)]
 pub enum TuiError {
-    #[error("the TUI needs a terminal, but stdout is not one; use a headless command such as `s3scope buckets` instead")]
+    #[error(
+        "the TUI needs a terminal, but stdout is not one; use a headless command such as `s3scope buckets` instead"
+    )]
     NotATerminal,
     #[error("[keymap] in the config file: {0}")]
     Keymap(#[from] KeymapError),
@@ -72,7 +74,6 @@ pub async fn run(ctx: TuiContext) -> Result<(), TuiError> {
 
 async fn event_loop(state: &mut State, theme: Theme, clients: Clients) -> Result<(), TuiError> {
     let mut terminal = Terminal::new(CrosstermBackend::new(std::io::stdout()))?;
-    terminal.clear()?;
     let (tx, mut rx) = mpsc::unbounded_channel();
     let mut runtime = Runtime::new(clients, tx);
     let size = terminal.size()?;
@@ -135,8 +136,15 @@ impl Signals {
     #[cfg(unix)]
     fn new() -> std::io::Result<Self> {
         use tokio::signal::unix::{SignalKind, signal};
-        let kinds = [SignalKind::terminate(), SignalKind::hangup(), SignalKind::interrupt()];
-        let streams = kinds.into_iter().map(signal).collect::<std::io::Result<Vec<_>>>()?;
+        let kinds = [
+            SignalKind::terminate(),
+            SignalKind::hangup(),
+            SignalKind::interrupt(),
+        ];
+        let streams = kinds
+            .into_iter()
+            .map(signal)
+            .collect::<std::io::Result<Vec<_>>>()?;
         Ok(Self { streams })
     }
 

@@ -19,7 +19,7 @@ pub const COMMANDS: &[(&[&str], &str)] = &[
     (&["usage"], "Usage pane"),
     (&["segregate"], "Segregate pane"),
     (&["jobs"], "Jobs pane"),
-    (&["refresh"], "reload the current pane"),
+    (&["refresh"], "reload this pane"),
     (&["help", "h"], "this help"),
 ];
 
@@ -40,7 +40,9 @@ pub fn parse(line: &str) -> Result<Option<Command>, String> {
         "help" | "h" | "?" => Command::Help,
         other => {
             let shown = super::sanitize::sanitize(other);
-            return Err(format!("unknown command `:{shown}`; :help lists the commands"));
+            return Err(format!(
+                "unknown command `:{shown}`; :help lists the commands"
+            ));
         }
     };
     if words.next().is_some() {
@@ -67,7 +69,10 @@ mod tests {
 
     #[test]
     fn mistakes_are_explained() {
-        assert_eq!(parse("frobnicate").unwrap_err(), "unknown command `:frobnicate`; :help lists the commands");
+        assert_eq!(
+            parse("frobnicate").unwrap_err(),
+            "unknown command `:frobnicate`; :help lists the commands"
+        );
         assert_eq!(parse("jobs now").unwrap_err(), "`:jobs` takes no arguments");
         assert!(parse("x\x1b[2J").unwrap_err().contains("\\x1b"));
     }

@@ -9,7 +9,10 @@ pub enum Effect {
     /// ListBuckets for the profile.
     LoadBuckets { id: RequestId },
     /// GetBucketLocation for buckets without a region, results in batches.
-    ResolveRegions { id: RequestId, buckets: Vec<BucketInfo> },
+    ResolveRegions {
+        id: RequestId,
+        buckets: Vec<BucketInfo>,
+    },
     /// Put text on the user's clipboard through the terminal (OSC 52).
     CopyToClipboard(String),
     /// Leave the TUI.

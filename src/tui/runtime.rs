@@ -81,8 +81,15 @@ impl Runtime {
         let clients = self.clients.clone();
         let tx = self.tx.clone();
         self.tasks.spawn(async move {
-            tracing::debug!(id = id.0, buckets = buckets.len(), "resolving bucket regions");
-            let batches: Vec<Vec<BucketInfo>> = buckets.chunks(REGION_BATCH).map(<[BucketInfo]>::to_vec).collect();
+            tracing::debug!(
+                id = id.0,
+                buckets = buckets.len(),
+                "resolving bucket regions"
+            );
+            let batches: Vec<Vec<BucketInfo>> = buckets
+                .chunks(REGION_BATCH)
+                .map(<[BucketInfo]>::to_vec)
+                .collect();
             futures::stream::iter(batches)
                 .for_each_concurrent(REGION_CONCURRENCY, |mut batch| {
                     let clients = clients.clone();
@@ -93,7 +100,11 @@ impl Runtime {
                             tracing::warn!(bucket = %name, error = %e, "region lookup failed");
                         }
                         let resolved = batch.into_iter().filter(|b| b.region.is_some()).collect();
-                        let _ = tx.send(Event::RegionsResolved { id, resolved, failures });
+                        let _ = tx.send(Event::RegionsResolved {
+                            id,
+                            resolved,
+                            failures,
+                        });
                     }
                 })
                 .await;
@@ -112,7 +123,10 @@ impl Runtime {
 
 /// The OSC 52 sequence that asks the terminal to put `text` on the system clipboard.
 pub fn osc52(text: &str) -> String {
-    format!("\x1b]52;c;{}\x07", base64::engine::general_purpose::STANDARD.encode(text))
+    format!(
+        "\x1b]52;c;{}\x07",
+        base64::engine::general_purpose::STANDARD.encode(text)
+    )
 }
 
 #[cfg(test)]
@@ -123,6 +137,10 @@ mod tests {
     fn osc52_is_base64_between_the_markers() {
         assert_eq!(osc52("s3://logs"), "\x1b]52;c;czM6Ly9sb2dz\x07");
         // Control characters in the text stay inside the base64 payload.
-        assert!(!osc52("a\x1b]b").trim_start_matches("\x1b]52;c;").contains('\x1b'));
+        assert!(
+            !osc52("a\x1b]b")
+                .trim_start_matches("\x1b]52;c;")
+                .contains('\x1b')
+        );
     }
 }

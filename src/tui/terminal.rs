@@ -22,8 +22,15 @@ impl TerminalGuard {
         terminal::enable_raw_mode()?;
         ACTIVE.store(true, Ordering::SeqCst);
         let guard = Self { _private: () };
-        // From here on, an error still restores the terminal through Drop.
-        execute!(std::io::stdout(), terminal::EnterAlternateScreen, cursor::Hide)?;
+        // From here on, an error still restores the terminal through Drop. The screen is
+        // cleared here, not with Terminal::clear, which asks the terminal for the cursor
+        // position and fails on terminals that do not answer.
+        execute!(
+            std::io::stdout(),
+            terminal::EnterAlternateScreen,
+            terminal::Clear(terminal::ClearType::All),
+            cursor::Hide
+        )?;
         Ok(guard)
     }
 }

@@ -39,14 +39,20 @@ impl Theme {
     /// The active tab.
     pub fn tab_active(self) -> Style {
         self.pick(
-            Style::new().fg(Color::Black).bg(Color::Cyan).add_modifier(Modifier::BOLD),
+            Style::new()
+                .fg(Color::Black)
+                .bg(Color::Cyan)
+                .add_modifier(Modifier::BOLD),
             Style::new().add_modifier(Modifier::REVERSED | Modifier::BOLD),
         )
     }
 
     /// Application name in the tab bar.
     pub fn brand(self) -> Style {
-        self.pick(Style::new().fg(Color::Cyan).add_modifier(Modifier::BOLD), Style::new().add_modifier(Modifier::BOLD))
+        self.pick(
+            Style::new().fg(Color::Cyan).add_modifier(Modifier::BOLD),
+            Style::new().add_modifier(Modifier::BOLD),
+        )
     }
 
     /// Pane and overlay titles.
@@ -65,14 +71,22 @@ impl Theme {
     /// The selected row of a table.
     pub fn selected(self) -> Style {
         self.pick(
-            Style::new().fg(Color::Black).bg(Color::LightBlue).add_modifier(Modifier::BOLD),
+            Style::new()
+                .fg(Color::Black)
+                .bg(Color::LightBlue)
+                .add_modifier(Modifier::BOLD),
             Style::new().add_modifier(Modifier::REVERSED | Modifier::BOLD),
         )
     }
 
     /// Error text.
     pub fn error(self) -> Style {
-        self.pick(Style::new().fg(Color::LightRed).add_modifier(Modifier::BOLD), Style::new().add_modifier(Modifier::BOLD))
+        self.pick(
+            Style::new()
+                .fg(Color::LightRed)
+                .add_modifier(Modifier::BOLD),
+            Style::new().add_modifier(Modifier::BOLD),
+        )
     }
 
     /// Informational messages (copied, banner).
@@ -87,17 +101,26 @@ impl Theme {
 
     /// Key names in hints and help.
     pub fn key(self) -> Style {
-        self.pick(Style::new().fg(Color::Cyan).add_modifier(Modifier::BOLD), Style::new().add_modifier(Modifier::BOLD))
+        self.pick(
+            Style::new().fg(Color::Cyan).add_modifier(Modifier::BOLD),
+            Style::new().add_modifier(Modifier::BOLD),
+        )
     }
 
     /// Escaped control characters inside untrusted text.
     pub fn escaped(self) -> Style {
-        self.pick(Style::new().fg(Color::Magenta), Style::new().add_modifier(Modifier::UNDERLINED))
+        self.pick(
+            Style::new().fg(Color::Magenta),
+            Style::new().add_modifier(Modifier::UNDERLINED),
+        )
     }
 
     /// The read-only badge.
     pub fn read_only(self) -> Style {
-        self.pick(Style::new().fg(Color::Yellow).add_modifier(Modifier::BOLD), Style::new().add_modifier(Modifier::BOLD))
+        self.pick(
+            Style::new().fg(Color::Yellow).add_modifier(Modifier::BOLD),
+            Style::new().add_modifier(Modifier::BOLD),
+        )
     }
 
     /// Borders of panes and overlays.

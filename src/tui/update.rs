@@ -30,22 +30,31 @@ pub fn update(state: &mut State, event: Event) -> Vec<Effect> {
             state.frame = state.frame.wrapping_add(1);
             Vec::new()
         }
-        Event::BucketsLoaded { id, result, at } => match state.buckets.finish_load(id, result, at) {
-            Loaded::Stale => Vec::new(),
-            Loaded::Failed(message) => {
-                state.status.error = Some(message);
-                Vec::new()
-            }
-            Loaded::Ok { unresolved } => {
-                if unresolved.is_empty() {
-                    return Vec::new();
+        Event::BucketsLoaded { id, result, at } => {
+            match state.buckets.finish_load(id, result, at) {
+                Loaded::Stale => Vec::new(),
+                Loaded::Failed(message) => {
+                    state.status.error = Some(message);
+                    Vec::new()
                 }
-                let id = state.next_request();
-                state.buckets.begin_regions(id, unresolved.len());
-                vec![Effect::ResolveRegions { id, buckets: unresolved }]
+                Loaded::Ok { unresolved } => {
+                    if unresolved.is_empty() {
+                        return Vec::new();
+                    }
+                    let id = state.next_request();
+                    state.buckets.begin_regions(id, unresolved.len());
+                    vec![Effect::ResolveRegions {
+                        id,
+                        buckets: unresolved,
+                    }]
+                }
             }
-        },
-        Event::RegionsResolved { id, resolved, failures } => {
+        }
+        Event::RegionsResolved {
+            id,
+            resolved,
+            failures,
+        } => {
             state.buckets.merge_regions(id, &resolved, &failures);
             Vec::new()
         }
@@ -88,7 +97,12 @@ fn on_key(state: &mut State, key: &KeyEvent) -> Vec<Effect> {
         Action::PaneUsage => show(state, Pane::Usage),
         Action::PaneSegregate => show(state, Pane::Segregate),
         Action::PaneJobs => show(state, Pane::Jobs),
-        Action::Up | Action::Down | Action::PageUp | Action::PageDown | Action::Top | Action::Bottom => {
+        Action::Up
+        | Action::Down
+        | Action::PageUp
+        | Action::PageDown
+        | Action::Top
+        | Action::Bottom => {
             if state.pane == Pane::Buckets {
                 navigate_buckets(state, action);
             }
@@ -175,7 +189,10 @@ fn refresh(state: &mut State) -> Vec<Effect> {
     match state.pane {
         Pane::Buckets => refresh_buckets(state),
         other => {
-            state.status.message = Some(format!("{}: nothing to refresh, this pane is not built yet", other.title()));
+            state.status.message = Some(format!(
+                "{}: nothing to refresh, this pane is not built yet",
+                other.title()
+            ));
             Vec::new()
         }
     }

@@ -36,7 +36,7 @@ pub struct Blobs {
 }
 
 impl Blobs {
-    pub fn open(dir: PathBuf) -> Result<Self, DemoError> {
+    pub fn new(dir: PathBuf) -> Result<Self, DemoError> {
         fs::create_dir_all(&dir).map_err(DemoError::io("create", &dir))?;
         Ok(Self { dir })
     }
@@ -105,19 +105,22 @@ impl Blobs {
         Ok(id)
     }
 
-    /// Copies `range` of a blob into a new blob (UploadPartCopy).
-    pub fn write_range(&self, source: Option<&BlobId>, range: Range<u64>) -> Result<WrittenBlob, DemoError> {
-        let Some(source) = source.filter(|_| !range.is_empty()) else {
+    /// Opens a blob for reading; an open file stays readable after the blob is deleted.
+    pub fn open(&self, id: &BlobId) -> Result<fs::File, DemoError> {
+        let path = self.path(id);
+        fs::File::open(&path).map_err(DemoError::io("open", &path))
+    }
+
+    /// Copies `range` of an opened blob (`None` is the empty body) into a new blob.
+    pub fn write_range(&self, source: Option<fs::File>, range: Range<u64>) -> Result<WrittenBlob, DemoError> {
+        let Some(mut source) = source.filter(|_| !range.is_empty()) else {
             return self.write(&[]);
         };
-        let path = self.path(source);
-        let mut file = fs::File::open(&path).map_err(DemoError::io("open", &path))?;
-        file.seek(SeekFrom::Start(range.start))
-            .map_err(DemoError::io("read", &path))?;
         let mut data = Vec::new();
-        file.take(range.end - range.start)
-            .read_to_end(&mut data)
-            .map_err(DemoError::io("read", &path))?;
+        source
+            .seek(SeekFrom::Start(range.start))
+            .and_then(|_| source.take(range.end - range.start).read_to_end(&mut data))
+            .map_err(DemoError::io("read", &self.dir))?;
         self.write(&data)
     }
 
@@ -146,23 +149,17 @@ impl Blobs {
         }
     }
 
-    /// Streams `range` of a blob (`None` is the empty body).
-    pub async fn read_range(
-        &self,
-        blob: Option<&BlobId>,
+    /// Streams `range` of an opened blob (`None` is the empty body).
+    pub async fn stream(
+        source: Option<fs::File>,
         range: Range<u64>,
-    ) -> Result<impl Stream<Item = Result<Bytes, std::io::Error>> + Send + Sync + 'static, DemoError> {
+    ) -> Result<impl Stream<Item = Result<Bytes, std::io::Error>> + Send + Sync + 'static, std::io::Error> {
         let remaining = range.end - range.start;
-        let file = match blob.filter(|_| remaining > 0) {
+        let file = match source.filter(|_| remaining > 0) {
             None => None,
-            Some(blob) => {
-                let path = self.path(blob);
-                let mut file = tokio::fs::File::open(&path)
-                    .await
-                    .map_err(DemoError::io("open", &path))?;
-                file.seek(SeekFrom::Start(range.start))
-                    .await
-                    .map_err(DemoError::io("read", &path))?;
+            Some(file) => {
+                let mut file = tokio::fs::File::from_std(file);
+                file.seek(SeekFrom::Start(range.start)).await?;
                 Some(file)
             }
         };

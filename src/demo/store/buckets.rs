@@ -53,7 +53,7 @@ impl Store {
         let dir = dir.as_ref().to_owned();
         let buckets_dir = dir.join("buckets");
         fs::create_dir_all(&buckets_dir).map_err(DemoError::io("create", &buckets_dir))?;
-        let blobs = Blobs::open(dir.join("blobs"))?;
+        let blobs = Blobs::new(dir.join("blobs"))?;
         let mut buckets = BTreeMap::new();
         let entries = fs::read_dir(&buckets_dir).map_err(DemoError::io("list", &buckets_dir))?;
         for entry in entries {

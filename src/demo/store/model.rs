@@ -196,9 +196,3 @@ pub fn multipart_etag<'a>(part_etags: impl IntoIterator<Item = &'a str>) -> Resu
     }
     Ok(format!("{}-{count}", hex::encode(hasher.finalize())))
 }
-
-/// MD5 hex of a body, the ETag of a single-part object.
-pub fn md5_hex(data: &[u8]) -> String {
-    use md5::{Digest, Md5};
-    hex::encode(Md5::digest(data))
-}

@@ -116,6 +116,17 @@ impl Store {
     /// Deletes the current object: a delete marker in a versioned bucket, a removal otherwise.
     /// Deleting a key that does not exist succeeds, as in S3.
     pub fn delete_object(&self, bucket: &str, key: &str) -> Result<DeleteResult, DemoError> {
+        self.delete_object_at(bucket, key, None)
+    }
+
+    /// [`Store::delete_object`] with a backdated delete marker (demo data); now when `None`.
+    pub fn delete_object_at(
+        &self,
+        bucket: &str,
+        key: &str,
+        at: Option<DateTime<Utc>>,
+    ) -> Result<DeleteResult, DemoError> {
+        check_key(key)?;
         self.write(bucket, |b| {
             let versioning = b.index.versioning;
             if versioning == Versioning::Unversioned {
@@ -133,7 +144,7 @@ impl Store {
             }
             let version = ObjectVersion {
                 version_id: new_version_id(versioning),
-                last_modified: now(),
+                last_modified: at.unwrap_or_else(now),
                 kind: VersionKind::DeleteMarker,
             };
             let version_id = version.version_id.clone();
@@ -147,6 +158,7 @@ impl Store {
 
     /// Permanently removes one version (or delete marker); a missing version is not an error.
     pub(super) fn delete_version(&self, bucket: &str, key: &str, version_id: &str) -> Result<DeleteResult, DemoError> {
+        check_key(key)?;
         self.write(bucket, |b| {
             let found = b.index.objects.get(key).and_then(|versions| versions.get(version_id));
             let delete_marker = found.is_some_and(ObjectVersion::is_delete_marker);
@@ -169,6 +181,21 @@ impl Store {
         self.read(bucket, |index| {
             let version = lookup(index, bucket, key, version_id)?;
             found(index, key, version)
+        })?
+    }
+
+    /// The current object (or the given version) with its bytes opened for reading, so that a
+    /// concurrent overwrite or delete cannot take them away mid-read.
+    pub(super) fn open_object(
+        &self,
+        bucket: &str,
+        key: &str,
+        version_id: Option<&str>,
+    ) -> Result<(FoundObject, Option<std::fs::File>), DemoError> {
+        self.read(bucket, |index| {
+            let object = found(index, key, lookup(index, bucket, key, version_id)?)?;
+            let file = object.data.blob.as_ref().map(|blob| self.blobs.open(blob)).transpose()?;
+            Ok((object, file))
         })?
     }
 

@@ -134,9 +134,9 @@ impl Store {
         range_for: impl FnOnce(&FoundObject) -> Result<Range<u64>, DemoError>,
     ) -> Result<(FoundObject, Part), DemoError> {
         self.check_part_target(target)?;
-        let object = self.find_object(source.0, source.1, source.2)?;
+        let (object, file) = self.open_object(source.0, source.1, source.2)?;
         let range = range_for(&object)?;
-        let written = self.blobs.write_range(object.data.blob.as_ref(), range)?;
+        let written = self.blobs.write_range(file, range)?;
         let part = self.commit_part(target, written)?;
         Ok((object, part))
     }

@@ -46,7 +46,11 @@ impl UsageQuery {
     pub fn to_query_string(&self) -> Result<String, RgwError> {
         check_names(self.uid.as_deref(), self.bucket.as_deref())?;
         check_window(self.start, self.end)?;
-        if let Some(bad) = self.categories.iter().find(|c| c.is_empty() || c.contains(',')) {
+        if let Some(bad) = self
+            .categories
+            .iter()
+            .find(|c| c.is_empty() || c.contains(','))
+        {
             return Err(RgwError::InvalidRequest(format!(
                 "usage category `{bad}` is not a category name (like put_obj or get_obj)"
             )));
@@ -90,7 +94,8 @@ impl TrimQuery {
         }
         if self.uid.is_none() && self.start.is_none() && self.end.is_none() {
             return Err(RgwError::InvalidRequest(
-                "refusing to trim the whole usage log of every user: give a uid or a time window".into(),
+                "refusing to trim the whole usage log of every user: give a uid or a time window"
+                    .into(),
             ));
         }
         let mut q = Query::default();
@@ -121,7 +126,9 @@ fn check_names(uid: Option<&str>, bucket: Option<&str>) -> Result<(), RgwError> 
         return Err(RgwError::InvalidRequest("the uid must not be empty".into()));
     }
     if bucket.is_some_and(str::is_empty) {
-        return Err(RgwError::InvalidRequest("the bucket name must not be empty".into()));
+        return Err(RgwError::InvalidRequest(
+            "the bucket name must not be empty".into(),
+        ));
     }
     Ok(())
 }
@@ -221,39 +228,74 @@ mod tests {
 
     #[test]
     fn empty_or_inverted_windows_and_names_are_refused() {
-        let q = UsageQuery { start: Some(t(10)), end: Some(t(10)), ..Default::default() };
-        assert!(q.to_query_string().unwrap_err().to_string().contains("window is empty"));
-        let q = UsageQuery { uid: Some(String::new()), ..Default::default() };
+        let q = UsageQuery {
+            start: Some(t(10)),
+            end: Some(t(10)),
+            ..Default::default()
+        };
+        assert!(
+            q.to_query_string()
+                .unwrap_err()
+                .to_string()
+                .contains("window is empty")
+        );
+        let q = UsageQuery {
+            uid: Some(String::new()),
+            ..Default::default()
+        };
         assert!(q.to_query_string().is_err());
-        let q = UsageQuery { categories: vec!["a,b".into()], ..Default::default() };
+        let q = UsageQuery {
+            categories: vec!["a,b".into()],
+            ..Default::default()
+        };
         assert!(q.to_query_string().is_err());
         assert!(bucket_stats_query(Some("")).is_err());
     }
 
     #[test]
     fn trim_refuses_bucket_without_uid_and_a_total_wipe() {
-        let bucket_only = TrimQuery { bucket: Some("b".into()), ..Default::default() };
+        let bucket_only = TrimQuery {
+            bucket: Some("b".into()),
+            ..Default::default()
+        };
         let err = bucket_only.to_query_string().unwrap_err().to_string();
         assert!(err.contains("set the uid"), "{err}");
         let everything = TrimQuery::default();
-        assert!(everything.to_query_string().unwrap_err().to_string().contains("refusing"));
+        assert!(
+            everything
+                .to_query_string()
+                .unwrap_err()
+                .to_string()
+                .contains("refusing")
+        );
     }
 
     #[test]
     fn trim_query_across_users_says_remove_all() {
-        let q = TrimQuery { start: Some(t(9)), end: Some(t(11)), ..Default::default() };
+        let q = TrimQuery {
+            start: Some(t(9)),
+            end: Some(t(11)),
+            ..Default::default()
+        };
         assert_eq!(
             q.to_query_string().unwrap(),
             "start=2026-11-22%2009%3A00%3A00&end=2026-11-22%2011%3A00%3A00&remove-all=True"
         );
-        let q = TrimQuery { uid: Some("u".into()), bucket: Some("b".into()), ..Default::default() };
+        let q = TrimQuery {
+            uid: Some("u".into()),
+            bucket: Some("b".into()),
+            ..Default::default()
+        };
         assert_eq!(q.to_query_string().unwrap(), "uid=u&bucket=b");
     }
 
     #[test]
     fn bucket_stats_query_for_one_or_all() {
         assert_eq!(bucket_stats_query(None).unwrap(), "format=json&stats=True");
-        assert_eq!(bucket_stats_query(Some("a.b")).unwrap(), "format=json&stats=True&bucket=a.b");
+        assert_eq!(
+            bucket_stats_query(Some("a.b")).unwrap(),
+            "format=json&stats=True&bucket=a.b"
+        );
     }
 
     #[test]

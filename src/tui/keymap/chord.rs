@@ -91,7 +91,11 @@ impl KeyChord {
                 "ctrl" | "c" | "control" => ctrl = true,
                 "alt" | "a" | "m" | "meta" => alt = true,
                 "shift" | "s" => shift = true,
-                _ => return Err(format!("unknown modifier `{head}` in key `{text}` (use Ctrl-, Alt- or Shift-)")),
+                _ => {
+                    return Err(format!(
+                        "unknown modifier `{head}` in key `{text}` (use Ctrl-, Alt- or Shift-)"
+                    ));
+                }
             }
             rest = tail;
         }
@@ -104,7 +108,9 @@ impl KeyChord {
     /// Shift is folded into characters ("Shift-g" is "G") and into Tab ("Shift-Tab").
     fn normalized(code: ChordCode, ctrl: bool, alt: bool, shift: bool) -> Self {
         let (code, shift) = match code {
-            ChordCode::Char(c) if shift && c.is_ascii_lowercase() => (ChordCode::Char(c.to_ascii_uppercase()), false),
+            ChordCode::Char(c) if shift && c.is_ascii_lowercase() => {
+                (ChordCode::Char(c.to_ascii_uppercase()), false)
+            }
             ChordCode::Char(c) if ctrl && c.is_ascii_uppercase() && !shift => {
                 (ChordCode::Char(c.to_ascii_lowercase()), false)
             }
@@ -113,7 +119,12 @@ impl KeyChord {
             ChordCode::Named(Named::BackTab) => (code, false),
             other => (other, shift),
         };
-        Self { code, ctrl, alt, shift }
+        Self {
+            code,
+            ctrl,
+            alt,
+            shift,
+        }
     }
 
     /// The chord of a terminal key event; None for releases and keys the keymap cannot name.
@@ -204,7 +215,20 @@ mod tests {
 
     #[test]
     fn parses_and_displays_round_trip() {
-        for text in ["q", "?", ":", "G", "-", "Ctrl-c", "Alt-x", "Shift-Tab", "Space", "PageDown", "F5", "Shift-Up"] {
+        for text in [
+            "q",
+            "?",
+            ":",
+            "G",
+            "-",
+            "Ctrl-c",
+            "Alt-x",
+            "Shift-Tab",
+            "Space",
+            "PageDown",
+            "F5",
+            "Shift-Up",
+        ] {
             let chord = KeyChord::parse(text).unwrap();
             assert_eq!(chord.to_string(), text, "{text}");
         }
@@ -234,7 +258,10 @@ mod tests {
         let shifted = key(KeyCode::Char('G'), KeyModifiers::SHIFT);
         assert_eq!(KeyChord::from_event(&shifted), KeyChord::parse("G").ok());
         let back = key(KeyCode::BackTab, KeyModifiers::SHIFT);
-        assert_eq!(KeyChord::from_event(&back), KeyChord::parse("Shift-Tab").ok());
+        assert_eq!(
+            KeyChord::from_event(&back),
+            KeyChord::parse("Shift-Tab").ok()
+        );
         let ctrl = key(KeyCode::Char('c'), KeyModifiers::CONTROL);
         assert_eq!(KeyChord::from_event(&ctrl), KeyChord::parse("Ctrl-c").ok());
         let question = key(KeyCode::Char('?'), KeyModifiers::SHIFT);

@@ -132,7 +132,9 @@ impl Action {
 
     pub fn group(self) -> Group {
         match self {
-            Self::Up | Self::Down | Self::PageUp | Self::PageDown | Self::Top | Self::Bottom => Group::Navigation,
+            Self::Up | Self::Down | Self::PageUp | Self::PageDown | Self::Top | Self::Bottom => {
+                Group::Navigation
+            }
             Self::Open | Self::Copy => Group::Buckets,
             _ => Group::Global,
         }
@@ -153,7 +155,11 @@ pub enum KeymapError {
     #[error("action `{action}` has no key; give at least one")]
     NoKey { action: String },
     #[error("key `{key}` is bound to both `{first}` and `{second}`; give one of them another key")]
-    Conflict { key: String, first: String, second: String },
+    Conflict {
+        key: String,
+        first: String,
+        second: String,
+    },
     #[error("the built-in keymap is invalid (a bug): {0}")]
     Builtin(String),
 }
@@ -217,12 +223,18 @@ impl Keymap {
     /// The keys of an action as text, "Up/k".
     pub fn describe(&self, action: Action) -> String {
         let keys: Vec<String> = self.keys(action).iter().map(ToString::to_string).collect();
-        if keys.is_empty() { "(unbound)".into() } else { keys.join("/") }
+        if keys.is_empty() {
+            "(unbound)".into()
+        } else {
+            keys.join("/")
+        }
     }
 
     /// The first key of an action, for short hints.
     pub fn first(&self, action: Action) -> String {
-        self.keys(action).first().map_or_else(|| "(unbound)".into(), ToString::to_string)
+        self.keys(action)
+            .first()
+            .map_or_else(|| "(unbound)".into(), ToString::to_string)
     }
 }
 
@@ -243,11 +255,12 @@ fn bad_key(action: Action, message: String) -> KeymapError {
 
 /// Parses the compiled-in keymap; every action must have an entry.
 fn parse_defaults() -> Result<BTreeMap<Action, Vec<KeyChord>>, KeymapError> {
-    let table: BTreeMap<String, Vec<String>> =
-        toml::from_str(DEFAULT_KEYMAP).map_err(|e| KeymapError::Builtin(e.message().to_string()))?;
+    let table: BTreeMap<String, Vec<String>> = toml::from_str(DEFAULT_KEYMAP)
+        .map_err(|e| KeymapError::Builtin(e.message().to_string()))?;
     let mut keys = BTreeMap::new();
     for (name, texts) in table {
-        let action = Action::from_name(&name).ok_or_else(|| KeymapError::Builtin(format!("unknown action `{name}`")))?;
+        let action = Action::from_name(&name)
+            .ok_or_else(|| KeymapError::Builtin(format!("unknown action `{name}`")))?;
         let chords = texts
             .iter()
             .map(|t| KeyChord::parse(t).map_err(|m| KeymapError::Builtin(format!("{name}: {m}"))))
@@ -255,7 +268,10 @@ fn parse_defaults() -> Result<BTreeMap<Action, Vec<KeyChord>>, KeymapError> {
         keys.insert(action, chords);
     }
     if let Some(missing) = Action::ALL.iter().find(|a| !keys.contains_key(a)) {
-        return Err(KeymapError::Builtin(format!("no entry for `{}`", missing.name())));
+        return Err(KeymapError::Builtin(format!(
+            "no entry for `{}`",
+            missing.name()
+        )));
     }
     Ok(keys)
 }
@@ -266,7 +282,10 @@ mod tests {
     use crossterm::event::{KeyCode, KeyModifiers};
 
     fn overrides(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
-        pairs.iter().map(|(a, k)| (a.to_string(), k.to_string())).collect()
+        pairs
+            .iter()
+            .map(|(a, k)| (a.to_string(), k.to_string()))
+            .collect()
     }
 
     #[test]
@@ -293,15 +312,28 @@ mod tests {
     #[test]
     fn errors_name_the_problem() {
         let e = Keymap::from_config(&overrides(&[("qiut", "x")])).unwrap_err();
-        assert!(e.to_string().starts_with("unknown action `qiut`; known actions: quit, help"), "{e}");
+        assert!(
+            e.to_string()
+                .starts_with("unknown action `qiut`; known actions: quit, help"),
+            "{e}"
+        );
         let e = Keymap::from_config(&overrides(&[("quit", "Ctrl-Banana")])).unwrap_err();
-        assert!(e.to_string().starts_with("action `quit`: unknown key `Ctrl-Banana`"), "{e}");
+        assert!(
+            e.to_string()
+                .starts_with("action `quit`: unknown key `Ctrl-Banana`"),
+            "{e}"
+        );
         let e = Keymap::from_config(&overrides(&[("copy", "q")])).unwrap_err();
         assert_eq!(
             e.to_string(),
             "key `q` is bound to both `quit` and `copy`; give one of them another key"
         );
         let e = Keymap::from_config(&overrides(&[("copy", "  ")])).unwrap_err();
-        assert_eq!(e, KeymapError::NoKey { action: "copy".into() });
+        assert_eq!(
+            e,
+            KeymapError::NoKey {
+                action: "copy".into()
+            }
+        );
     }
 }

@@ -78,7 +78,12 @@ impl BucketsState {
     }
 
     /// Takes a ListBuckets result.
-    pub fn finish_load(&mut self, id: RequestId, result: Result<Vec<BucketInfo>, S3Error>, at: DateTime<Utc>) -> Loaded {
+    pub fn finish_load(
+        &mut self,
+        id: RequestId,
+        result: Result<Vec<BucketInfo>, S3Error>,
+        at: DateTime<Utc>,
+    ) -> Loaded {
         if self.list_request != Some(id) {
             return Loaded::Stale;
         }
@@ -99,7 +104,12 @@ impl BucketsState {
                     .and_then(|name| self.buckets.iter().position(|b| b.name == name))
                     .unwrap_or(0);
                 self.offset = self.offset.min(self.selected);
-                let unresolved: Vec<BucketInfo> = self.buckets.iter().filter(|b| b.region.is_none()).cloned().collect();
+                let unresolved: Vec<BucketInfo> = self
+                    .buckets
+                    .iter()
+                    .filter(|b| b.region.is_none())
+                    .cloned()
+                    .collect();
                 Loaded::Ok { unresolved }
             }
         }
@@ -112,7 +122,12 @@ impl BucketsState {
     }
 
     /// Merges a batch of resolved regions by bucket name. False when the id is stale.
-    pub fn merge_regions(&mut self, id: RequestId, resolved: &[BucketInfo], failures: &[(String, S3Error)]) -> bool {
+    pub fn merge_regions(
+        &mut self,
+        id: RequestId,
+        resolved: &[BucketInfo],
+        failures: &[(String, S3Error)],
+    ) -> bool {
         if self.regions_request != Some(id) {
             return false;
         }
@@ -124,7 +139,9 @@ impl BucketsState {
         for (name, e) in failures {
             self.region_errors.insert(name.clone(), e.to_string());
         }
-        self.regions_pending = self.regions_pending.saturating_sub(resolved.len() + failures.len());
+        self.regions_pending = self
+            .regions_pending
+            .saturating_sub(resolved.len() + failures.len());
         if self.regions_pending == 0 {
             self.regions_request = None;
         }
@@ -208,7 +225,11 @@ mod tests {
         s.finish_load(RequestId(1), Ok(list), DateTime::<Utc>::MIN_UTC);
         s.move_by(2, 10);
         s.begin_load(RequestId(2));
-        s.finish_load(RequestId(2), Ok(vec![bucket("c"), bucket("d")]), DateTime::<Utc>::MIN_UTC);
+        s.finish_load(
+            RequestId(2),
+            Ok(vec![bucket("c"), bucket("d")]),
+            DateTime::<Utc>::MIN_UTC,
+        );
         assert_eq!(s.selected_bucket().map(|b| b.name.as_str()), Some("c"));
     }
 }

@@ -22,7 +22,13 @@ pub enum Pane {
 }
 
 impl Pane {
-    pub const ALL: [Pane; 5] = [Self::Buckets, Self::Browse, Self::Usage, Self::Segregate, Self::Jobs];
+    pub const ALL: [Pane; 5] = [
+        Self::Buckets,
+        Self::Browse,
+        Self::Usage,
+        Self::Segregate,
+        Self::Jobs,
+    ];
 
     pub fn title(self) -> &'static str {
         match self {

@@ -8,6 +8,7 @@ mod placeholder; // the shared "not built yet" panel
 mod segregate; // Segregate pane: not built yet
 mod status; // status line, messages, command line
 mod usage; // Usage pane: not built yet
+mod wrap; // exact word wrap for the footer
 
 use super::state::{Pane, State};
 use super::theme::Theme;
@@ -19,9 +20,14 @@ use ratatui::widgets::Paragraph;
 /// Draws one frame.
 pub fn draw(frame: &mut Frame<'_>, state: &State, theme: Theme) {
     let area = frame.area();
-    let footer = status::height(state, area.width);
-    let [tabs, body, foot] =
-        Layout::vertical([Constraint::Length(1), Constraint::Min(0), Constraint::Length(footer)]).areas(area);
+    let messages = status::message_lines(state, theme, area.width);
+    let footer = 1 + u16::try_from(messages.len()).unwrap_or(1);
+    let [tabs, body, foot] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Min(0),
+        Constraint::Length(footer),
+    ])
+    .areas(area);
     draw_tabs(frame, tabs, state, theme);
     match state.pane {
         Pane::Buckets => buckets::draw(frame, body, state, theme),
@@ -30,7 +36,7 @@ pub fn draw(frame: &mut Frame<'_>, state: &State, theme: Theme) {
         Pane::Segregate => segregate::draw(frame, body, state, theme),
         Pane::Jobs => jobs::draw(frame, body, state, theme),
     }
-    status::draw(frame, foot, state, theme);
+    status::draw(frame, foot, state, messages, theme);
     if let Some(h) = &state.help {
         help::draw(frame, area, state, h, theme);
     }
@@ -42,7 +48,11 @@ fn draw_tabs(frame: &mut Frame<'_>, area: Rect, state: &State, theme: Theme) {
     for pane in Pane::ALL {
         let key = state.keymap.first(pane_action(pane));
         let label = format!(" {key} {} ", pane.title());
-        let style = if pane == state.pane { theme.tab_active() } else { theme.dim() };
+        let style = if pane == state.pane {
+            theme.tab_active()
+        } else {
+            theme.dim()
+        };
         spans.push(Span::raw(" "));
         spans.push(Span::styled(label, style));
     }

@@ -1,0 +1,179 @@
+//! Bad input on the command line: each a one-line error and the right exit code (2 config, 1 run time).
+
+use assert_cmd::Command;
+use s3scope::demo::store::{EmbeddedServer, ServerOptions};
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+/// Runs the binary isolated from this machine: no AWS_*/S3SCOPE_* variables, HOME and XDG
+/// dirs in `home`, so no ~/.aws files or user config are read.
+fn s3scope(home: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
+    let mut cmd = Command::cargo_bin("s3scope").unwrap();
+    for (k, _) in std::env::vars() {
+        if k.starts_with("AWS_") || k.starts_with("S3SCOPE_") || k.starts_with("XDG_") {
+            cmd.env_remove(k);
+        }
+    }
+    cmd.env("HOME", home)
+        .env("XDG_CONFIG_HOME", home.join("config"))
+        .env("XDG_STATE_HOME", home.join("state"))
+        .env("XDG_CACHE_HOME", home.join("cache"))
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .timeout(Duration::from_secs(60))
+        .args(args);
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let out = cmd.output().unwrap();
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+fn assert_one_line_error(r: &Run, code: i32, needle: &str) {
+    assert_eq!(r.code, code, "exit code; stderr: {}", r.stderr);
+    assert_eq!(r.stderr.lines().count(), 1, "one line expected: {:?}", r.stderr);
+    assert!(r.stderr.starts_with("s3scope: error: "), "{}", r.stderr);
+    assert!(r.stderr.contains(needle), "{needle:?} not in {:?}", r.stderr);
+    assert!(!r.stderr.contains("panicked"), "{}", r.stderr);
+}
+
+fn write(dir: &Path, name: &str, text: &str) -> String {
+    let p = dir.join(name);
+    std::fs::write(&p, text).unwrap();
+    p.display().to_string()
+}
+
+#[test]
+fn unknown_profile_is_a_config_error() {
+    let home = tempfile::tempdir().unwrap();
+    let cfg = write(home.path(), "c.toml", "[profiles.ceph]\nendpoint = \"http://127.0.0.1:1\"\n");
+    let r = s3scope(home.path(), &["--config", &cfg, "--profile", "nope", "buckets"], &[]);
+    assert_one_line_error(&r, 2, "unknown profile `nope`; known profiles: ceph");
+}
+
+#[test]
+fn malformed_toml_names_the_line() {
+    let home = tempfile::tempdir().unwrap();
+    let cfg = write(home.path(), "c.toml", "[profiles.a]\nendpoint = \"http://x\"\nregion = \n");
+    let r = s3scope(home.path(), &["--config", &cfg, "config", "check"], &[]);
+    assert_one_line_error(&r, 2, "line 3");
+}
+
+#[test]
+fn unknown_config_key_names_key_and_line() {
+    let home = tempfile::tempdir().unwrap();
+    let cfg = write(home.path(), "c.toml", "default_profile = \"a\"\n[profiles.a]\nendpont = \"http://x\"\n");
+    let r = s3scope(home.path(), &["--config", &cfg, "config", "check"], &[]);
+    assert_one_line_error(&r, 2, "line 3");
+    assert!(r.stderr.contains("endpont"), "{}", r.stderr);
+}
+
+#[test]
+fn config_check_masks_secrets() {
+    let home = tempfile::tempdir().unwrap();
+    let cfg = write(
+        home.path(),
+        "c.toml",
+        "[profiles.lab]\nendpoint = \"http://127.0.0.1:9000\"\naccess_key_id = \"AKLAB\"\nsecret_access_key = \"supersecretvalue\"\n",
+    );
+    let r = s3scope(home.path(), &["--config", &cfg, "--profile", "lab", "config", "check"], &[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.contains("AKLAB"));
+    assert!(r.stdout.contains("path_style  true"), "{}", r.stdout);
+    assert!(!r.stdout.contains("supersecretvalue") && !r.stderr.contains("supersecretvalue"));
+    // The flag beats the file.
+    let r = s3scope(
+        home.path(),
+        &["--config", &cfg, "--profile", "lab", "--region", "eu-west-3", "config", "check", "--format", "json"],
+        &[],
+    );
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(v["profile"]["region"], "eu-west-3");
+}
+
+#[test]
+fn endpoint_refusing_connections_fails_fast() {
+    let home = tempfile::tempdir().unwrap();
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let start = Instant::now();
+    let endpoint = format!("http://127.0.0.1:{port}");
+    let r = s3scope(
+        home.path(),
+        &["--endpoint", &endpoint, "buckets"],
+        &[("AWS_ACCESS_KEY_ID", "AK"), ("AWS_SECRET_ACCESS_KEY", "SK")],
+    );
+    assert_one_line_error(&r, 1, "connection refused");
+    assert!(start.elapsed() < Duration::from_secs(30), "took {:?}", start.elapsed());
+}
+
+#[test]
+fn print_policy_is_valid_json() {
+    let home = tempfile::tempdir().unwrap();
+    let r = s3scope(home.path(), &["print-policy", "--feature", "segregate", "--bucket", "cdr"], &[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(v["Version"], "2012-10-17");
+    assert!(r.stdout.contains("arn:aws:s3:::cdr/*"));
+    let r = s3scope(home.path(), &["print-policy", "--ceph", "--uid", "ops"], &[]);
+    assert!(r.stdout.contains("radosgw-admin caps add --uid=ops"));
+}
+
+#[test]
+fn malformed_s3_url_is_a_usage_error() {
+    let home = tempfile::tempdir().unwrap();
+    let r = s3scope(home.path(), &["head", "bucket/key"], &[]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("s3://BUCKET"), "{}", r.stderr);
+}
+
+/// Wrong secret, missing bucket and the happy path against the embedded server.
+#[test]
+fn against_the_embedded_server() {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let data = tempfile::tempdir().unwrap();
+    let server = rt
+        .block_on(EmbeddedServer::start(ServerOptions {
+            dir: data.path().to_path_buf(),
+            port: 0,
+            access_key: "TESTAK".into(),
+            secret_key: "test-secret".into(),
+            region: "us-east-1".into(),
+        }))
+        .unwrap();
+    let store = server.store();
+    store.create_bucket("alpha").unwrap();
+    store.create_bucket("beta-logs").unwrap();
+    let home = tempfile::tempdir().unwrap();
+    let ep = server.endpoint.clone();
+    let good = [("AWS_ACCESS_KEY_ID", "TESTAK"), ("AWS_SECRET_ACCESS_KEY", "test-secret")];
+
+    let r = s3scope(home.path(), &["--endpoint", &ep, "buckets", "--format", "json"], &good);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    let names: Vec<&str> = v["buckets"].as_array().unwrap().iter().map(|b| b["name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["alpha", "beta-logs"]);
+
+    let r = s3scope(home.path(), &["--endpoint", &ep, "buckets", "--filter", "*-logs", "--format", "csv"], &good);
+    assert_eq!(r.stdout.lines().next(), Some("bucket,region,created"));
+    assert!(r.stdout.contains("beta-logs,us-east-1,") && !r.stdout.contains("alpha"), "{}", r.stdout);
+
+    let wrong = [("AWS_ACCESS_KEY_ID", "TESTAK"), ("AWS_SECRET_ACCESS_KEY", "not-the-secret")];
+    let r = s3scope(home.path(), &["--endpoint", &ep, "buckets"], &wrong);
+    assert_one_line_error(&r, 1, "secret key does not match");
+    assert!(!r.stderr.contains("not-the-secret"));
+
+    let r = s3scope(home.path(), &["--endpoint", &ep, "head", "s3://no-such-bucket"], &good);
+    assert_one_line_error(&r, 1, "bucket `no-such-bucket` does not exist");
+    let r = s3scope(home.path(), &["--endpoint", &ep, "head", "s3://alpha/missing key"], &good);
+    assert_one_line_error(&r, 1, "no object at s3://alpha/missing key");
+    rt.block_on(server.shutdown());
+}

@@ -1,0 +1,4 @@
+//! Helpers shared by the integration tests (each test binary compiles the modules it declares).
+
+pub mod rgw;
+pub mod servers;

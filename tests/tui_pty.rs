@@ -1,0 +1,213 @@
+//! The TUI in a real pseudo-terminal: this test binary re-runs itself inside a pty as the "child"
+//! that calls `tui::run`; the parent types keys, reads the screen with vt100, and checks that
+//! the terminal is restored when the TUI quits and when the process panics.
+
+use portable_pty::{CommandBuilder, PtySize, native_pty_system};
+use std::io::{Read, Write};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+const CHILD_ENV: &str = "S3SCOPE_TUI_PTY_CHILD";
+const ENDPOINT_ENV: &str = "S3SCOPE_TUI_PTY_ENDPOINT";
+const ENTER_ALT: &str = "\x1b[?1049h";
+const LEAVE_ALT: &str = "\x1b[?1049l";
+
+struct Session {
+    child: Box<dyn portable_pty::Child + Send + Sync>,
+    writer: Box<dyn Write + Send>,
+    seen: Arc<Mutex<(vt100::Parser, Vec<u8>)>>,
+    _master: Box<dyn portable_pty::MasterPty + Send>,
+}
+
+impl Session {
+    fn start(mode: &str) -> Self {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let pair = native_pty_system()
+            .openpty(PtySize {
+                rows: 24,
+                cols: 80,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .unwrap();
+        let mut cmd = CommandBuilder::new(std::env::current_exe().unwrap());
+        cmd.args(["--exact", "child_tui", "--nocapture", "--test-threads=1"]);
+        cmd.env(CHILD_ENV, mode);
+        cmd.env(ENDPOINT_ENV, format!("http://127.0.0.1:{port}"));
+        cmd.env("TERM", "xterm-256color");
+        cmd.env("RUST_BACKTRACE", "0");
+        cmd.env_remove("NO_COLOR");
+        let child = pair.slave.spawn_command(cmd).unwrap();
+        drop(pair.slave);
+        let mut reader = pair.master.try_clone_reader().unwrap();
+        let writer = pair.master.take_writer().unwrap();
+        let seen = Arc::new(Mutex::new((vt100::Parser::new(24, 80, 0), Vec::new())));
+        let sink = Arc::clone(&seen);
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 4096];
+            while let Ok(n) = reader.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                let mut s = sink.lock().unwrap();
+                s.0.process(&buf[..n]);
+                s.1.extend_from_slice(&buf[..n]);
+            }
+        });
+        Self {
+            child,
+            writer,
+            seen,
+            _master: pair.master,
+        }
+    }
+
+    fn screen(&self) -> String {
+        self.seen.lock().unwrap().0.screen().contents()
+    }
+
+    fn raw(&self) -> String {
+        String::from_utf8_lossy(&self.seen.lock().unwrap().1).into_owned()
+    }
+
+    fn wait_for(&self, needle: &str) {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while Instant::now() < deadline {
+            if self.screen().contains(needle) {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        panic!(
+            "`{needle}` never appeared; screen:\n{}\nraw: {:?}",
+            self.screen(),
+            self.raw()
+        );
+    }
+
+    fn press(&mut self, keys: &str) {
+        self.writer.write_all(keys.as_bytes()).unwrap();
+        self.writer.flush().unwrap();
+    }
+
+    fn wait_exit(&mut self) -> portable_pty::ExitStatus {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                // Let the reader thread take the last bytes.
+                std::thread::sleep(Duration::from_millis(200));
+                return status;
+            }
+            if Instant::now() > deadline {
+                let _ = self.child.kill();
+                panic!("the TUI did not exit; screen:\n{}", self.screen());
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    fn assert_restored(&self) {
+        let raw = self.raw();
+        let enter = raw
+            .find(ENTER_ALT)
+            .expect("never entered the alternate screen");
+        let leave = raw
+            .rfind(LEAVE_ALT)
+            .expect("never left the alternate screen");
+        assert!(leave > enter);
+        assert!(raw[leave..].contains("\x1b[?25h"), "cursor not shown again");
+        let s = self.seen.lock().unwrap();
+        assert!(!s.0.screen().alternate_screen());
+        assert!(!s.0.screen().hide_cursor());
+    }
+}
+
+/// Runs only as the child inside the pty.
+#[tokio::test]
+async fn child_tui() {
+    let Ok(mode) = std::env::var(CHILD_ENV) else {
+        return;
+    };
+    let endpoint = std::env::var(ENDPOINT_ENV).unwrap();
+    let profile = s3scope::config::Profile {
+        name: "ptytest".into(),
+        endpoint: Some(url::Url::parse(&endpoint).unwrap()),
+        region: Some("us-east-1".into()),
+        path_style: true,
+        aws_profile: None,
+        credentials: s3scope::config::Credentials::Static {
+            access_key_id: "AKIDTEST".into(),
+            secret_access_key: s3scope::config::Secret::new("secret"),
+            origin: "test".into(),
+        },
+        ca_bundle: None,
+        read_only: true,
+        rgw_admin: false,
+        connect_timeout: Duration::from_secs(2),
+        read_timeout: Duration::from_secs(5),
+        max_attempts: 1,
+    };
+    let clients = s3scope::s3::client::Clients::new(&profile).await.unwrap();
+    let ctx = s3scope::tui::TuiContext {
+        clients,
+        config: s3scope::config::Config::default(),
+        banner: Some("pty test banner".into()),
+    };
+    if mode == "panic" {
+        tokio::spawn(s3scope::tui::run(ctx));
+        tokio::time::sleep(Duration::from_millis(1500)).await;
+        panic!("deliberate panic while the TUI is up");
+    }
+    s3scope::tui::run(ctx).await.unwrap();
+}
+
+#[test]
+fn quits_with_q_and_restores_the_terminal() {
+    if std::env::var_os(CHILD_ENV).is_some() {
+        return;
+    }
+    let mut s = Session::start("run");
+    s.wait_for("Could not list the buckets");
+    s.wait_for("connection refused");
+    let screen = s.screen();
+    assert!(screen.contains("profile ptytest"), "{screen}");
+    assert!(screen.contains("read-only"), "{screen}");
+    s.press("?");
+    s.wait_for("Everywhere");
+    s.press("\x1b");
+    std::thread::sleep(Duration::from_millis(300));
+    s.press("3");
+    s.wait_for("Usage (requests and bandwidth");
+    s.press(":frob\r");
+    s.wait_for("unknown command `:frob`");
+    s.press("q");
+    let status = s.wait_exit();
+    assert!(status.success(), "exit {status:?}; screen:\n{}", s.screen());
+    s.assert_restored();
+}
+
+#[test]
+fn a_panic_restores_the_terminal_before_the_message() {
+    if std::env::var_os(CHILD_ENV).is_some() {
+        return;
+    }
+    let mut s = Session::start("panic");
+    s.wait_for("Buckets");
+    let status = s.wait_exit();
+    assert!(!status.success());
+    s.assert_restored();
+    let raw = s.raw();
+    let leave = raw.rfind(LEAVE_ALT).unwrap();
+    let message = raw
+        .find("deliberate panic while the TUI is up")
+        .expect("panic message lost");
+    assert!(
+        message > leave,
+        "the panic message must come after the terminal is restored"
+    );
+    assert!(s.screen().contains("deliberate panic"), "{}", s.screen());
+}
