@@ -53,11 +53,11 @@ async fn all_versions(client: &Client, bucket: &str, max_keys: i32) -> Vec<(Stri
 pub async fn check_versioning(client: &Client, prefix: &str) {
     let bucket = format!("{prefix}-versions");
     create_bucket(client, &bucket).await;
-    let status = client.get_bucket_versioning().bucket(&bucket).send().await.expect("get versioning");
-    assert_eq!(status.status(), None);
+    let state = client.get_bucket_versioning().bucket(&bucket).send().await.expect("get versioning");
+    assert_eq!(state.status(), None);
     set_versioning(client, &bucket, BucketVersioningStatus::Enabled).await;
-    let status = client.get_bucket_versioning().bucket(&bucket).send().await.expect("get versioning");
-    assert_eq!(status.status(), Some(&BucketVersioningStatus::Enabled));
+    let state = client.get_bucket_versioning().bucket(&bucket).send().await.expect("get versioning");
+    assert_eq!(state.status(), Some(&BucketVersioningStatus::Enabled));
 
     let v1 = client.put_object().bucket(&bucket).key("doc.txt").body(ByteStream::from_static(b"one")).send().await.expect("v1");
     let v2 = client.put_object().bucket(&bucket).key("doc.txt").body(ByteStream::from_static(b"two")).send().await.expect("v2");

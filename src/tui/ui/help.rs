@@ -58,7 +58,13 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, state: &State, help: &Help, theme
         }
         None => {
             // Too short for columns: one scrolling column.
-            let all: Vec<Line<'static>> = sections.into_iter().flatten().collect();
+            let mut all: Vec<Line<'static>> = Vec::new();
+            for section in sections {
+                if !all.is_empty() {
+                    all.push(Line::raw(""));
+                }
+                all.extend(section);
+            }
             let max_scroll = all.len().saturating_sub(usize::from(body.height));
             let scroll = u16::try_from(max_scroll)
                 .unwrap_or(u16::MAX)
