@@ -49,6 +49,8 @@ pub enum Command {
     Demo(DemoArgs),
     /// List buckets with region and creation date.
     Buckets(BucketsArgs),
+    /// Scan a bucket or prefix: objects and bytes per storage class and per prefix.
+    Du(DuArgs),
     /// Show what HEAD tells about a bucket or an object.
     Head(HeadArgs),
     /// Validate configuration.
@@ -126,6 +128,17 @@ pub enum Format {
 pub struct HeadArgs {
     /// s3://BUCKET (region, versioning) or s3://BUCKET/KEY (size, class, ETag, metadata).
     pub location: crate::s3::location::S3Location,
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+#[derive(Debug, Args)]
+pub struct DuArgs {
+    /// s3://BUCKET or s3://BUCKET/PREFIX
+    pub location: crate::s3::location::S3Location,
+    /// Prefix levels to report below the location.
+    #[arg(long, default_value_t = 1)]
+    pub depth: usize,
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
 }

@@ -3,7 +3,9 @@
 pub mod args;
 mod commands;
 mod demo;
+mod du;
 pub mod output;
+mod progress;
 
 use crate::config::{Config, ConfigError, Overrides, Profile};
 use crate::s3::client::{ClientError, Clients};
@@ -86,6 +88,10 @@ async fn dispatch(command: Command, global: &GlobalArgs, config: Config) -> Resu
         Command::Buckets(a) => {
             let clients = connect(&config, global).await?;
             commands::buckets(&clients, &a).await
+        }
+        Command::Du(a) => {
+            let clients = connect(&config, global).await?;
+            du::run(&clients, &a, config.scan_concurrency()).await
         }
         Command::Head(a) => {
             let clients = connect(&config, global).await?;

@@ -1,0 +1,74 @@
+//! `s3scope du s3://bucket[/prefix]`: scan and report sizes per storage class and per prefix.
+
+use super::CliError;
+use super::args::{DuArgs, Format};
+use super::output::{Table, write_json};
+use super::progress::Reporter;
+use crate::scan::job::{self, ScanRequest};
+use crate::scan::report::du_report;
+use crate::s3::client::Clients;
+use humansize::{BINARY, format_size};
+use std::io::Write;
+
+pub async fn run(clients: &Clients, a: &DuArgs, concurrency: usize) -> Result<(), CliError> {
+    let scan = job::start(ScanRequest {
+        bucket: a.location.bucket.clone(),
+        prefix: a.location.key.clone(),
+        concurrency,
+    });
+    let watch = scan.clone();
+    let reporter = Reporter::start(&format!("scanning {}", a.location), move || {
+        let c = watch.counters();
+        format!(
+            "{} objects, {}, {} LIST calls, {:.0} pages/s",
+            c.objects,
+            format_size(c.bytes, BINARY),
+            c.list_calls,
+            c.pages_per_sec()
+        )
+    });
+    let ctrl_c = scan.cancel.clone();
+    let interrupt = tokio::spawn(async move {
+        if tokio::signal::ctrl_c().await.is_ok() {
+            ctrl_c.cancel();
+        }
+    });
+    let result = job::run(&scan, clients).await;
+    interrupt.abort();
+    reporter.finish().await;
+    let counters = result?;
+    if scan.cancel.is_cancelled() {
+        return Err(CliError::Runtime("scan interrupted; no report written".into()));
+    }
+    let tree = scan.tree.read().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let report = du_report(&tree, &a.location.bucket, a.depth, counters.list_calls, counters.elapsed.as_secs_f64());
+    let mut out = std::io::stdout().lock();
+    if a.format == Format::Json {
+        write_json(&report, &mut out)?;
+        return Ok(());
+    }
+    let bytes = |b: u64| if a.format == Format::Table { format_size(b, BINARY) } else { b.to_string() };
+    let class_names: Vec<String> = report.storage_classes.keys().cloned().collect();
+    let mut headers = vec!["prefix", "objects", "bytes"];
+    headers.extend(class_names.iter().map(String::as_str));
+    let n = headers.len();
+    let mut t = Table::new(&headers).align_right(&(1..n).collect::<Vec<_>>());
+    let row = |prefix: String, objects: u64, total: u64, classes: &std::collections::BTreeMap<String, crate::scan::report::ClassTotal>| {
+        let mut r = vec![prefix, objects.to_string(), bytes(total)];
+        r.extend(class_names.iter().map(|c| classes.get(c).map_or_else(|| "-".into(), |v| bytes(v.bytes))));
+        r
+    };
+    for p in &report.prefixes {
+        let indent = if a.format == Format::Table { "  ".repeat(p.depth - 1) } else { String::new() };
+        t.push(row(format!("{indent}{}", p.prefix), p.objects, p.bytes, &p.storage_classes));
+    }
+    t.push(row(
+        format!("TOTAL s3://{}/{}", report.bucket, report.prefix),
+        report.objects,
+        report.bytes,
+        &report.storage_classes,
+    ));
+    t.write(a.format, &mut out)?;
+    out.flush()?;
+    Ok(())
+}

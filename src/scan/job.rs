@@ -1,0 +1,110 @@
+//! A scan job: streams a parallel listing into a shared prefix tree with live counters.
+
+use super::tree::PrefixTree;
+use crate::s3::client::Clients;
+use crate::s3::error::S3Error;
+use crate::s3::lister::{ListOptions, ListStats, list_parallel};
+use std::sync::atomic::Ordering;
+use std::sync::{Arc, RwLock};
+use std::time::{Duration, Instant};
+use tokio::sync::mpsc;
+use tokio_util::sync::CancellationToken;
+
+/// What to scan.
+#[derive(Debug, Clone)]
+pub struct ScanRequest {
+    pub bucket: String,
+    pub prefix: String,
+    pub concurrency: usize,
+}
+
+/// Live counters of a running scan.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ScanCounters {
+    pub objects: u64,
+    pub bytes: u64,
+    pub list_calls: u64,
+    pub elapsed: Duration,
+}
+
+impl ScanCounters {
+    /// LIST pages per second so far.
+    pub fn pages_per_sec(&self) -> f64 {
+        let s = self.elapsed.as_secs_f64();
+        if s > 0.0 { self.list_calls as f64 / s } else { 0.0 }
+    }
+
+    pub fn objects_per_sec(&self) -> f64 {
+        let s = self.elapsed.as_secs_f64();
+        if s > 0.0 { self.objects as f64 / s } else { 0.0 }
+    }
+}
+
+/// A running (or finished) scan. The tree is readable at any time, also while it grows.
+#[derive(Clone)]
+pub struct Scan {
+    pub request: ScanRequest,
+    pub tree: Arc<RwLock<PrefixTree>>,
+    stats: Arc<ListStats>,
+    started: Instant,
+    pub cancel: CancellationToken,
+}
+
+impl Scan {
+    pub fn counters(&self) -> ScanCounters {
+        ScanCounters {
+            objects: self.stats.objects.load(Ordering::Relaxed),
+            bytes: self.stats.bytes.load(Ordering::Relaxed),
+            list_calls: self.stats.list_calls.load(Ordering::Relaxed),
+            elapsed: self.started.elapsed(),
+        }
+    }
+}
+
+/// Estimated LIST calls to scan `objects` objects in `prefixes` prefixes (one page = 1000 keys).
+pub fn estimate_list_calls(objects: u64, prefixes: u64) -> u64 {
+    objects.div_ceil(1000) + prefixes.max(1)
+}
+
+/// Starts a scan; returns at once. `run` drives it to completion (spawn it or await it).
+pub fn start(req: ScanRequest) -> Scan {
+    Scan {
+        tree: Arc::new(RwLock::new(PrefixTree::new(&req.prefix, '/'))),
+        request: req,
+        stats: Arc::new(ListStats::default()),
+        started: Instant::now(),
+        cancel: CancellationToken::new(),
+    }
+}
+
+/// Lists the bucket (in its own region) and folds every page into the tree.
+pub async fn run(scan: &Scan, clients: &Clients) -> Result<ScanCounters, S3Error> {
+    let req = &scan.request;
+    let s3 = clients.s3_for_bucket(&req.bucket).await?;
+    let mut opts = ListOptions::new(&req.bucket, &req.prefix);
+    opts.concurrency = req.concurrency;
+    let (tx, mut rx) = mpsc::channel(64);
+    let lister = list_parallel(
+        s3,
+        opts,
+        scan.stats.clone(),
+        tx,
+        scan.cancel.clone(),
+        clients.endpoint_label(),
+    );
+    let tree = scan.tree.clone();
+    let consume = async move {
+        while let Some(page) = rx.recv().await {
+            let mut t = tree.write().unwrap_or_else(std::sync::PoisonError::into_inner);
+            for p in &page.prefixes {
+                t.ensure_prefix(p);
+            }
+            for o in &page.objects {
+                t.add(&o.key, o.size, &o.storage_class, o.last_modified.map(|d| d.timestamp()));
+            }
+        }
+    };
+    let (listed, ()) = tokio::join!(lister, consume);
+    listed?;
+    Ok(scan.counters())
+}

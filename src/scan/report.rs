@@ -1,0 +1,119 @@
+//! A scan tree as a report: totals, storage classes, and prefixes down to a depth (du output).
+
+use super::tree::{Aggregate, NodeId, PrefixTree};
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// Count and bytes of one storage class in a report.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct ClassTotal {
+    pub objects: u64,
+    pub bytes: u64,
+}
+
+/// One prefix of the report.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct PrefixEntry {
+    pub prefix: String,
+    pub depth: usize,
+    pub objects: u64,
+    pub bytes: u64,
+    pub storage_classes: BTreeMap<String, ClassTotal>,
+    pub oldest: Option<DateTime<Utc>>,
+    pub newest: Option<DateTime<Utc>>,
+}
+
+/// The whole `du --format json` document. Field order and names are stable (README).
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct DuReport {
+    pub bucket: String,
+    pub prefix: String,
+    pub objects: u64,
+    pub bytes: u64,
+    pub storage_classes: BTreeMap<String, ClassTotal>,
+    pub oldest: Option<DateTime<Utc>>,
+    pub newest: Option<DateTime<Utc>>,
+    pub list_calls: u64,
+    pub elapsed_secs: f64,
+    pub prefixes: Vec<PrefixEntry>,
+}
+
+fn classes(tree: &PrefixTree, agg: &Aggregate) -> BTreeMap<String, ClassTotal> {
+    agg.classes
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| c.objects > 0)
+        .map(|(i, c)| {
+            (
+                tree.classes.get(i).cloned().unwrap_or_else(|| "OTHER".into()),
+                ClassTotal {
+                    objects: c.objects,
+                    bytes: c.bytes,
+                },
+            )
+        })
+        .collect()
+}
+
+fn time(t: Option<i64>) -> Option<DateTime<Utc>> {
+    t.and_then(|s| DateTime::<Utc>::from_timestamp(s, 0))
+}
+
+/// Builds the report; prefixes down to `depth` levels below the root, biggest first per level.
+pub fn du_report(tree: &PrefixTree, bucket: &str, depth: usize, list_calls: u64, elapsed_secs: f64) -> DuReport {
+    let root = tree.node(0);
+    let mut prefixes = Vec::new();
+    let mut stack: Vec<(NodeId, usize)> = vec![(0, 0)];
+    while let Some((id, d)) = stack.pop() {
+        if d > 0 {
+            let n = tree.node(id);
+            prefixes.push(PrefixEntry {
+                prefix: tree.path(id),
+                depth: d,
+                objects: n.total.objects(),
+                bytes: n.total.bytes(),
+                storage_classes: classes(tree, &n.total),
+                oldest: time(n.total.oldest),
+                newest: time(n.total.newest),
+            });
+        }
+        if d < depth {
+            let mut kids = tree.node(id).children.clone();
+            // Pushed in reverse so that the biggest child is listed first.
+            kids.sort_by_key(|&c| std::cmp::Reverse(tree.node(c).total.bytes()));
+            stack.extend(kids.into_iter().rev().map(|c| (c, d + 1)));
+        }
+    }
+    DuReport {
+        bucket: bucket.to_string(),
+        prefix: tree.root_prefix.clone(),
+        objects: root.total.objects(),
+        bytes: root.total.bytes(),
+        storage_classes: classes(tree, &root.total),
+        oldest: time(root.total.oldest),
+        newest: time(root.total.newest),
+        list_calls,
+        elapsed_secs,
+        prefixes,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn report_orders_by_size_within_depth() {
+        let mut t = PrefixTree::new("", '/');
+        t.add("small/a", 1, "STANDARD", Some(0));
+        t.add("big/a", 100, "GLACIER", Some(10));
+        t.add("big/sub/b", 50, "STANDARD", Some(20));
+        let r = du_report(&t, "b", 2, 3, 0.5);
+        let names: Vec<&str> = r.prefixes.iter().map(|p| p.prefix.as_str()).collect();
+        assert_eq!(names, ["big/", "big/sub/", "small/"]);
+        assert_eq!(r.bytes, 151);
+        assert_eq!(r.storage_classes["GLACIER"].bytes, 100);
+        assert_eq!(du_report(&t, "b", 1, 3, 0.5).prefixes.len(), 2);
+    }
+}
