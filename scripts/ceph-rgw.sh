@@ -290,7 +290,7 @@ cmd_start() {
   mkdir -p "$dir"
   dir=$(cd "$dir" && pwd)
   conf=$dir/ceph.conf
-  if [ "${FRESH:-0}" = 1 ] || [ ! -f "$dir/.initialized" ]; then
+  if [ "${FRESH:-0}" = 1 ] || [ ! -f "$dir/.initialized" ] || [ ! -f "$dir/ports.env" ]; then
     init_cluster
   else
     # shellcheck source=/dev/null

@@ -30,8 +30,8 @@ cmd_venv() {
   command -v "$python" >/dev/null || die "$python not found; install python3 and python3-venv"
   want=$({ "$python" --version 2>&1; cat "$requirements" "$constraints"; } | sha256sum | cut -d' ' -f1)
   stamp=$venv/.s3scope-requirements.sha256
-  if [ -x "$venv/bin/python" ] && "$venv/bin/python" -c 'import moto' 2>/dev/null &&
-    [ "$(cat "$stamp" 2>/dev/null)" = "$want" ]; then
+  # The stamp is written only after a complete install, so it is proof enough.
+  if [ "$(cat "$stamp" 2>/dev/null)" = "$want" ] && [ -x "$venv/bin/moto_server" ]; then
     return 0
   fi
   "$python" -c 'import venv, ensurepip' 2>/dev/null ||
@@ -41,6 +41,7 @@ cmd_venv() {
     rm -rf "$venv"
     "$python" -m venv "$venv" || die "$python -m venv $venv failed"
   fi
+  rm -f "$stamp"
   log "pip install -r $(basename "$requirements") (pinned by $(basename "$constraints"))"
   timeout 900 "$venv/bin/pip" install --disable-pip-version-check -q \
     -r "$requirements" -c "$constraints" || die "pip install into $venv failed"

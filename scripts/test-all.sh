@@ -101,7 +101,7 @@ failed=0
 test_rc=0
 step "cargo fmt --check" cargo fmt --all -- --check || failed=1
 step "cargo clippy -D warnings" cargo clippy --locked --all-targets -- -D warnings || failed=1
-step "cargo test" cargo test --locked --all-targets || test_rc=$?
+step "cargo test" cargo test --locked --no-fail-fast --all-targets || test_rc=$?
 
 if [ "$test_rc" != 0 ]; then
   exit "$test_rc"

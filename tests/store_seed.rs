@@ -22,7 +22,7 @@ type Listing = Vec<(String, i64, String, i64, String)>;
 
 async fn objects(client: &Client, bucket: &str) -> Vec<Object> {
     let pages = client.list_objects_v2().bucket(bucket).into_paginator().send();
-    let pages: Vec<_> = futures::TryStreamExt::try_collect(pages).await.expect("list");
+    let pages: Vec<_> = pages.try_collect().await.expect("list");
     pages.into_iter().flat_map(|page| page.contents.unwrap_or_default()).collect()
 }
 

@@ -158,8 +158,11 @@ async fn child_tui() {
         banner: Some("pty test banner".into()),
     };
     if mode == "panic" {
+        // The parent sends SIGUSR1 once the TUI is on screen; then this thread panics.
+        let mut go =
+            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::user_defined1()).unwrap();
         tokio::spawn(s3scope::tui::run(ctx));
-        tokio::time::sleep(Duration::from_millis(1500)).await;
+        go.recv().await;
         panic!("deliberate panic while the TUI is up");
     }
     s3scope::tui::run(ctx).await.unwrap();
@@ -197,6 +200,11 @@ fn a_panic_restores_the_terminal_before_the_message() {
     }
     let mut s = Session::start("panic");
     s.wait_for("Buckets");
+    let pid = s.child.process_id().expect("child pid");
+    let kill = std::process::Command::new("kill")
+        .args(["-USR1", &pid.to_string()])
+        .status();
+    assert!(kill.unwrap().success());
     let status = s.wait_exit();
     assert!(!status.success());
     s.assert_restored();

@@ -77,8 +77,17 @@ pub struct DemoArgs {
 
 #[derive(Debug, Args)]
 pub struct BucketsArgs {
+    /// Where sizes come from: rgw admin stats, CloudWatch daily metrics, a scan, or the cheapest.
+    #[arg(long, value_enum, default_value_t = crate::scan::buckets::Source::Auto)]
+    pub source: crate::scan::buckets::Source,
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
+    /// Unit of byte columns in table/csv/tsv output (json is always bytes).
+    #[arg(long, value_enum, default_value_t = Unit::Auto)]
+    pub unit: Unit,
+    /// Sort rows by this column.
+    #[arg(long, value_enum, default_value_t = SortKey::Bytes)]
+    pub sort: SortKey,
     /// Only buckets whose name matches this glob (e.g. 'logs-*').
     #[arg(long, value_name = "GLOB")]
     pub filter: Option<String>,
@@ -141,4 +150,46 @@ pub struct DuArgs {
     pub depth: usize,
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
+}
+
+/// Units of byte columns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Unit {
+    #[value(name = "B")]
+    B,
+    #[value(name = "KiB")]
+    KiB,
+    #[value(name = "MiB")]
+    MiB,
+    #[value(name = "GiB")]
+    GiB,
+    #[value(name = "TiB")]
+    TiB,
+    /// Human-readable, per value.
+    #[value(name = "auto")]
+    Auto,
+}
+
+impl Unit {
+    /// Formats a byte count in this unit.
+    pub fn format(self, bytes: u64) -> String {
+        let div = |d: f64| format!("{:.2}", bytes as f64 / d);
+        match self {
+            Unit::B => bytes.to_string(),
+            Unit::KiB => div(1024.0),
+            Unit::MiB => div(1024.0 * 1024.0),
+            Unit::GiB => div(1024.0 * 1024.0 * 1024.0),
+            Unit::TiB => div(1024.0 * 1024.0 * 1024.0 * 1024.0),
+            Unit::Auto => humansize::format_size(bytes, humansize::BINARY),
+        }
+    }
+}
+
+/// Sort orders of the bucket table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SortKey {
+    Bytes,
+    Objects,
+    Name,
+    Created,
 }

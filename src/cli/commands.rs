@@ -1,49 +1,102 @@
 //! Small headless commands: bucket list, config check, print-policy.
 
 use super::CliError;
-use super::args::{BucketsArgs, Format, HeadArgs, PolicyArgs};
+use super::args::{BucketsArgs, Format, HeadArgs, PolicyArgs, SortKey, Unit};
 use super::output::{Table, write_json};
 use crate::config::{Config, Profile};
 use crate::policy::{self, Feature, Scope};
-use crate::s3::buckets::{list_buckets, resolve_regions};
+use crate::scan::buckets::{BucketRow, bucket_table};
+use std::collections::{BTreeMap, BTreeSet};
 use crate::s3::client::Clients;
 use crate::s3::object::{head_bucket, head_object};
 use std::io::Write;
 
-pub async fn buckets(clients: &Clients, a: &BucketsArgs) -> Result<(), CliError> {
-    let mut list = list_buckets(clients).await?;
-    if let Some(glob) = &a.filter {
-        let m = globset::Glob::new(glob)
-            .map_err(|e| CliError::Usage(format!("--filter `{glob}` is not a valid glob: {e}")))?
-            .compile_matcher();
-        list.retain(|b| m.is_match(&b.name));
-    }
-    let failures = resolve_regions(clients, &mut list).await;
-    for (bucket, e) in &failures {
-        tracing::warn!(bucket, error = %e, "region lookup failed");
+pub async fn buckets(clients: &Clients, a: &BucketsArgs, concurrency: usize) -> Result<(), CliError> {
+    let matcher = match &a.filter {
+        Some(glob) => Some(
+            globset::Glob::new(glob)
+                .map_err(|e| CliError::Usage(format!("--filter `{glob}` is not a valid glob: {e}")))?
+                .compile_matcher(),
+        ),
+        None => None,
+    };
+    let keep = |name: &str| matcher.as_ref().is_none_or(|m| m.is_match(name));
+    let mut rows = bucket_table(clients, a.source, &keep, concurrency).await?;
+    match a.sort {
+        SortKey::Bytes => rows.sort_by_key(|r| std::cmp::Reverse(r.bytes)),
+        SortKey::Objects => rows.sort_by_key(|r| std::cmp::Reverse(r.objects)),
+        SortKey::Name => rows.sort_by(|x, y| x.bucket.cmp(&y.bucket)),
+        SortKey::Created => rows.sort_by_key(|r| r.created),
     }
     let mut out = std::io::stdout().lock();
     if a.format == Format::Json {
-        write_json(&serde_json::json!({ "buckets": list }), &mut out)?;
+        let totals = totals(&rows);
+        write_json(&serde_json::json!({ "buckets": rows, "totals": totals }), &mut out)?;
     } else {
-        let mut t = Table::new(&["bucket", "region", "created"]);
-        for b in &list {
-            let failed = failures.iter().find(|(n, _)| n == &b.name);
-            t.push(vec![
-                b.name.clone(),
-                match (&b.region, failed) {
-                    (Some(r), _) => r.clone(),
-                    (None, Some((_, e))) => format!("error: {e}"),
-                    (None, None) => "-".into(),
-                },
-                b.created
-                    .map_or_else(|| "-".into(), |d| d.format("%Y-%m-%d %H:%M:%S").to_string()),
-            ]);
-        }
-        t.write(a.format, &mut out)?;
+        bucket_rows_table(&rows, a.unit, a.format).write(a.format, &mut out)?;
     }
     out.flush()?;
     Ok(())
+}
+
+/// Sums of the rows that have numbers.
+fn totals(rows: &[BucketRow]) -> serde_json::Value {
+    let objects: u64 = rows.iter().filter_map(|r| r.objects).sum();
+    let bytes: u64 = rows.iter().filter_map(|r| r.bytes).sum();
+    let mut classes: BTreeMap<&str, u64> = BTreeMap::new();
+    for r in rows {
+        for (c, t) in &r.storage_classes {
+            *classes.entry(c).or_default() += t.bytes;
+        }
+    }
+    serde_json::json!({"buckets": rows.len(), "objects": objects, "bytes": bytes, "storage_classes": classes})
+}
+
+/// The table of `s3scope buckets` (also served by `serve` as csv/tsv): one column per class present.
+pub fn bucket_rows_table(rows: &[BucketRow], unit: Unit, format: Format) -> Table {
+    let classes: BTreeSet<&str> = rows
+        .iter()
+        .flat_map(|r| r.storage_classes.keys().map(String::as_str))
+        .collect();
+    let mut headers: Vec<String> = ["bucket", "region", "objects", "bytes"].map(String::from).to_vec();
+    headers.extend(classes.iter().map(|c| c.to_string()));
+    headers.extend(["multipart", "created", "source", "as_of", "error"].map(String::from));
+    let refs: Vec<&str> = headers.iter().map(String::as_str).collect();
+    let right: Vec<usize> = (2..4 + classes.len() + 1).collect();
+    let mut t = Table::new(&refs).align_right(&right);
+    let unit = if format == Format::Table { unit } else if unit == Unit::Auto { Unit::B } else { unit };
+    let num = |v: Option<u64>| v.map_or_else(|| "-".to_string(), |n| n.to_string());
+    let size = |v: Option<u64>| v.map_or_else(|| "-".to_string(), |n| unit.format(n));
+    let time = |t: Option<chrono::DateTime<chrono::Utc>>| {
+        t.map_or_else(|| "-".to_string(), |d| d.format("%Y-%m-%d %H:%M").to_string())
+    };
+    for r in rows {
+        let mut cells = vec![
+            r.bucket.clone(),
+            r.region.clone().unwrap_or_else(|| "-".into()),
+            num(r.objects),
+            size(r.bytes),
+        ];
+        cells.extend(classes.iter().map(|c| size(r.storage_classes.get(*c).map(|t| t.bytes))));
+        cells.push(size(r.multipart_bytes));
+        cells.push(time(r.created));
+        cells.push(format!("{:?}", r.source).to_lowercase());
+        cells.push(time(r.as_of));
+        cells.push(r.error.clone().unwrap_or_default());
+        t.push(cells);
+    }
+    if format == Format::Table && rows.len() > 1 {
+        let objects: u64 = rows.iter().filter_map(|r| r.objects).sum();
+        let bytes: u64 = rows.iter().filter_map(|r| r.bytes).sum();
+        let mut cells = vec![format!("TOTAL ({} buckets)", rows.len()), String::new(), objects.to_string(), unit.format(bytes)];
+        cells.extend(classes.iter().map(|c| {
+            unit.format(rows.iter().filter_map(|r| r.storage_classes.get(*c)).map(|t| t.bytes).sum())
+        }));
+        let mp: Option<u64> = rows.iter().map(|r| r.multipart_bytes).sum();
+        cells.push(size(mp));
+        t.push(cells);
+    }
+    t
 }
 
 pub fn config_check(config: &Config, profile: &Profile, format: Format) -> Result<(), CliError> {

@@ -87,7 +87,7 @@ async fn dispatch(command: Command, global: &GlobalArgs, config: Config) -> Resu
         }
         Command::Buckets(a) => {
             let clients = connect(&config, global).await?;
-            commands::buckets(&clients, &a).await
+            commands::buckets(&clients, &a, config.scan_concurrency()).await
         }
         Command::Du(a) => {
             let clients = connect(&config, global).await?;

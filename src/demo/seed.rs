@@ -151,8 +151,14 @@ impl<'a> Seeder<'a> {
             BodyKind::Binary => &self.binary_pool,
         };
         let size = usize::try_from(size).unwrap_or(usize::MAX);
-        let start = self.rng.random_range(0..pool.len());
-        Bytes::from(pool.iter().cycle().skip(start).take(size).copied().collect::<Vec<u8>>())
+        let mut start = self.rng.random_range(0..pool.len());
+        let mut body = Vec::with_capacity(size);
+        while body.len() < size {
+            let end = pool.len().min(start + size - body.len());
+            body.extend_from_slice(&pool[start..end]);
+            start = 0;
+        }
+        Bytes::from(body)
     }
 
     /// Writes an object of `size` filler bytes.

@@ -1,7 +1,7 @@
 //! Client factory: one SDK config per profile, S3 and CloudWatch clients per region, bucket regions cached.
 
 use super::error::S3Error;
-use crate::config::{Credentials, Profile};
+use crate::config::{Credentials, Profile, Secret};
 use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_sdk_s3::Client as S3Client;
 use aws_smithy_http_client::tls;
@@ -180,6 +180,25 @@ impl Clients {
         };
         lock(&self.inner.bucket_regions).insert(bucket.to_string(), region.clone());
         Ok(region)
+    }
+
+    /// The profile's keys as the SDK resolves them (inline, env, ~/.aws files, SSO...), for
+    /// signing requests the SDK does not make itself (the RGW admin API).
+    pub async fn static_credentials(&self) -> Result<(String, Secret), S3Error> {
+        use aws_credential_types::provider::ProvideCredentials;
+        let provider = self
+            .inner
+            .sdk
+            .credentials_provider()
+            .ok_or(S3Error::NoCredentials)?;
+        let creds = provider
+            .provide_credentials()
+            .await
+            .map_err(|_| S3Error::NoCredentials)?;
+        Ok((
+            creds.access_key_id().to_string(),
+            Secret::new(creds.secret_access_key()),
+        ))
     }
 
     /// The S3 client for the bucket's own region.
