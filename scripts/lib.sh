@@ -33,10 +33,17 @@ free_port() {
   return 1
 }
 
+# running PID: the process exists and is not a zombie (an exited daemon that nobody reaped
+# yet still answers `kill -0`, and some container inits never reap orphans).
+running() {
+  kill -0 "$1" 2>/dev/null || return 1
+  [ "$(sed -E 's/^.*\) ([A-Za-z]).*$/\1/' "/proc/$1/stat" 2>/dev/null)" != Z ]
+}
+
 # pid_alive PIDFILE: print the pid recorded in PIDFILE if that process is still running.
 pid_alive() {
   local p
-  p=$(cat "$1" 2>/dev/null) && [ -n "$p" ] && kill -0 "$p" 2>/dev/null && echo "$p"
+  p=$(cat "$1" 2>/dev/null) && [ -n "$p" ] && running "$p" && echo "$p"
 }
 
 # stop_pid NAME PIDFILE PATTERN [GRACE]: SIGTERM the process of PIDFILE if its command line
@@ -46,10 +53,10 @@ stop_pid() {
   if p=$(pid_alive "$file") && grep -qaE "$pattern" "/proc/$p/cmdline" 2>/dev/null; then
     kill -TERM "$p" 2>/dev/null || true
     for ((i = 0; i < grace * 10; i++)); do
-      kill -0 "$p" 2>/dev/null || break
+      running "$p" || break
       sleep 0.1
     done
-    if kill -0 "$p" 2>/dev/null; then
+    if running "$p"; then
       log "$name (pid $p) ignored SIGTERM for ${grace}s: SIGKILL"
       kill -KILL "$p" 2>/dev/null || true
     fi

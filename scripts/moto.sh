@@ -78,7 +78,7 @@ cmd_start() {
   log "started moto_server (pid $pid) on 127.0.0.1:$port"
   local deadline=$(($(date +%s) + 30))
   until moto_answers "$endpoint"; do
-    kill -0 "$pid" 2>/dev/null || { tail -n 20 "$dir/moto.log" >&2; die "moto_server exited; log: $dir/moto.log"; }
+    running "$pid" || { tail -n 20 "$dir/moto.log" >&2; die "moto_server exited; log: $dir/moto.log"; }
     [ "$(date +%s)" -lt "$deadline" ] || { tail -n 20 "$dir/moto.log" >&2; stop_pid moto "$pidfile" moto_server; die "moto_server did not answer within 30 s"; }
     sleep 0.1
   done

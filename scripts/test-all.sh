@@ -8,6 +8,7 @@
 # 5. stops the servers on every exit path, prints the time of each step and exits non-zero
 #    when any check failed (with cargo test's own status when the tests failed).
 #
+# Ports are picked automatically (the first free ones from 18080, 13300 and 15000).
 # KEEP_SERVERS=1 leaves the servers running afterwards, for `cargo test` by hand; then
 #   eval "$(scripts/ceph-rgw.sh env .test-servers/ceph)"; eval "$(scripts/moto.sh env .test-servers/moto)"
 # shellcheck disable=SC2317 # the functions below run through `trap` and `step "$@"`

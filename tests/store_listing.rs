@@ -15,10 +15,29 @@ use store_support::*;
 
 /// A few thousand keys: nested prefixes, neighbours of `/` in sort order, awkward characters.
 fn key_set() -> BTreeSet<String> {
-    let mut keys: BTreeSet<String> = (0..2400).map(|i| format!("d{}/s{:02}/file-{i:04}.txt", i % 7, i % 13)).collect();
+    let mut keys: BTreeSet<String> = (0..2400)
+        .map(|i| format!("d{}/s{:02}/file-{i:04}.txt", i % 7, i % 13))
+        .collect();
     for key in [
-        "a", "a.b", "a/", "a/b", "a0", "a/b/c", "top level.txt", "z+plus", "z%percent", "z space", "zé", "z日本",
-        "z\u{1F600}", "d1", "d1.", "d10/x", "d1/", "d3/s00/", "d3/s00//double",
+        "a",
+        "a.b",
+        "a/",
+        "a/b",
+        "a0",
+        "a/b/c",
+        "top level.txt",
+        "z+plus",
+        "z%percent",
+        "z space",
+        "zé",
+        "z日本",
+        "z\u{1F600}",
+        "d1",
+        "d1.",
+        "d10/x",
+        "d1/",
+        "d3/s00/",
+        "d3/s00//double",
     ] {
         keys.insert(key.to_owned());
     }
@@ -29,15 +48,23 @@ fn key_set() -> BTreeSet<String> {
 fn expected_entries(keys: &BTreeSet<String>, prefix: &str, delimiter: &str) -> BTreeSet<String> {
     keys.iter()
         .filter_map(|key| key.strip_prefix(prefix).map(|rest| (key, rest)))
-        .map(|(key, rest)| match rest.find(delimiter).filter(|_| !delimiter.is_empty()) {
-            Some(at) => format!("{prefix}{}", &rest[..at + delimiter.len()]),
-            None => key.clone(),
-        })
+        .map(
+            |(key, rest)| match rest.find(delimiter).filter(|_| !delimiter.is_empty()) {
+                Some(at) => format!("{prefix}{}", &rest[..at + delimiter.len()]),
+                None => key.clone(),
+            },
+        )
         .collect()
 }
 
 /// Lists with ListObjectsV2 in pages of `max_keys`; returns entries (keys, then prefixes, per page).
-async fn list_v2(client: &Client, bucket: &str, prefix: &str, delimiter: Option<&str>, max_keys: i32) -> Vec<String> {
+async fn list_v2(
+    client: &Client,
+    bucket: &str,
+    prefix: &str,
+    delimiter: Option<&str>,
+    max_keys: i32,
+) -> Vec<String> {
     let (mut token, mut entries) = (None, Vec::new());
     loop {
         let page = client
@@ -57,18 +84,36 @@ async fn list_v2(client: &Client, bucket: &str, prefix: &str, delimiter: Option<
             assert!(object.e_tag().is_some() && object.size().is_some());
             assert!(object.last_modified().is_some() && object.storage_class().is_some());
         }
-        entries.extend(page.contents().iter().filter_map(|o| o.key()).map(str::to_owned));
-        entries.extend(page.common_prefixes().iter().filter_map(|p| p.prefix()).map(str::to_owned));
+        entries.extend(
+            page.contents()
+                .iter()
+                .filter_map(|o| o.key())
+                .map(str::to_owned),
+        );
+        entries.extend(
+            page.common_prefixes()
+                .iter()
+                .filter_map(|p| p.prefix())
+                .map(str::to_owned),
+        );
         token = page.next_continuation_token().map(str::to_owned);
         if !page.is_truncated().unwrap_or(false) {
             return entries;
         }
-        assert!(token.is_some(), "a truncated page carries a continuation token");
+        assert!(
+            token.is_some(),
+            "a truncated page carries a continuation token"
+        );
     }
 }
 
 /// Lists with ListObjects (v1) in pages, following NextMarker (or the last key).
-async fn list_v1(client: &Client, bucket: &str, delimiter: Option<&str>, max_keys: i32) -> Vec<String> {
+async fn list_v1(
+    client: &Client,
+    bucket: &str,
+    delimiter: Option<&str>,
+    max_keys: i32,
+) -> Vec<String> {
     let (mut marker, mut entries) = (None::<String>, Vec::new());
     loop {
         let page = client
@@ -80,12 +125,26 @@ async fn list_v1(client: &Client, bucket: &str, delimiter: Option<&str>, max_key
             .send()
             .await
             .expect("list v1");
-        entries.extend(page.contents().iter().filter_map(|o| o.key()).map(str::to_owned));
-        entries.extend(page.common_prefixes().iter().filter_map(|p| p.prefix()).map(str::to_owned));
+        entries.extend(
+            page.contents()
+                .iter()
+                .filter_map(|o| o.key())
+                .map(str::to_owned),
+        );
+        entries.extend(
+            page.common_prefixes()
+                .iter()
+                .filter_map(|p| p.prefix())
+                .map(str::to_owned),
+        );
         if !page.is_truncated().unwrap_or(false) {
             return entries;
         }
-        let last_key = page.contents().last().and_then(|o| o.key()).map(str::to_owned);
+        let last_key = page
+            .contents()
+            .last()
+            .and_then(|o| o.key())
+            .map(str::to_owned);
         marker = page.next_marker().map(str::to_owned).or(last_key);
     }
 }
@@ -111,40 +170,105 @@ pub async fn check_listing(client: &Client, prefix: &str) {
     // Flat: exactly the keys, in UTF-8 binary order, whatever the page size.
     let expected: Vec<String> = keys.iter().cloned().collect();
     for max_keys in [1000, 7] {
-        assert_eq!(list_v2(client, bucket, "", None, max_keys).await, expected, "max-keys {max_keys}");
+        assert_eq!(
+            list_v2(client, bucket, "", None, max_keys).await,
+            expected,
+            "max-keys {max_keys}"
+        );
     }
-    assert_eq!(list_v2(client, bucket, "", Some(""), 500).await, expected, "an empty delimiter is no delimiter");
+    assert_eq!(
+        list_v2(client, bucket, "", Some(""), 500).await,
+        expected,
+        "an empty delimiter is no delimiter"
+    );
     assert_eq!(list_v1(client, bucket, None, 333).await, expected);
 
     // Grouped: every common prefix once, across pages too.
-    for (prefix, max_keys) in [("", 3), ("", 1), ("d3/", 4), ("d3/s00/", 2), ("a", 1), ("nothing", 5)] {
+    for (prefix, max_keys) in [
+        ("", 3),
+        ("", 1),
+        ("d3/", 4),
+        ("d3/s00/", 2),
+        ("a", 1),
+        ("nothing", 5),
+    ] {
         let listed = sorted_unique(list_v2(client, bucket, prefix, Some("/"), max_keys).await);
-        assert_eq!(listed, expected_entries(&keys, prefix, "/"), "prefix {prefix:?}, max-keys {max_keys}");
+        assert_eq!(
+            listed,
+            expected_entries(&keys, prefix, "/"),
+            "prefix {prefix:?}, max-keys {max_keys}"
+        );
     }
     let listed = sorted_unique(list_v1(client, bucket, Some("/"), 2).await);
     assert_eq!(listed, expected_entries(&keys, "", "/"));
     let listed = sorted_unique(list_v2(client, bucket, "d", Some("s0"), 5).await);
-    assert_eq!(listed, expected_entries(&keys, "d", "s0"), "a multi-character delimiter");
+    assert_eq!(
+        listed,
+        expected_entries(&keys, "d", "s0"),
+        "a multi-character delimiter"
+    );
 
-    let after = client.list_objects_v2().bucket(bucket).start_after("d6/s12/").max_keys(3).send().await.expect("start-after");
+    let after = client
+        .list_objects_v2()
+        .bucket(bucket)
+        .start_after("d6/s12/")
+        .max_keys(3)
+        .send()
+        .await
+        .expect("start-after");
     let after: Vec<_> = after.contents().iter().filter_map(|o| o.key()).collect();
-    let expected_after: Vec<_> = keys.iter().filter(|k| k.as_str() > "d6/s12/").take(3).map(String::as_str).collect();
+    let expected_after: Vec<_> = keys
+        .iter()
+        .filter(|k| k.as_str() > "d6/s12/")
+        .take(3)
+        .map(String::as_str)
+        .collect();
     assert_eq!(after, expected_after);
 
-    let encoded = client.list_objects_v2().bucket(bucket).prefix("z").encoding_type(EncodingType::Url).send().await.expect("encoded");
+    let encoded = client
+        .list_objects_v2()
+        .bucket(bucket)
+        .prefix("z")
+        .encoding_type(EncodingType::Url)
+        .send()
+        .await
+        .expect("encoded");
     assert_eq!(encoded.encoding_type(), Some(&EncodingType::Url));
     let decoded: Vec<String> = encoded
         .contents()
         .iter()
         .filter_map(|o| o.key())
-        .map(|k| percent_encoding::percent_decode_str(k).decode_utf8().expect("utf-8").into_owned())
+        .map(|k| {
+            percent_encoding::percent_decode_str(k)
+                .decode_utf8()
+                .expect("utf-8")
+                .into_owned()
+        })
         .collect();
-    let raw: Vec<String> = keys.iter().filter(|k| k.starts_with('z')).cloned().collect();
+    let raw: Vec<String> = keys
+        .iter()
+        .filter(|k| k.starts_with('z'))
+        .cloned()
+        .collect();
     assert_eq!(decoded, raw);
-    assert!(encoded.contents().iter().filter_map(|o| o.key()).all(|k| k.is_ascii() && !k.contains(' ')));
+    assert!(
+        encoded
+            .contents()
+            .iter()
+            .filter_map(|o| o.key())
+            .all(|k| k.is_ascii() && !k.contains(' '))
+    );
 
-    let negative = client.list_objects_v2().bucket(bucket).max_keys(-1).send().await;
-    assert_eq!(error_code(&negative.expect_err("negative max-keys")), "InvalidArgument");
+    let negative = client
+        .list_objects_v2()
+        .bucket(bucket)
+        .max_keys(-1)
+        .send()
+        .await;
+    assert_eq!(
+        error_code(&negative.expect_err("negative max-keys")),
+        "InvalidArgument"
+    );
 }
 
 #[tokio::test]
@@ -176,23 +300,65 @@ async fn list_200k_keys() {
     tokio::task::spawn_blocking(move || {
         for i in 0..KEYS {
             let key = format!("tenant-{:02}/day-{:03}/object-{i:06}.bin", i % 37, i % 365);
-            writer.put_object("big", &key, Bytes::new(), PutOptions::default()).expect("put");
+            writer
+                .put_object("big", &key, Bytes::new(), PutOptions::default())
+                .expect("put");
         }
     })
     .await
     .expect("writer");
-    println!("wrote {KEYS} keys through the Store API in {:.2?}", started.elapsed());
+    println!(
+        "wrote {KEYS} keys through the Store API in {:.2?}",
+        started.elapsed()
+    );
 
     let client = client(&test.server);
     let started = Instant::now();
-    let pages = client.list_objects_v2().bucket("big").into_paginator().send();
-    let listed: Vec<_> = pages.try_collect().await.expect("pages");
-    let count: usize = listed.iter().map(|page| page.contents().len()).sum();
-    println!("listed {count} keys in {} pages in {:.2?}", listed.len(), started.elapsed());
+    let (mut token, mut count, mut page_times) = (None, 0, Vec::new());
+    loop {
+        let page_started = Instant::now();
+        let page = client
+            .list_objects_v2()
+            .bucket("big")
+            .set_continuation_token(token)
+            .send()
+            .await
+            .expect("page");
+        page_times.push(page_started.elapsed());
+        count += page.contents().len();
+        token = page.next_continuation_token().map(str::to_owned);
+        if token.is_none() {
+            break;
+        }
+    }
+    let mean = |times: &[std::time::Duration]| {
+        times.iter().sum::<std::time::Duration>() / times.len() as u32
+    };
+    println!(
+        "listed {count} keys in {} pages in {:.2?}; first 10 pages {:.2?} each, last 10 {:.2?} each",
+        page_times.len(),
+        started.elapsed(),
+        mean(&page_times[..10]),
+        mean(&page_times[page_times.len() - 10..]),
+    );
     assert_eq!(count, KEYS);
 
     let started = Instant::now();
     let top = list_v2(&client, "big", "", Some("/"), 1000).await;
-    println!("listed {} common prefixes over {KEYS} keys in {:.2?}", top.len(), started.elapsed());
+    println!(
+        "listed {} common prefixes over {KEYS} keys in {:.2?}",
+        top.len(),
+        started.elapsed()
+    );
     assert_eq!(top.len(), 37);
+
+    // Reopening replays the journal once and compacts it; the next open reads the snapshot.
+    let TestServer { server, dir } = test;
+    server.shutdown().await;
+    for round in ["replaying the journal", "from the compacted snapshot"] {
+        let started = Instant::now();
+        let server = start_in(dir.path()).await;
+        println!("reopened {KEYS} keys {round} in {:.2?}", started.elapsed());
+        server.shutdown().await;
+    }
 }

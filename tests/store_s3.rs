@@ -8,7 +8,9 @@ use std::collections::HashMap;
 
 use aws_sdk_s3::Client;
 use aws_sdk_s3::primitives::ByteStream;
-use aws_sdk_s3::types::{Delete, MetadataDirective, ObjectIdentifier, StorageClass, Tag, Tagging, TaggingDirective};
+use aws_sdk_s3::types::{
+    Delete, MetadataDirective, ObjectIdentifier, StorageClass, Tag, Tagging, TaggingDirective,
+};
 use store_support::*;
 
 /// Keys that trip naive URL or XML handling.
@@ -31,21 +33,73 @@ pub async fn check_buckets(client: &Client, prefix: &str) {
     let bucket = format!("{prefix}-buckets");
     create_bucket(client, &bucket).await;
     let listed = client.list_buckets().send().await.expect("list buckets");
-    assert!(listed.buckets().iter().any(|b| b.name() == Some(bucket.as_str()) && b.creation_date().is_some()));
-    client.head_bucket().bucket(&bucket).send().await.expect("head bucket");
-    let location = client.get_bucket_location().bucket(&bucket).send().await.expect("location");
-    assert_eq!(location.location_constraint().map(|l| l.as_str()).unwrap_or(""), "");
+    assert!(
+        listed
+            .buckets()
+            .iter()
+            .any(|b| b.name() == Some(bucket.as_str()) && b.creation_date().is_some())
+    );
+    client
+        .head_bucket()
+        .bucket(&bucket)
+        .send()
+        .await
+        .expect("head bucket");
+    let location = client
+        .get_bucket_location()
+        .bucket(&bucket)
+        .send()
+        .await
+        .expect("location");
+    assert_eq!(
+        location
+            .location_constraint()
+            .map(|l| l.as_str())
+            .unwrap_or(""),
+        ""
+    );
 
-    let again = client.create_bucket().bucket(&bucket).send().await.expect_err("bucket exists");
+    let again = client
+        .create_bucket()
+        .bucket(&bucket)
+        .send()
+        .await
+        .expect_err("bucket exists");
     assert_eq!(error_code(&again), "BucketAlreadyOwnedByYou");
     put(client, &bucket, "k", b"v").await;
-    let not_empty = client.delete_bucket().bucket(&bucket).send().await.expect_err("bucket not empty");
+    let not_empty = client
+        .delete_bucket()
+        .bucket(&bucket)
+        .send()
+        .await
+        .expect_err("bucket not empty");
     assert_eq!(error_code(&not_empty), "BucketNotEmpty");
-    client.delete_object().bucket(&bucket).key("k").send().await.expect("delete");
-    client.delete_bucket().bucket(&bucket).send().await.expect("delete bucket");
-    let gone = client.head_bucket().bucket(&bucket).send().await.expect_err("bucket gone");
+    client
+        .delete_object()
+        .bucket(&bucket)
+        .key("k")
+        .send()
+        .await
+        .expect("delete");
+    client
+        .delete_bucket()
+        .bucket(&bucket)
+        .send()
+        .await
+        .expect("delete bucket");
+    let gone = client
+        .head_bucket()
+        .bucket(&bucket)
+        .send()
+        .await
+        .expect_err("bucket gone");
     assert_eq!(status(&gone), 404);
-    let missing = client.list_objects_v2().bucket(&bucket).send().await.expect_err("no such bucket");
+    let missing = client
+        .list_objects_v2()
+        .bucket(&bucket)
+        .send()
+        .await
+        .expect_err("no such bucket");
     assert_eq!(error_code(&missing), "NoSuchBucket");
 }
 
@@ -65,56 +119,179 @@ pub async fn check_objects(client: &Client, prefix: &str) {
         .send()
         .await
         .expect("put");
-    let head = client.head_object().bucket(&bucket).key("dir/report.csv").send().await.expect("head");
+    let head = client
+        .head_object()
+        .bucket(&bucket)
+        .key("dir/report.csv")
+        .send()
+        .await
+        .expect("head");
     assert_eq!(head.content_length(), Some(1024));
     assert_eq!(head.content_type(), Some("text/csv"));
     assert_eq!(head.e_tag(), Some(md5_etag(&body).as_str()));
     assert_eq!(head.storage_class(), Some(&StorageClass::StandardIa));
-    assert_eq!(head.metadata().and_then(|m| m.get("owner")).map(String::as_str), Some("Team A, 2nd floor"));
+    assert_eq!(
+        head.metadata()
+            .and_then(|m| m.get("owner"))
+            .map(String::as_str),
+        Some("Team A, 2nd floor")
+    );
     assert_eq!(head.tag_count(), Some(2));
     assert!(head.last_modified().is_some());
 
-    let ranged = client.get_object().bucket(&bucket).key("dir/report.csv").range("bytes=16-19").send().await.expect("range");
+    let ranged = client
+        .get_object()
+        .bucket(&bucket)
+        .key("dir/report.csv")
+        .range("bytes=16-19")
+        .send()
+        .await
+        .expect("range");
     assert_eq!(ranged.content_range(), Some("bytes 16-19/1024"));
-    assert_eq!(ranged.body.collect().await.expect("body").into_bytes().as_ref(), b"0123");
-    let suffix = client.get_object().bucket(&bucket).key("dir/report.csv").range("bytes=-3").send().await.expect("suffix");
-    assert_eq!(suffix.body.collect().await.expect("body").into_bytes().as_ref(), b"def");
-    let unsatisfiable = client.get_object().bucket(&bucket).key("dir/report.csv").range("bytes=5000-").send().await;
+    assert_eq!(
+        ranged
+            .body
+            .collect()
+            .await
+            .expect("body")
+            .into_bytes()
+            .as_ref(),
+        b"0123"
+    );
+    let suffix = client
+        .get_object()
+        .bucket(&bucket)
+        .key("dir/report.csv")
+        .range("bytes=-3")
+        .send()
+        .await
+        .expect("suffix");
+    assert_eq!(
+        suffix
+            .body
+            .collect()
+            .await
+            .expect("body")
+            .into_bytes()
+            .as_ref(),
+        b"def"
+    );
+    let unsatisfiable = client
+        .get_object()
+        .bucket(&bucket)
+        .key("dir/report.csv")
+        .range("bytes=5000-")
+        .send()
+        .await;
     assert_eq!(error_code(&unsatisfiable.expect_err("416")), "InvalidRange");
 
     // STANDARD is omitted from HEAD, every other class round-trips.
-    let classes = ["STANDARD", "STANDARD_IA", "ONEZONE_IA", "INTELLIGENT_TIERING", "GLACIER", "GLACIER_IR", "DEEP_ARCHIVE", "REDUCED_REDUNDANCY"];
+    let classes = [
+        "STANDARD",
+        "STANDARD_IA",
+        "ONEZONE_IA",
+        "INTELLIGENT_TIERING",
+        "GLACIER",
+        "GLACIER_IR",
+        "DEEP_ARCHIVE",
+        "REDUCED_REDUNDANCY",
+    ];
     for class in classes {
         let class = StorageClass::from(class);
         let key = format!("classes/{}", class.as_str());
-        client.put_object().bucket(&bucket).key(&key).body(ByteStream::from_static(b"x")).storage_class(class.clone()).send().await.expect("put class");
-        let head = client.head_object().bucket(&bucket).key(&key).send().await.expect("head class");
+        client
+            .put_object()
+            .bucket(&bucket)
+            .key(&key)
+            .body(ByteStream::from_static(b"x"))
+            .storage_class(class.clone())
+            .send()
+            .await
+            .expect("put class");
+        let head = client
+            .head_object()
+            .bucket(&bucket)
+            .key(&key)
+            .send()
+            .await
+            .expect("head class");
         let expected = (class != StorageClass::Standard).then_some(&class);
         assert_eq!(head.storage_class(), expected, "{key}");
     }
-    let bad = client.put_object().bucket(&bucket).key("bad").storage_class(StorageClass::from("COLD")).send().await;
-    assert_eq!(error_code(&bad.expect_err("bad class")), "InvalidStorageClass");
+    let bad = client
+        .put_object()
+        .bucket(&bucket)
+        .key("bad")
+        .storage_class(StorageClass::from("COLD"))
+        .send()
+        .await;
+    assert_eq!(
+        error_code(&bad.expect_err("bad class")),
+        "InvalidStorageClass"
+    );
 
     for key in AWKWARD_KEYS {
         put(client, &bucket, key, key.as_bytes()).await;
         assert_eq!(get(client, &bucket, key).await, key.as_bytes(), "{key}");
-        client.head_object().bucket(&bucket).key(key).send().await.unwrap_or_else(|e| panic!("head {key:?}: {e:?}"));
+        client
+            .head_object()
+            .bucket(&bucket)
+            .key(key)
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("head {key:?}: {e:?}"));
     }
     put(client, &bucket, "empty", b"").await;
     assert!(get(client, &bucket, "empty").await.is_empty());
 
-    client.delete_object().bucket(&bucket).key("empty").send().await.expect("delete");
-    let missing = client.get_object().bucket(&bucket).key("empty").send().await.expect_err("deleted");
+    client
+        .delete_object()
+        .bucket(&bucket)
+        .key("empty")
+        .send()
+        .await
+        .expect("delete");
+    let missing = client
+        .get_object()
+        .bucket(&bucket)
+        .key("empty")
+        .send()
+        .await
+        .expect_err("deleted");
     assert_eq!(error_code(&missing), "NoSuchKey");
-    client.delete_object().bucket(&bucket).key("never-existed").send().await.expect("deleting nothing succeeds");
+    client
+        .delete_object()
+        .bucket(&bucket)
+        .key("never-existed")
+        .send()
+        .await
+        .expect("deleting nothing succeeds");
 
-    let identifiers = [AWKWARD_KEYS[0], AWKWARD_KEYS[1], "never-existed"]
-        .map(|key| ObjectIdentifier::builder().key(key).build().expect("identifier"));
-    let delete = Delete::builder().set_objects(Some(identifiers.to_vec())).build().expect("delete");
-    let deleted = client.delete_objects().bucket(&bucket).delete(delete).send().await.expect("delete objects");
+    let identifiers = [AWKWARD_KEYS[0], AWKWARD_KEYS[1], "never-existed"].map(|key| {
+        ObjectIdentifier::builder()
+            .key(key)
+            .build()
+            .expect("identifier")
+    });
+    let delete = Delete::builder()
+        .set_objects(Some(identifiers.to_vec()))
+        .build()
+        .expect("delete");
+    let deleted = client
+        .delete_objects()
+        .bucket(&bucket)
+        .delete(delete)
+        .send()
+        .await
+        .expect("delete objects");
     assert_eq!(deleted.deleted().len(), 3);
     assert!(deleted.errors().is_empty());
-    let missing = client.head_object().bucket(&bucket).key(AWKWARD_KEYS[1]).send().await;
+    let missing = client
+        .head_object()
+        .bucket(&bucket)
+        .key(AWKWARD_KEYS[1])
+        .send()
+        .await;
     assert_eq!(status(&missing.expect_err("deleted")), 404);
 }
 
@@ -148,10 +325,24 @@ pub async fn check_copy(client: &Client, prefix: &str) {
             .send()
             .await
             .unwrap_or_else(|e| panic!("copy to {target:?}: {e:?}"));
-        assert_eq!(copied.copy_object_result().and_then(|r| r.e_tag()), Some(etag.as_str()));
-        let head = client.head_object().bucket(&bucket).key(format!("copies/{target}")).send().await.expect("head copy");
+        assert_eq!(
+            copied.copy_object_result().and_then(|r| r.e_tag()),
+            Some(etag.as_str())
+        );
+        let head = client
+            .head_object()
+            .bucket(&bucket)
+            .key(format!("copies/{target}"))
+            .send()
+            .await
+            .expect("head copy");
         assert_eq!(head.storage_class(), Some(&StorageClass::Glacier));
-        assert_eq!(head.metadata().and_then(|m| m.get("origin")).map(String::as_str), Some("source"));
+        assert_eq!(
+            head.metadata()
+                .and_then(|m| m.get("origin"))
+                .map(String::as_str),
+            Some("source")
+        );
         assert_eq!(head.content_type(), Some("text/plain"));
         assert_eq!(head.tag_count(), Some(1));
     }
@@ -159,7 +350,14 @@ pub async fn check_copy(client: &Client, prefix: &str) {
     for key in AWKWARD_KEYS {
         put(client, &bucket, key, key.as_bytes()).await;
         let target = format!("from/{key}");
-        client.copy_object().bucket(&bucket).key(&target).copy_source(copy_source(&bucket, key)).send().await.unwrap_or_else(|e| panic!("copy from {key:?}: {e:?}"));
+        client
+            .copy_object()
+            .bucket(&bucket)
+            .key(&target)
+            .copy_source(copy_source(&bucket, key))
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("copy from {key:?}: {e:?}"));
         assert_eq!(get(client, &bucket, &target).await, key.as_bytes());
     }
 
@@ -175,18 +373,62 @@ pub async fn check_copy(client: &Client, prefix: &str) {
         .send()
         .await;
     replaced.expect("copy with REPLACE");
-    let head = client.head_object().bucket(&bucket).key("replaced").send().await.expect("head");
-    assert_eq!(head.metadata().and_then(|m| m.get("origin")).map(String::as_str), Some("replaced"));
-    assert_eq!(head.storage_class(), None, "a copy is STANDARD unless asked otherwise");
+    let head = client
+        .head_object()
+        .bucket(&bucket)
+        .key("replaced")
+        .send()
+        .await
+        .expect("head");
+    assert_eq!(
+        head.metadata()
+            .and_then(|m| m.get("origin"))
+            .map(String::as_str),
+        Some("replaced")
+    );
+    assert_eq!(
+        head.storage_class(),
+        None,
+        "a copy is STANDARD unless asked otherwise"
+    );
     assert_eq!(head.tag_count(), Some(2));
 
-    let wrong = client.copy_object().bucket(&bucket).key("t").copy_source(copy_source(&bucket, source)).copy_source_if_match("\"00000000000000000000000000000000\"").send().await;
+    let wrong = client
+        .copy_object()
+        .bucket(&bucket)
+        .key("t")
+        .copy_source(copy_source(&bucket, source))
+        .copy_source_if_match("\"00000000000000000000000000000000\"")
+        .send()
+        .await;
     let wrong = wrong.expect_err("if-match must fail");
-    assert_eq!((status(&wrong), error_code(&wrong).as_str()), (412, "PreconditionFailed"));
-    let none_match = client.copy_object().bucket(&bucket).key("t").copy_source(copy_source(&bucket, source)).copy_source_if_none_match(&etag).send().await;
-    assert_eq!(status(&none_match.expect_err("if-none-match must fail")), 412);
-    let onto_itself = client.copy_object().bucket(&bucket).key(source).copy_source(copy_source(&bucket, source)).send().await;
-    assert_eq!(error_code(&onto_itself.expect_err("self copy")), "InvalidRequest");
+    assert_eq!(
+        (status(&wrong), error_code(&wrong).as_str()),
+        (412, "PreconditionFailed")
+    );
+    let none_match = client
+        .copy_object()
+        .bucket(&bucket)
+        .key("t")
+        .copy_source(copy_source(&bucket, source))
+        .copy_source_if_none_match(&etag)
+        .send()
+        .await;
+    assert_eq!(
+        status(&none_match.expect_err("if-none-match must fail")),
+        412
+    );
+    let onto_itself = client
+        .copy_object()
+        .bucket(&bucket)
+        .key(source)
+        .copy_source(copy_source(&bucket, source))
+        .send()
+        .await;
+    assert_eq!(
+        error_code(&onto_itself.expect_err("self copy")),
+        "InvalidRequest"
+    );
 }
 
 pub async fn check_tagging(client: &Client, prefix: &str) {
@@ -194,20 +436,68 @@ pub async fn check_tagging(client: &Client, prefix: &str) {
     create_bucket(client, &bucket).await;
     put(client, &bucket, "tagged", b"t").await;
     let tags = Tagging::builder()
-        .tag_set(Tag::builder().key("team").value("data eng").build().expect("tag"))
-        .tag_set(Tag::builder().key("tier").value("gold").build().expect("tag"))
+        .tag_set(
+            Tag::builder()
+                .key("team")
+                .value("data eng")
+                .build()
+                .expect("tag"),
+        )
+        .tag_set(
+            Tag::builder()
+                .key("tier")
+                .value("gold")
+                .build()
+                .expect("tag"),
+        )
         .build()
         .expect("tagging");
-    client.put_object_tagging().bucket(&bucket).key("tagged").tagging(tags).send().await.expect("put tags");
-    let got = client.get_object_tagging().bucket(&bucket).key("tagged").send().await.expect("get tags");
+    client
+        .put_object_tagging()
+        .bucket(&bucket)
+        .key("tagged")
+        .tagging(tags)
+        .send()
+        .await
+        .expect("put tags");
+    let got = client
+        .get_object_tagging()
+        .bucket(&bucket)
+        .key("tagged")
+        .send()
+        .await
+        .expect("get tags");
     let got: HashMap<_, _> = got.tag_set().iter().map(|t| (t.key(), t.value())).collect();
     assert_eq!(got, HashMap::from([("team", "data eng"), ("tier", "gold")]));
-    let object = client.get_object().bucket(&bucket).key("tagged").send().await.expect("get");
+    let object = client
+        .get_object()
+        .bucket(&bucket)
+        .key("tagged")
+        .send()
+        .await
+        .expect("get");
     assert_eq!(object.tag_count(), Some(2));
-    client.delete_object_tagging().bucket(&bucket).key("tagged").send().await.expect("delete tags");
-    let got = client.get_object_tagging().bucket(&bucket).key("tagged").send().await.expect("get tags");
+    client
+        .delete_object_tagging()
+        .bucket(&bucket)
+        .key("tagged")
+        .send()
+        .await
+        .expect("delete tags");
+    let got = client
+        .get_object_tagging()
+        .bucket(&bucket)
+        .key("tagged")
+        .send()
+        .await
+        .expect("get tags");
     assert!(got.tag_set().is_empty());
-    let missing = client.get_object_tagging().bucket(&bucket).key("nope").send().await;
+    let missing = client
+        .get_object_tagging()
+        .bucket(&bucket)
+        .key("nope")
+        .send()
+        .await;
     assert_eq!(error_code(&missing.expect_err("no such key")), "NoSuchKey");
 }
 
@@ -225,11 +515,32 @@ async fn buckets_objects_copies_and_tags() {
 async fn wrong_secret_key_is_refused() {
     let test = start().await;
     let server = &test.server;
-    let intruder = client_for(&server.endpoint, &server.access_key, "not-the-secret", &server.region);
-    let err = intruder.list_buckets().send().await.expect_err("must be refused");
-    assert_eq!((status(&err), error_code(&err).as_str()), (403, "SignatureDoesNotMatch"));
-    let stranger = client_for(&server.endpoint, "unknown-key", &server.secret_key, &server.region);
-    let err = stranger.list_buckets().send().await.expect_err("must be refused");
+    let intruder = client_for(
+        &server.endpoint,
+        &server.access_key,
+        "not-the-secret",
+        &server.region,
+    );
+    let err = intruder
+        .list_buckets()
+        .send()
+        .await
+        .expect_err("must be refused");
+    assert_eq!(
+        (status(&err), error_code(&err).as_str()),
+        (403, "SignatureDoesNotMatch")
+    );
+    let stranger = client_for(
+        &server.endpoint,
+        "unknown-key",
+        &server.secret_key,
+        &server.region,
+    );
+    let err = stranger
+        .list_buckets()
+        .send()
+        .await
+        .expect_err("must be refused");
     assert_eq!(status(&err), 403);
 }
 
@@ -239,15 +550,33 @@ async fn data_survives_a_restart() {
     let server = start_in(dir.path()).await;
     let s3 = client(&server);
     create_bucket(&s3, "persisted").await;
-    s3.put_bucket_versioning().bucket("persisted").versioning_configuration(
-        aws_sdk_s3::types::VersioningConfiguration::builder().status(aws_sdk_s3::types::BucketVersioningStatus::Enabled).build(),
-    ).send().await.expect("versioning");
+    s3.put_bucket_versioning()
+        .bucket("persisted")
+        .versioning_configuration(
+            aws_sdk_s3::types::VersioningConfiguration::builder()
+                .status(aws_sdk_s3::types::BucketVersioningStatus::Enabled)
+                .build(),
+        )
+        .send()
+        .await
+        .expect("versioning");
     for key in AWKWARD_KEYS {
         put(&s3, "persisted", key, b"first").await;
         put(&s3, "persisted", key, key.as_bytes()).await;
     }
-    s3.delete_object().bucket("persisted").key(AWKWARD_KEYS[0]).send().await.expect("delete marker");
-    let upload = s3.create_multipart_upload().bucket("persisted").key("big").send().await.expect("mpu");
+    s3.delete_object()
+        .bucket("persisted")
+        .key(AWKWARD_KEYS[0])
+        .send()
+        .await
+        .expect("delete marker");
+    let upload = s3
+        .create_multipart_upload()
+        .bucket("persisted")
+        .key("big")
+        .send()
+        .await
+        .expect("mpu");
     server.shutdown().await;
 
     let server = start_in(dir.path()).await;
@@ -255,10 +584,20 @@ async fn data_survives_a_restart() {
     for key in &AWKWARD_KEYS[1..] {
         assert_eq!(get(&s3, "persisted", key).await, key.as_bytes());
     }
-    let versions = s3.list_object_versions().bucket("persisted").send().await.expect("versions");
+    let versions = s3
+        .list_object_versions()
+        .bucket("persisted")
+        .send()
+        .await
+        .expect("versions");
     assert_eq!(versions.versions().len(), 2 * AWKWARD_KEYS.len());
     assert_eq!(versions.delete_markers().len(), 1);
-    let uploads = s3.list_multipart_uploads().bucket("persisted").send().await.expect("uploads");
+    let uploads = s3
+        .list_multipart_uploads()
+        .bucket("persisted")
+        .send()
+        .await
+        .expect("uploads");
     assert_eq!(uploads.uploads()[0].upload_id(), upload.upload_id());
     server.shutdown().await;
 }

@@ -7,7 +7,8 @@ mod store_support;
 use aws_sdk_s3::Client;
 use aws_sdk_s3::primitives::ByteStream;
 use aws_sdk_s3::types::{
-    BucketVersioningStatus, CompletedMultipartUpload, CompletedPart, StorageClass, VersioningConfiguration,
+    BucketVersioningStatus, CompletedMultipartUpload, CompletedPart, StorageClass,
+    VersioningConfiguration,
 };
 use store_support::*;
 
@@ -15,7 +16,13 @@ const MIB: usize = 1024 * 1024;
 
 async fn set_versioning(client: &Client, bucket: &str, status: BucketVersioningStatus) {
     let config = VersioningConfiguration::builder().status(status).build();
-    client.put_bucket_versioning().bucket(bucket).versioning_configuration(config).send().await.expect("versioning");
+    client
+        .put_bucket_versioning()
+        .bucket(bucket)
+        .versioning_configuration(config)
+        .send()
+        .await
+        .expect("versioning");
 }
 
 /// Every (key, version id, is delete marker) of a bucket, sorted, paging with `max_keys`.
@@ -32,11 +39,23 @@ async fn all_versions(client: &Client, bucket: &str, max_keys: i32) -> Vec<(Stri
             .send()
             .await
             .expect("list versions");
-        let versions = page.versions().iter().map(|v| (v.key(), v.version_id(), false));
-        let markers = page.delete_markers().iter().map(|m| (m.key(), m.version_id(), true));
+        let versions = page
+            .versions()
+            .iter()
+            .map(|v| (v.key(), v.version_id(), false));
+        let markers = page
+            .delete_markers()
+            .iter()
+            .map(|m| (m.key(), m.version_id(), true));
         let entries: Vec<_> = versions
             .chain(markers)
-            .map(|(k, v, marker)| (k.unwrap_or_default().to_owned(), v.unwrap_or_default().to_owned(), marker))
+            .map(|(k, v, marker)| {
+                (
+                    k.unwrap_or_default().to_owned(),
+                    v.unwrap_or_default().to_owned(),
+                    marker,
+                )
+            })
             .collect();
         assert!(entries.len() <= max_keys as usize);
         all.extend(entries);
@@ -53,45 +72,147 @@ async fn all_versions(client: &Client, bucket: &str, max_keys: i32) -> Vec<(Stri
 pub async fn check_versioning(client: &Client, prefix: &str) {
     let bucket = format!("{prefix}-versions");
     create_bucket(client, &bucket).await;
-    let state = client.get_bucket_versioning().bucket(&bucket).send().await.expect("get versioning");
+    let state = client
+        .get_bucket_versioning()
+        .bucket(&bucket)
+        .send()
+        .await
+        .expect("get versioning");
     assert_eq!(state.status(), None);
     set_versioning(client, &bucket, BucketVersioningStatus::Enabled).await;
-    let state = client.get_bucket_versioning().bucket(&bucket).send().await.expect("get versioning");
+    let state = client
+        .get_bucket_versioning()
+        .bucket(&bucket)
+        .send()
+        .await
+        .expect("get versioning");
     assert_eq!(state.status(), Some(&BucketVersioningStatus::Enabled));
 
-    let v1 = client.put_object().bucket(&bucket).key("doc.txt").body(ByteStream::from_static(b"one")).send().await.expect("v1");
-    let v2 = client.put_object().bucket(&bucket).key("doc.txt").body(ByteStream::from_static(b"two")).send().await.expect("v2");
-    let (v1, v2) = (v1.version_id().expect("v1 id").to_owned(), v2.version_id().expect("v2 id").to_owned());
+    let v1 = client
+        .put_object()
+        .bucket(&bucket)
+        .key("doc.txt")
+        .body(ByteStream::from_static(b"one"))
+        .send()
+        .await
+        .expect("v1");
+    let v2 = client
+        .put_object()
+        .bucket(&bucket)
+        .key("doc.txt")
+        .body(ByteStream::from_static(b"two"))
+        .send()
+        .await
+        .expect("v2");
+    let (v1, v2) = (
+        v1.version_id().expect("v1 id").to_owned(),
+        v2.version_id().expect("v2 id").to_owned(),
+    );
     assert_ne!(v1, v2);
     assert_eq!(get(client, &bucket, "doc.txt").await, b"two");
 
-    let deleted = client.delete_object().bucket(&bucket).key("doc.txt").send().await.expect("delete");
+    let deleted = client
+        .delete_object()
+        .bucket(&bucket)
+        .key("doc.txt")
+        .send()
+        .await
+        .expect("delete");
     assert_eq!(deleted.delete_marker(), Some(true));
     let marker = deleted.version_id().expect("marker id").to_owned();
-    let gone = client.get_object().bucket(&bucket).key("doc.txt").send().await.expect_err("hidden by marker");
+    let gone = client
+        .get_object()
+        .bucket(&bucket)
+        .key("doc.txt")
+        .send()
+        .await
+        .expect_err("hidden by marker");
     assert_eq!(error_code(&gone), "NoSuchKey");
-    let old = client.get_object().bucket(&bucket).key("doc.txt").version_id(&v1).send().await.expect("get v1");
+    let old = client
+        .get_object()
+        .bucket(&bucket)
+        .key("doc.txt")
+        .version_id(&v1)
+        .send()
+        .await
+        .expect("get v1");
     assert_eq!(old.version_id(), Some(v1.as_str()));
-    assert_eq!(old.body.collect().await.expect("body").into_bytes().as_ref(), b"one");
-    let head = client.head_object().bucket(&bucket).key("doc.txt").version_id(&v2).send().await.expect("head v2");
+    assert_eq!(
+        old.body
+            .collect()
+            .await
+            .expect("body")
+            .into_bytes()
+            .as_ref(),
+        b"one"
+    );
+    let head = client
+        .head_object()
+        .bucket(&bucket)
+        .key("doc.txt")
+        .version_id(&v2)
+        .send()
+        .await
+        .expect("head v2");
     assert_eq!(head.content_length(), Some(3));
-    let on_marker = client.get_object().bucket(&bucket).key("doc.txt").version_id(&marker).send().await;
-    assert_eq!(status(&on_marker.expect_err("a marker has no content")), 405);
+    let on_marker = client
+        .get_object()
+        .bucket(&bucket)
+        .key("doc.txt")
+        .version_id(&marker)
+        .send()
+        .await;
+    assert_eq!(
+        status(&on_marker.expect_err("a marker has no content")),
+        405
+    );
 
-    let listed = client.list_object_versions().bucket(&bucket).send().await.expect("versions");
+    let listed = client
+        .list_object_versions()
+        .bucket(&bucket)
+        .send()
+        .await
+        .expect("versions");
     assert_eq!(listed.versions().len(), 2);
     assert_eq!(listed.delete_markers().len(), 1);
     assert_eq!(listed.delete_markers()[0].is_latest(), Some(true));
-    assert!(listed.versions().iter().all(|v| v.is_latest() == Some(false)));
-    let listing = client.list_objects_v2().bucket(&bucket).send().await.expect("list");
+    assert!(
+        listed
+            .versions()
+            .iter()
+            .all(|v| v.is_latest() == Some(false))
+    );
+    let listing = client
+        .list_objects_v2()
+        .bucket(&bucket)
+        .send()
+        .await
+        .expect("list");
     assert!(listing.contents().is_empty(), "a deleted key is not listed");
 
     // Removing the marker brings v2 back; removing v1 leaves v2 alone.
-    client.delete_object().bucket(&bucket).key("doc.txt").version_id(&marker).send().await.expect("delete marker");
+    client
+        .delete_object()
+        .bucket(&bucket)
+        .key("doc.txt")
+        .version_id(&marker)
+        .send()
+        .await
+        .expect("delete marker");
     assert_eq!(get(client, &bucket, "doc.txt").await, b"two");
-    let removed = client.delete_object().bucket(&bucket).key("doc.txt").version_id(&v1).send().await.expect("delete v1");
+    let removed = client
+        .delete_object()
+        .bucket(&bucket)
+        .key("doc.txt")
+        .version_id(&v1)
+        .send()
+        .await
+        .expect("delete v1");
     assert_eq!(removed.version_id(), Some(v1.as_str()));
-    assert_eq!(all_versions(client, &bucket, 1000).await, [("doc.txt".to_owned(), v2.clone(), false)]);
+    assert_eq!(
+        all_versions(client, &bucket, 1000).await,
+        [("doc.txt".to_owned(), v2.clone(), false)]
+    );
 
     // Paging through versions with tiny pages sees every version exactly once.
     for (i, key) in ["a/1", "a/2", "b", "c d/ä+%"].iter().enumerate() {
@@ -99,23 +220,65 @@ pub async fn check_versioning(client: &Client, prefix: &str) {
             put(client, &bucket, key, format!("{key} {round}").as_bytes()).await;
         }
     }
-    client.delete_object().bucket(&bucket).key("b").send().await.expect("marker on b");
+    client
+        .delete_object()
+        .bucket(&bucket)
+        .key("b")
+        .send()
+        .await
+        .expect("marker on b");
     let full = all_versions(client, &bucket, 1000).await;
     assert_eq!(full.len(), 1 + 1 + 2 + 3 + 1 + 4);
     for page_size in [1, 2, 3] {
-        assert_eq!(all_versions(client, &bucket, page_size).await, full, "page size {page_size}");
+        assert_eq!(
+            all_versions(client, &bucket, page_size).await,
+            full,
+            "page size {page_size}"
+        );
     }
-    let grouped = client.list_object_versions().bucket(&bucket).delimiter("/").prefix("").send().await.expect("grouped");
-    let prefixes: Vec<_> = grouped.common_prefixes().iter().filter_map(|p| p.prefix()).collect();
+    let grouped = client
+        .list_object_versions()
+        .bucket(&bucket)
+        .delimiter("/")
+        .prefix("")
+        .send()
+        .await
+        .expect("grouped");
+    let prefixes: Vec<_> = grouped
+        .common_prefixes()
+        .iter()
+        .filter_map(|p| p.prefix())
+        .collect();
     assert_eq!(prefixes, ["a/", "c d/"]);
 
     // Suspended: new writes get the `null` version id and replace each other.
     set_versioning(client, &bucket, BucketVersioningStatus::Suspended).await;
-    let s1 = client.put_object().bucket(&bucket).key("doc.txt").body(ByteStream::from_static(b"s1")).send().await.expect("s1");
-    client.put_object().bucket(&bucket).key("doc.txt").body(ByteStream::from_static(b"s2")).send().await.expect("s2");
+    let s1 = client
+        .put_object()
+        .bucket(&bucket)
+        .key("doc.txt")
+        .body(ByteStream::from_static(b"s1"))
+        .send()
+        .await
+        .expect("s1");
+    client
+        .put_object()
+        .bucket(&bucket)
+        .key("doc.txt")
+        .body(ByteStream::from_static(b"s2"))
+        .send()
+        .await
+        .expect("s2");
     assert_eq!(s1.version_id().unwrap_or("null"), "null");
-    let mut doc: Vec<_> = all_versions(client, &bucket, 1000).await.into_iter().filter(|v| v.0 == "doc.txt").collect();
-    let mut expected = [("doc.txt".to_owned(), "null".to_owned(), false), ("doc.txt".to_owned(), v2, false)];
+    let mut doc: Vec<_> = all_versions(client, &bucket, 1000)
+        .await
+        .into_iter()
+        .filter(|v| v.0 == "doc.txt")
+        .collect();
+    let mut expected = [
+        ("doc.txt".to_owned(), "null".to_owned(), false),
+        ("doc.txt".to_owned(), v2, false),
+    ];
     doc.sort();
     expected.sort();
     assert_eq!(doc, expected);
@@ -140,17 +303,56 @@ pub async fn check_multipart(client: &Client, prefix: &str) {
     let part2 = b"tail".to_vec();
     let mut completed = Vec::new();
     for (number, body) in [(1, &part1), (2, &part2)] {
-        let part = client.upload_part().bucket(&bucket).key(key).upload_id(&upload_id).part_number(number).body(ByteStream::from(body.clone())).send().await.expect("upload part");
+        let part = client
+            .upload_part()
+            .bucket(&bucket)
+            .key(key)
+            .upload_id(&upload_id)
+            .part_number(number)
+            .body(ByteStream::from(body.clone()))
+            .send()
+            .await
+            .expect("upload part");
         assert_eq!(part.e_tag(), Some(md5_etag(body).as_str()));
-        completed.push(CompletedPart::builder().part_number(number).e_tag(part.e_tag().unwrap_or_default()).build());
+        completed.push(
+            CompletedPart::builder()
+                .part_number(number)
+                .e_tag(part.e_tag().unwrap_or_default())
+                .build(),
+        );
     }
-    let uploads = client.list_multipart_uploads().bucket(&bucket).prefix("big").send().await.expect("list uploads");
+    let uploads = client
+        .list_multipart_uploads()
+        .bucket(&bucket)
+        .prefix("big")
+        .send()
+        .await
+        .expect("list uploads");
     assert_eq!(uploads.uploads().len(), 1);
     assert_eq!(uploads.uploads()[0].key(), Some(key));
-    assert_eq!(uploads.uploads()[0].storage_class(), Some(&StorageClass::StandardIa));
-    let first = client.list_parts().bucket(&bucket).key(key).upload_id(&upload_id).max_parts(1).send().await.expect("parts");
+    assert_eq!(
+        uploads.uploads()[0].storage_class(),
+        Some(&StorageClass::StandardIa)
+    );
+    let first = client
+        .list_parts()
+        .bucket(&bucket)
+        .key(key)
+        .upload_id(&upload_id)
+        .max_parts(1)
+        .send()
+        .await
+        .expect("parts");
     assert_eq!((first.parts().len(), first.is_truncated()), (1, Some(true)));
-    let rest = client.list_parts().bucket(&bucket).key(key).upload_id(&upload_id).part_number_marker(first.next_part_number_marker().unwrap_or_default()).send().await.expect("parts");
+    let rest = client
+        .list_parts()
+        .bucket(&bucket)
+        .key(key)
+        .upload_id(&upload_id)
+        .part_number_marker(first.next_part_number_marker().unwrap_or_default())
+        .send()
+        .await
+        .expect("parts");
     assert_eq!(rest.parts()[0].size(), Some(4));
 
     let done = client
@@ -158,58 +360,197 @@ pub async fn check_multipart(client: &Client, prefix: &str) {
         .bucket(&bucket)
         .key(key)
         .upload_id(&upload_id)
-        .multipart_upload(CompletedMultipartUpload::builder().set_parts(Some(completed)).build())
+        .multipart_upload(
+            CompletedMultipartUpload::builder()
+                .set_parts(Some(completed))
+                .build(),
+        )
         .send()
         .await
         .expect("complete");
-    assert!(done.e_tag().is_some_and(|tag| tag.ends_with("-2\"")), "multipart ETag: {:?}", done.e_tag());
+    assert!(
+        done.e_tag().is_some_and(|tag| tag.ends_with("-2\"")),
+        "multipart ETag: {:?}",
+        done.e_tag()
+    );
     let body = get(client, &bucket, key).await;
     assert_eq!(body.len(), 5 * MIB + 4);
     assert!(body.ends_with(b"tail"));
-    let head = client.head_object().bucket(&bucket).key(key).send().await.expect("head");
+    let head = client
+        .head_object()
+        .bucket(&bucket)
+        .key(key)
+        .send()
+        .await
+        .expect("head");
     assert_eq!(head.storage_class(), Some(&StorageClass::StandardIa));
-    assert_eq!(head.metadata().and_then(|m| m.get("purpose")).map(String::as_str), Some("test"));
-    let uploads = client.list_multipart_uploads().bucket(&bucket).send().await.expect("list uploads");
+    assert_eq!(
+        head.metadata()
+            .and_then(|m| m.get("purpose"))
+            .map(String::as_str),
+        Some("test")
+    );
+    let uploads = client
+        .list_multipart_uploads()
+        .bucket(&bucket)
+        .send()
+        .await
+        .expect("list uploads");
     assert!(uploads.uploads().is_empty());
 
     // UploadPartCopy with ranges assembles a copy of a slice of the object.
-    let copy = client.create_multipart_upload().bucket(&bucket).key("copy").send().await.expect("create");
+    let copy = client
+        .create_multipart_upload()
+        .bucket(&bucket)
+        .key("copy")
+        .send()
+        .await
+        .expect("create");
     let copy_id = copy.upload_id().expect("upload id").to_owned();
-    let source = format!("{bucket}/{}", url::form_urlencoded::byte_serialize(key.as_bytes()).collect::<String>().replace('+', "%20"));
+    let source = format!(
+        "{bucket}/{}",
+        url::form_urlencoded::byte_serialize(key.as_bytes())
+            .collect::<String>()
+            .replace('+', "%20")
+    );
     let mut parts = Vec::new();
-    for (number, range) in [(1, format!("bytes=0-{}", 5 * MIB - 1)), (2, format!("bytes={}-{}", 5 * MIB, 5 * MIB + 3))] {
-        let part = client.upload_part_copy().bucket(&bucket).key("copy").upload_id(&copy_id).part_number(number).copy_source(&source).copy_source_range(range).send().await.expect("upload part copy");
-        let tag = part.copy_part_result().and_then(|r| r.e_tag()).unwrap_or_default().to_owned();
-        parts.push(CompletedPart::builder().part_number(number).e_tag(tag).build());
+    for (number, range) in [
+        (1, format!("bytes=0-{}", 5 * MIB - 1)),
+        (2, format!("bytes={}-{}", 5 * MIB, 5 * MIB + 3)),
+    ] {
+        let part = client
+            .upload_part_copy()
+            .bucket(&bucket)
+            .key("copy")
+            .upload_id(&copy_id)
+            .part_number(number)
+            .copy_source(&source)
+            .copy_source_range(range)
+            .send()
+            .await
+            .expect("upload part copy");
+        let tag = part
+            .copy_part_result()
+            .and_then(|r| r.e_tag())
+            .unwrap_or_default()
+            .to_owned();
+        parts.push(
+            CompletedPart::builder()
+                .part_number(number)
+                .e_tag(tag)
+                .build(),
+        );
     }
-    client.complete_multipart_upload().bucket(&bucket).key("copy").upload_id(&copy_id).multipart_upload(CompletedMultipartUpload::builder().set_parts(Some(parts)).build()).send().await.expect("complete copy");
+    client
+        .complete_multipart_upload()
+        .bucket(&bucket)
+        .key("copy")
+        .upload_id(&copy_id)
+        .multipart_upload(
+            CompletedMultipartUpload::builder()
+                .set_parts(Some(parts))
+                .build(),
+        )
+        .send()
+        .await
+        .expect("complete copy");
     assert_eq!(get(client, &bucket, "copy").await, body);
 
     // A small part that is not the last one is refused; aborting discards the upload.
-    let small = client.create_multipart_upload().bucket(&bucket).key("small").send().await.expect("create");
+    let small = client
+        .create_multipart_upload()
+        .bucket(&bucket)
+        .key("small")
+        .send()
+        .await
+        .expect("create");
     let small_id = small.upload_id().expect("upload id").to_owned();
     let mut parts = Vec::new();
     for number in 1..=2 {
-        let part = client.upload_part().bucket(&bucket).key("small").upload_id(&small_id).part_number(number).body(ByteStream::from_static(b"tiny")).send().await.expect("part");
-        parts.push(CompletedPart::builder().part_number(number).e_tag(part.e_tag().unwrap_or_default()).build());
+        let part = client
+            .upload_part()
+            .bucket(&bucket)
+            .key("small")
+            .upload_id(&small_id)
+            .part_number(number)
+            .body(ByteStream::from_static(b"tiny"))
+            .send()
+            .await
+            .expect("part");
+        parts.push(
+            CompletedPart::builder()
+                .part_number(number)
+                .e_tag(part.e_tag().unwrap_or_default())
+                .build(),
+        );
     }
-    let too_small = client.complete_multipart_upload().bucket(&bucket).key("small").upload_id(&small_id).multipart_upload(CompletedMultipartUpload::builder().set_parts(Some(parts)).build()).send().await;
-    assert_eq!(error_code(&too_small.expect_err("parts too small")), "EntityTooSmall");
-    client.abort_multipart_upload().bucket(&bucket).key("small").upload_id(&small_id).send().await.expect("abort");
-    let again = client.abort_multipart_upload().bucket(&bucket).key("small").upload_id(&small_id).send().await;
-    assert_eq!(error_code(&again.expect_err("already aborted")), "NoSuchUpload");
+    let too_small = client
+        .complete_multipart_upload()
+        .bucket(&bucket)
+        .key("small")
+        .upload_id(&small_id)
+        .multipart_upload(
+            CompletedMultipartUpload::builder()
+                .set_parts(Some(parts))
+                .build(),
+        )
+        .send()
+        .await;
+    assert_eq!(
+        error_code(&too_small.expect_err("parts too small")),
+        "EntityTooSmall"
+    );
+    client
+        .abort_multipart_upload()
+        .bucket(&bucket)
+        .key("small")
+        .upload_id(&small_id)
+        .send()
+        .await
+        .expect("abort");
+    let again = client
+        .abort_multipart_upload()
+        .bucket(&bucket)
+        .key("small")
+        .upload_id(&small_id)
+        .send()
+        .await;
+    assert_eq!(
+        error_code(&again.expect_err("already aborted")),
+        "NoSuchUpload"
+    );
 
     // Listing uploads pages by key, then by upload id.
     let mut expected = Vec::new();
     for key in ["u/a", "u/a", "u/b", "u/c", "u/c", "v"] {
-        let upload = client.create_multipart_upload().bucket(&bucket).key(key).send().await.expect("create");
+        let upload = client
+            .create_multipart_upload()
+            .bucket(&bucket)
+            .key(key)
+            .send()
+            .await
+            .expect("create");
         expected.push((key.to_owned(), upload.upload_id().expect("id").to_owned()));
     }
     expected.sort();
     let (mut key_marker, mut id_marker, mut seen) = (None, None, Vec::new());
     loop {
-        let page = client.list_multipart_uploads().bucket(&bucket).prefix("u/").max_uploads(2).set_key_marker(key_marker).set_upload_id_marker(id_marker).send().await.expect("page");
-        seen.extend(page.uploads().iter().map(|u| (u.key().unwrap_or_default().to_owned(), u.upload_id().unwrap_or_default().to_owned())));
+        let page = client
+            .list_multipart_uploads()
+            .bucket(&bucket)
+            .prefix("u/")
+            .max_uploads(2)
+            .set_key_marker(key_marker)
+            .set_upload_id_marker(id_marker)
+            .send()
+            .await
+            .expect("page");
+        seen.extend(page.uploads().iter().map(|u| {
+            (
+                u.key().unwrap_or_default().to_owned(),
+                u.upload_id().unwrap_or_default().to_owned(),
+            )
+        }));
         if !page.is_truncated().unwrap_or(false) {
             break;
         }

@@ -148,6 +148,12 @@ pub struct DuArgs {
     /// Prefix levels to report below the location.
     #[arg(long, default_value_t = 1)]
     pub depth: usize,
+    /// Also count noncurrent versions and delete markers per prefix.
+    #[arg(long)]
+    pub versions: bool,
+    /// Also count incomplete multipart uploads and their bytes per prefix.
+    #[arg(long)]
+    pub multipart: bool,
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
 }

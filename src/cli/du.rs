@@ -5,7 +5,8 @@ use super::args::{DuArgs, Format};
 use super::output::{Table, write_json};
 use super::progress::Reporter;
 use crate::scan::job::{self, ScanRequest};
-use crate::scan::report::du_report;
+use crate::scan::report::{ClassTotal, HiddenCosts, du_report};
+use std::collections::BTreeMap;
 use crate::s3::client::Clients;
 use humansize::{BINARY, format_size};
 use std::io::Write;
@@ -15,6 +16,8 @@ pub async fn run(clients: &Clients, a: &DuArgs, concurrency: usize) -> Result<()
         bucket: a.location.bucket.clone(),
         prefix: a.location.key.clone(),
         concurrency,
+        versions: a.versions,
+        multipart: a.multipart,
     });
     let watch = scan.clone();
     let reporter = Reporter::start(&format!("scanning {}", a.location), move || {
@@ -41,7 +44,8 @@ pub async fn run(clients: &Clients, a: &DuArgs, concurrency: usize) -> Result<()
         return Err(CliError::Runtime("scan interrupted; no report written".into()));
     }
     let tree = scan.tree.read().unwrap_or_else(std::sync::PoisonError::into_inner);
-    let report = du_report(&tree, &a.location.bucket, a.depth, counters.list_calls, counters.elapsed.as_secs_f64());
+    let with_hidden = a.versions || a.multipart;
+    let report = du_report(&tree, &a.location.bucket, a.depth, with_hidden, counters.list_calls, counters.elapsed.as_secs_f64());
     let mut out = std::io::stdout().lock();
     if a.format == Format::Json {
         write_json(&report, &mut out)?;
@@ -51,22 +55,34 @@ pub async fn run(clients: &Clients, a: &DuArgs, concurrency: usize) -> Result<()
     let class_names: Vec<String> = report.storage_classes.keys().cloned().collect();
     let mut headers = vec!["prefix", "objects", "bytes"];
     headers.extend(class_names.iter().map(String::as_str));
+    if with_hidden {
+        headers.extend(["noncurrent", "delete_markers", "uploads", "upload_bytes"]);
+    }
     let n = headers.len();
     let mut t = Table::new(&headers).align_right(&(1..n).collect::<Vec<_>>());
-    let row = |prefix: String, objects: u64, total: u64, classes: &std::collections::BTreeMap<String, crate::scan::report::ClassTotal>| {
+    let row = |prefix: String, objects: u64, total: u64, classes: &BTreeMap<String, ClassTotal>, hidden: &Option<HiddenCosts>| {
         let mut r = vec![prefix, objects.to_string(), bytes(total)];
         r.extend(class_names.iter().map(|c| classes.get(c).map_or_else(|| "-".into(), |v| bytes(v.bytes))));
+        if let Some(h) = hidden {
+            r.extend([
+                bytes(h.noncurrent_bytes),
+                h.delete_markers.to_string(),
+                h.incomplete_uploads.to_string(),
+                bytes(h.incomplete_upload_bytes),
+            ]);
+        }
         r
     };
     for p in &report.prefixes {
         let indent = if a.format == Format::Table { "  ".repeat(p.depth - 1) } else { String::new() };
-        t.push(row(format!("{indent}{}", p.prefix), p.objects, p.bytes, &p.storage_classes));
+        t.push(row(format!("{indent}{}", p.prefix), p.objects, p.bytes, &p.storage_classes, &p.hidden));
     }
     t.push(row(
         format!("TOTAL s3://{}/{}", report.bucket, report.prefix),
         report.objects,
         report.bytes,
         &report.storage_classes,
+        &report.hidden,
     ));
     t.write(a.format, &mut out)?;
     out.flush()?;

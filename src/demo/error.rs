@@ -11,15 +11,21 @@ pub enum DemoError {
         "cannot listen on 127.0.0.1:{port}: {source}; choose another port, or 0 for any free one"
     )]
     Bind { port: u16, source: io::Error },
-    #[error("cannot {action} {path}: {source}; check that the directory is writable and the disk is not full")]
+    #[error(
+        "cannot {action} {path}: {source}; check that the directory is writable and the disk is not full"
+    )]
     Io {
         action: &'static str,
         path: PathBuf,
         source: io::Error,
     },
-    #[error("the demo store file {path} is damaged ({reason}); delete the demo directory to start over")]
+    #[error(
+        "the demo store file {path} is damaged ({reason}); delete the demo directory to start over"
+    )]
     Corrupt { path: PathBuf, reason: String },
-    #[error("the demo directory {dir} holds a partly seeded store; delete it and run the demo again")]
+    #[error(
+        "the demo directory {dir} holds a partly seeded store; delete it and run the demo again"
+    )]
     PartialSeed { dir: PathBuf },
     #[error("the demo data description assets/demo.toml is invalid: {0}; this is a bug in s3scope")]
     SeedDescription(String),
@@ -40,7 +46,9 @@ pub enum DemoError {
         /// The current version is a delete marker (S3 then answers with `x-amz-delete-marker: true`).
         delete_marker: bool,
     },
-    #[error("version {version_id:?} of object {key:?} does not exist; list the versions to find a valid id")]
+    #[error(
+        "version {version_id:?} of object {key:?} does not exist; list the versions to find a valid id"
+    )]
     NoSuchVersion { key: String, version_id: String },
     #[error("version {version_id:?} of object {key:?} is a delete marker, which has no content")]
     DeleteMarkerVersion { key: String, version_id: String },
@@ -54,7 +62,9 @@ pub enum DemoError {
     InvalidArgument(String),
     #[error("invalid request: {0}")]
     InvalidRequest(String),
-    #[error("invalid part list: {0}; list the parts of the upload and send their numbers and ETags")]
+    #[error(
+        "invalid part list: {0}; list the parts of the upload and send their numbers and ETags"
+    )]
     InvalidPart(String),
     #[error("part numbers must be listed in ascending order without repetition")]
     InvalidPartOrder,
@@ -72,7 +82,10 @@ pub enum DemoError {
 
 impl DemoError {
     /// Wraps an I/O error with what was being done and where.
-    pub(crate) fn io(action: &'static str, path: impl Into<PathBuf>) -> impl FnOnce(io::Error) -> Self {
+    pub(crate) fn io(
+        action: &'static str,
+        path: impl Into<PathBuf>,
+    ) -> impl FnOnce(io::Error) -> Self {
         let path = path.into();
         move |source| DemoError::Io {
             action,

@@ -55,7 +55,11 @@ pub fn seed_at(store: &Store, now: DateTime<Utc>) -> Result<SeedSummary, DemoErr
         &description.logs.bucket,
         &description.versioned.bucket,
     ];
-    if store.list_buckets().iter().any(|b| demo_buckets.contains(&&b.name)) {
+    if store
+        .list_buckets()
+        .iter()
+        .any(|b| demo_buckets.contains(&&b.name))
+    {
         return Err(DemoError::PartialSeed {
             dir: store.dir().to_owned(),
         });
@@ -67,17 +71,20 @@ pub fn seed_at(store: &Store, now: DateTime<Utc>) -> Result<SeedSummary, DemoErr
     access_logs::seed(&mut seeder, &description.logs)?;
     store.sync()?;
     let summary = seeder.summary;
-    let json = serde_json::to_vec_pretty(&summary).map_err(|err| DemoError::SeedDescription(err.to_string()))?;
+    let json = serde_json::to_vec_pretty(&summary)
+        .map_err(|err| DemoError::SeedDescription(err.to_string()))?;
     crate::fsutil::write_atomic(&marker, &json, None).map_err(DemoError::io("write", &marker))?;
     Ok(summary)
 }
 
 fn read_marker(marker: &Path) -> Result<Option<SeedSummary>, DemoError> {
     match std::fs::read(marker) {
-        Ok(data) => serde_json::from_slice(&data).map(Some).map_err(|err| DemoError::Corrupt {
-            path: marker.to_owned(),
-            reason: err.to_string(),
-        }),
+        Ok(data) => serde_json::from_slice(&data)
+            .map(Some)
+            .map_err(|err| DemoError::Corrupt {
+                path: marker.to_owned(),
+                reason: err.to_string(),
+            }),
         Err(err) if err.kind() == std::io::ErrorKind::NotFound => Ok(None),
         Err(err) => Err(DemoError::io("read", marker)(err)),
     }
@@ -162,12 +169,25 @@ impl<'a> Seeder<'a> {
     }
 
     /// Writes an object of `size` filler bytes.
-    fn put_filler(&mut self, bucket: &str, key: &str, size: u64, kind: BodyKind, options: PutOptions) -> Result<(), DemoError> {
+    fn put_filler(
+        &mut self,
+        bucket: &str,
+        key: &str,
+        size: u64,
+        kind: BodyKind,
+        options: PutOptions,
+    ) -> Result<(), DemoError> {
         let body = self.body(kind, size);
         self.put(bucket, key, body, options)
     }
 
-    fn put(&mut self, bucket: &str, key: &str, body: Bytes, options: PutOptions) -> Result<(), DemoError> {
+    fn put(
+        &mut self,
+        bucket: &str,
+        key: &str,
+        body: Bytes,
+        options: PutOptions,
+    ) -> Result<(), DemoError> {
         let size = body.len() as u64;
         self.store.put_object(bucket, key, body, options)?;
         self.summary.objects += 1;
@@ -201,7 +221,14 @@ impl<'a> Seeder<'a> {
 
     /// A UUID-shaped random id, as Spark puts in file names.
     fn uuid(&mut self) -> String {
-        format!("{}-{}-{}-{}-{}", self.hex(8), self.hex(4), self.hex(4), self.hex(4), self.hex(12))
+        format!(
+            "{}-{}-{}-{}-{}",
+            self.hex(8),
+            self.hex(4),
+            self.hex(4),
+            self.hex(4),
+            self.hex(12)
+        )
     }
 
     /// A random moment in the `minutes` after `start`, never after the demo's "now".
@@ -215,5 +242,7 @@ impl<'a> Seeder<'a> {
 fn fill(template: &str, values: &[(&str, &str)]) -> String {
     values
         .iter()
-        .fold(template.to_owned(), |text, (name, value)| text.replace(&format!("{{{name}}}"), value))
+        .fold(template.to_owned(), |text, (name, value)| {
+            text.replace(&format!("{{{name}}}"), value)
+        })
 }

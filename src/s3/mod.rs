@@ -4,6 +4,7 @@ pub mod buckets; // ListBuckets with regions and creation dates
 pub mod client; // per-profile SDK config, per-region clients, bucket region cache
 pub mod cloudwatch; // daily AWS/S3 storage metrics per bucket and storage class
 pub mod error; // S3 failures sorted into what the user should do
+pub mod hidden; // noncurrent versions, delete markers, incomplete multipart uploads
 pub mod lister; // parallel streaming ListObjectsV2 (delimiter fan-out + key-space ranges)
 pub mod location; // s3://bucket/prefix parsing
 pub mod object; // HEAD of buckets and objects

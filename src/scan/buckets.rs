@@ -227,6 +227,8 @@ async fn scan_into(clients: &Clients, row: &mut BucketRow, concurrency: usize) {
         bucket: row.bucket.clone(),
         prefix: String::new(),
         concurrency,
+        versions: false,
+        multipart: false,
     });
     match job::run(&scan, clients).await {
         Ok(_) => {

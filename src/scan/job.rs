@@ -3,6 +3,7 @@
 use super::tree::PrefixTree;
 use crate::s3::client::Clients;
 use crate::s3::error::S3Error;
+use crate::s3::hidden::{self, HiddenVersion};
 use crate::s3::lister::{ListOptions, ListStats, list_parallel};
 use std::sync::atomic::Ordering;
 use std::sync::{Arc, RwLock};
@@ -16,6 +17,10 @@ pub struct ScanRequest {
     pub bucket: String,
     pub prefix: String,
     pub concurrency: usize,
+    /// Also count noncurrent versions and delete markers (ListObjectVersions).
+    pub versions: bool,
+    /// Also count incomplete multipart uploads and their parts (ListMultipartUploads + ListParts).
+    pub multipart: bool,
 }
 
 /// Live counters of a running scan.
@@ -106,5 +111,29 @@ pub async fn run(scan: &Scan, clients: &Clients) -> Result<ScanCounters, S3Error
     };
     let (listed, ()) = tokio::join!(lister, consume);
     listed?;
+    if scan.cancel.is_cancelled() {
+        return Ok(scan.counters());
+    }
+    let client = clients.s3_for_bucket(&req.bucket).await?;
+    let ep = clients.endpoint_label();
+    if req.versions {
+        let mut found = Vec::new();
+        let calls = hidden::versions(&client, &req.bucket, &req.prefix, &ep, |v| found.push(v)).await?;
+        scan.stats.list_calls.fetch_add(calls, Ordering::Relaxed);
+        let mut t = scan.tree.write().unwrap_or_else(std::sync::PoisonError::into_inner);
+        for v in found {
+            match v {
+                HiddenVersion::Noncurrent { key, size } => t.add_noncurrent(&key, size),
+                HiddenVersion::DeleteMarker { key } => t.add_delete_marker(&key),
+            }
+        }
+    }
+    if req.multipart {
+        let uploads = hidden::uploads(&client, &req.bucket, &req.prefix, &ep, req.concurrency).await?;
+        let mut t = scan.tree.write().unwrap_or_else(std::sync::PoisonError::into_inner);
+        for u in uploads {
+            t.add_upload(&u.key, u.bytes);
+        }
+    }
     Ok(scan.counters())
 }

@@ -1,6 +1,6 @@
 //! A scan tree as a report: totals, storage classes, and prefixes down to a depth (du output).
 
-use super::tree::{Aggregate, NodeId, PrefixTree};
+use super::tree::{Aggregate, Hidden, NodeId, PrefixTree};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -22,6 +22,30 @@ pub struct PrefixEntry {
     pub storage_classes: BTreeMap<String, ClassTotal>,
     pub oldest: Option<DateTime<Utc>>,
     pub newest: Option<DateTime<Utc>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hidden: Option<HiddenCosts>,
+}
+
+/// Hidden costs of a prefix, present in the report when the scan asked for them.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct HiddenCosts {
+    pub noncurrent_versions: u64,
+    pub noncurrent_bytes: u64,
+    pub delete_markers: u64,
+    pub incomplete_uploads: u64,
+    pub incomplete_upload_bytes: u64,
+}
+
+impl From<Hidden> for HiddenCosts {
+    fn from(h: Hidden) -> Self {
+        Self {
+            noncurrent_versions: h.noncurrent.objects,
+            noncurrent_bytes: h.noncurrent.bytes,
+            delete_markers: h.delete_markers,
+            incomplete_uploads: h.uploads.objects,
+            incomplete_upload_bytes: h.uploads.bytes,
+        }
+    }
 }
 
 /// The whole `du --format json` document. Field order and names are stable (README).
@@ -34,6 +58,8 @@ pub struct DuReport {
     pub storage_classes: BTreeMap<String, ClassTotal>,
     pub oldest: Option<DateTime<Utc>>,
     pub newest: Option<DateTime<Utc>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hidden: Option<HiddenCosts>,
     pub list_calls: u64,
     pub elapsed_secs: f64,
     pub prefixes: Vec<PrefixEntry>,
@@ -61,7 +87,15 @@ fn time(t: Option<i64>) -> Option<DateTime<Utc>> {
 }
 
 /// Builds the report; prefixes down to `depth` levels below the root, biggest first per level.
-pub fn du_report(tree: &PrefixTree, bucket: &str, depth: usize, list_calls: u64, elapsed_secs: f64) -> DuReport {
+pub fn du_report(
+    tree: &PrefixTree,
+    bucket: &str,
+    depth: usize,
+    with_hidden: bool,
+    list_calls: u64,
+    elapsed_secs: f64,
+) -> DuReport {
+    let hidden = |h: Hidden| with_hidden.then(|| HiddenCosts::from(h));
     let root = tree.node(0);
     let mut prefixes = Vec::new();
     let mut stack: Vec<(NodeId, usize)> = vec![(0, 0)];
@@ -76,6 +110,7 @@ pub fn du_report(tree: &PrefixTree, bucket: &str, depth: usize, list_calls: u64,
                 storage_classes: classes(tree, &n.total),
                 oldest: time(n.total.oldest),
                 newest: time(n.total.newest),
+                hidden: hidden(n.hidden),
             });
         }
         if d < depth {
@@ -93,6 +128,7 @@ pub fn du_report(tree: &PrefixTree, bucket: &str, depth: usize, list_calls: u64,
         storage_classes: classes(tree, &root.total),
         oldest: time(root.total.oldest),
         newest: time(root.total.newest),
+        hidden: hidden(root.hidden),
         list_calls,
         elapsed_secs,
         prefixes,
@@ -109,11 +145,11 @@ mod tests {
         t.add("small/a", 1, "STANDARD", Some(0));
         t.add("big/a", 100, "GLACIER", Some(10));
         t.add("big/sub/b", 50, "STANDARD", Some(20));
-        let r = du_report(&t, "b", 2, 3, 0.5);
+        let r = du_report(&t, "b", 2, false, 3, 0.5);
         let names: Vec<&str> = r.prefixes.iter().map(|p| p.prefix.as_str()).collect();
         assert_eq!(names, ["big/", "big/sub/", "small/"]);
         assert_eq!(r.bytes, 151);
         assert_eq!(r.storage_classes["GLACIER"].bytes, 100);
-        assert_eq!(du_report(&t, "b", 1, 3, 0.5).prefixes.len(), 2);
+        assert_eq!(du_report(&t, "b", 1, false, 3, 0.5).prefixes.len(), 2);
     }
 }

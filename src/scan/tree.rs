@@ -63,6 +63,17 @@ impl Aggregate {
     }
 }
 
+/// Costs a plain listing does not show, rolled up like the aggregates.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Hidden {
+    /// Noncurrent object versions (ListObjectVersions, IsLatest = false).
+    pub noncurrent: ClassStats,
+    /// Delete markers (they cost a request each and hide older versions).
+    pub delete_markers: u64,
+    /// Incomplete multipart uploads and the bytes of their uploaded parts.
+    pub uploads: ClassStats,
+}
+
 /// One prefix.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Node {
@@ -74,6 +85,8 @@ pub struct Node {
     pub total: Aggregate,
     /// Objects directly in this prefix (not in a child prefix).
     pub own: Aggregate,
+    /// Hidden costs of everything under this prefix, when asked for.
+    pub hidden: Hidden,
 }
 
 /// The tree; node 0 is the scan's root prefix.
@@ -163,6 +176,39 @@ impl PrefixTree {
             self.nodes[node as usize].total.add(class, size, mtime);
         }
         self.nodes[node as usize].own.add(class, size, mtime);
+    }
+
+    /// Applies `f` to the hidden costs of every prefix above `key` (root included).
+    fn add_hidden(&mut self, key: &str, f: impl Fn(&mut Hidden)) {
+        let rel = key.strip_prefix(self.root_prefix.as_str()).unwrap_or(key);
+        let mut node: NodeId = 0;
+        f(&mut self.nodes[0].hidden);
+        let d = self.delimiter;
+        for seg in rel.split_inclusive(d).filter(|s| s.ends_with(d)) {
+            node = self.child(node, seg);
+            f(&mut self.nodes[node as usize].hidden);
+        }
+    }
+
+    /// A noncurrent version of `key`.
+    pub fn add_noncurrent(&mut self, key: &str, size: u64) {
+        self.add_hidden(key, |h| {
+            h.noncurrent.objects += 1;
+            h.noncurrent.bytes += size;
+        });
+    }
+
+    /// A delete marker on `key`.
+    pub fn add_delete_marker(&mut self, key: &str) {
+        self.add_hidden(key, |h| h.delete_markers += 1);
+    }
+
+    /// An incomplete multipart upload of `key` holding `bytes` in its parts.
+    pub fn add_upload(&mut self, key: &str, bytes: u64) {
+        self.add_hidden(key, |h| {
+            h.uploads.objects += 1;
+            h.uploads.bytes += bytes;
+        });
     }
 
     pub fn node(&self, id: NodeId) -> &Node {

@@ -47,6 +47,8 @@ pub enum TuiError {
     Keymap(#[from] KeymapError),
     #[error("terminal I/O failed: {0}")]
     Io(#[from] std::io::Error),
+    #[error("internal error: {0}; please report it, with the log file")]
+    Internal(String),
 }
 
 /// Runs the TUI until the user quits, the terminal goes away, or SIGTERM/SIGHUP/SIGINT.
@@ -89,6 +91,13 @@ async fn event_loop(state: &mut State, theme: Theme, clients: Clients) -> Result
     let mut signals = Signals::new()?;
     let mut next_tick = Instant::now();
     loop {
+        // A panicked task has had the terminal restored by the panic hook: stop, don't draw.
+        if let Some(message) = runtime.panicked() {
+            return Err(TuiError::Internal(message));
+        }
+        if !super::terminal::is_active() {
+            return Err(TuiError::Internal("a panic restored the terminal".into()));
+        }
         for effect in pending.drain(..) {
             if runtime.execute(effect, terminal.backend_mut())? == Flow::Quit {
                 return Ok(());

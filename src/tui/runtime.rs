@@ -41,7 +41,6 @@ impl Runtime {
     /// Starts one effect. Terminal writes (the clipboard) go to `terminal`, in the loop's own
     /// thread, so they never interleave with a frame being drawn.
     pub fn execute(&mut self, effect: Effect, terminal: &mut impl Write) -> std::io::Result<Flow> {
-        self.reap();
         match effect {
             Effect::Quit => return Ok(Flow::Quit),
             Effect::CopyToClipboard(text) => {
@@ -111,13 +110,19 @@ impl Runtime {
         });
     }
 
-    /// Collects finished tasks so the set does not grow; a panicked task is logged.
-    fn reap(&mut self) {
+    /// Collects finished tasks (so the set does not grow) and returns the first panic among
+    /// them as a message; the loop calls it every iteration.
+    pub fn panicked(&mut self) -> Option<String> {
+        let mut first = None;
         while let Some(done) = self.tasks.try_join_next() {
             if let Err(e) = done {
                 tracing::error!(error = %e, "a TUI task failed");
+                if e.is_panic() && first.is_none() {
+                    first = Some(format!("a background task panicked ({e})"));
+                }
             }
         }
+        first
     }
 }
 

@@ -41,6 +41,11 @@ impl Drop for TerminalGuard {
     }
 }
 
+/// False once the terminal was restored, e.g. by the panic hook after a task panicked.
+pub fn is_active() -> bool {
+    ACTIVE.load(Ordering::SeqCst)
+}
+
 /// Leaves the alternate screen and raw mode if they are on. Safe to call twice.
 pub fn restore() {
     if ACTIVE.swap(false, Ordering::SeqCst) {

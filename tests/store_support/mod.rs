@@ -40,7 +40,12 @@ pub async fn start_in(dir: &std::path::Path) -> EmbeddedServer {
 }
 
 pub fn client(server: &EmbeddedServer) -> Client {
-    client_for(&server.endpoint, &server.access_key, &server.secret_key, &server.region)
+    client_for(
+        &server.endpoint,
+        &server.access_key,
+        &server.secret_key,
+        &server.region,
+    )
 }
 
 pub fn client_for(endpoint: &str, access_key: &str, secret_key: &str, region: &str) -> Client {
@@ -59,7 +64,12 @@ pub fn client_for(endpoint: &str, access_key: &str, secret_key: &str, region: &s
 pub fn external_target() -> Option<Client> {
     let var = |name: &str| std::env::var(format!("S3SCOPE_TEST_S3_{name}")).ok();
     let region = var("REGION").unwrap_or_else(|| REGION.to_owned());
-    Some(client_for(&var("ENDPOINT")?, &var("ACCESS_KEY")?, &var("SECRET_KEY")?, &region))
+    Some(client_for(
+        &var("ENDPOINT")?,
+        &var("ACCESS_KEY")?,
+        &var("SECRET_KEY")?,
+        &region,
+    ))
 }
 
 /// A bucket-name prefix unique to this run, so checks never collide on a shared server.
@@ -72,7 +82,12 @@ pub fn unique_prefix(name: &str) -> String {
 }
 
 pub async fn create_bucket(client: &Client, bucket: &str) {
-    client.create_bucket().bucket(bucket).send().await.expect("create bucket");
+    client
+        .create_bucket()
+        .bucket(bucket)
+        .send()
+        .await
+        .expect("create bucket");
 }
 
 pub async fn put(client: &Client, bucket: &str, key: &str, body: &[u8]) -> String {
@@ -84,7 +99,10 @@ pub async fn put(client: &Client, bucket: &str, key: &str, body: &[u8]) -> Strin
         .send()
         .await
         .unwrap_or_else(|err| panic!("put {key:?}: {err:?}"));
-    output.e_tag().expect("PutObject returns an ETag").to_owned()
+    output
+        .e_tag()
+        .expect("PutObject returns an ETag")
+        .to_owned()
 }
 
 pub async fn get(client: &Client, bucket: &str, key: &str) -> Vec<u8> {
@@ -95,7 +113,13 @@ pub async fn get(client: &Client, bucket: &str, key: &str) -> Vec<u8> {
         .send()
         .await
         .unwrap_or_else(|err| panic!("get {key:?}: {err:?}"));
-    output.body.collect().await.expect("body").into_bytes().to_vec()
+    output
+        .body
+        .collect()
+        .await
+        .expect("body")
+        .into_bytes()
+        .to_vec()
 }
 
 /// The S3 error code of a failed SDK call.
@@ -110,8 +134,12 @@ where
 }
 
 /// The HTTP status of a failed SDK call.
-pub fn status<E>(err: &aws_sdk_s3::error::SdkError<E, aws_smithy_runtime_api::http::Response>) -> u16 {
-    err.raw_response().map(|r| r.status().as_u16()).unwrap_or_default()
+pub fn status<E>(
+    err: &aws_sdk_s3::error::SdkError<E, aws_smithy_runtime_api::http::Response>,
+) -> u16 {
+    err.raw_response()
+        .map(|r| r.status().as_u16())
+        .unwrap_or_default()
 }
 
 /// The MD5 ETag S3 gives a single-part object, quoted.

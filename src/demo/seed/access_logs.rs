@@ -17,7 +17,12 @@ use crate::demo::DemoError;
 use crate::demo::store::PutOptions;
 
 /// Keys in log records are URL-encoded; `/` stays readable.
-const LOG_KEY: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove(b'.').remove(b'~').remove(b'/');
+const LOG_KEY: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'_')
+    .remove(b'.')
+    .remove(b'~')
+    .remove(b'/');
 const BASE64: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
 /// What a request did, with its relative frequency.
@@ -62,19 +67,27 @@ pub fn seed(seeder: &mut Seeder<'_>, logs: &Logs) -> Result<(), DemoError> {
     for i in 0..intervals {
         let start = first + every * i32::try_from(i).unwrap_or(i32::MAX);
         let count = seeder.rng.random_range(logs.lines[0]..=logs.lines[1]);
-        let mut records: Vec<Record> = (0..count).map(|_| record(seeder, logs, &targets, start, every)).collect();
+        let mut records: Vec<Record> = (0..count)
+            .map(|_| record(seeder, logs, &targets, start, every))
+            .collect();
         records.sort_by_key(|r| r.time);
-        let mut lines: Vec<(String, String)> = records.into_iter().map(|r| (r.bucket, r.line)).collect();
+        let mut lines: Vec<(String, String)> =
+            records.into_iter().map(|r| (r.bucket, r.line)).collect();
         // Real log consumers meet broken records; the demo has two.
         if i == intervals / 3
             && let Some((_, line)) = lines.first_mut()
         {
-            let cut = line.char_indices().nth(line.chars().count() * 3 / 5).map_or(0, |(at, _)| at);
+            let cut = line
+                .char_indices()
+                .nth(line.chars().count() * 3 / 5)
+                .map_or(0, |(at, _)| at);
             line.truncate(cut);
         }
         if i == intervals * 2 / 3 {
             let at = lines.len() / 2;
-            let bucket = lines.get(at).map_or_else(|| targets[0].bucket.clone(), |(bucket, _)| bucket.clone());
+            let bucket = lines
+                .get(at)
+                .map_or_else(|| targets[0].bucket.clone(), |(bucket, _)| bucket.clone());
             lines.insert(at, (bucket, logs.garbage.clone()));
         }
         let delivered = seeder.moment_after(start + every, 15);
@@ -106,10 +119,20 @@ pub fn seed(seeder: &mut Seeder<'_>, logs: &Logs) -> Result<(), DemoError> {
 
 /// `YYYY-MM-DD-HH-MM-SS-UNIQUEID`, as AWS names log objects.
 fn log_name(seeder: &mut Seeder<'_>, delivered: DateTime<Utc>) -> String {
-    format!("{}-{}", delivered.format("%Y-%m-%d-%H-%M-%S"), seeder.hex(16).to_uppercase())
+    format!(
+        "{}-{}",
+        delivered.format("%Y-%m-%d-%H-%M-%S"),
+        seeder.hex(16).to_uppercase()
+    )
 }
 
-fn put_log(seeder: &mut Seeder<'_>, bucket: &str, key: &str, text: String, delivered: DateTime<Utc>) -> Result<(), DemoError> {
+fn put_log(
+    seeder: &mut Seeder<'_>,
+    bucket: &str,
+    key: &str,
+    text: String,
+    delivered: DateTime<Utc>,
+) -> Result<(), DemoError> {
     let options = PutOptions {
         content_type: Some("text/plain".to_owned()),
         last_modified: Some(delivered),
@@ -118,7 +141,13 @@ fn put_log(seeder: &mut Seeder<'_>, bucket: &str, key: &str, text: String, deliv
     seeder.put(bucket, key, Bytes::from(text), options)
 }
 
-fn record(seeder: &mut Seeder<'_>, logs: &Logs, targets: &[Written], start: DateTime<Utc>, every: Duration) -> Record {
+fn record(
+    seeder: &mut Seeder<'_>,
+    logs: &Logs,
+    targets: &[Written],
+    start: DateTime<Utc>,
+    every: Duration,
+) -> Record {
     let time = seeder.moment_after(start, every.num_minutes());
     let requester = pick_requester(seeder, &logs.requesters);
     let target = &targets[seeder.rng.random_range(0..targets.len())];
@@ -127,27 +156,94 @@ fn record(seeder: &mut Seeder<'_>, logs: &Logs, targets: &[Written], start: Date
     let size = target.size.to_string();
     let anonymous = requester.id == "-";
     // (method, key field, request URI, status, error, bytes sent, object size)
-    let (method, key_field, uri, mut status, mut error, mut sent, mut object_size) = match operation {
-        Operation::GetObject if target.size > 1_048_576 && seeder.rng.random_ratio(1, 2) => {
-            ("GET", key.clone(), format!("/{key}"), 206, "-", "1048576".to_owned(), size)
-        }
-        Operation::GetObject => ("GET", key.clone(), format!("/{key}"), 200, "-", dash_if_zero(target.size), size),
+    let (method, key_field, uri, mut status, mut error, mut sent, mut object_size) = match operation
+    {
+        Operation::GetObject if target.size > 1_048_576 && seeder.rng.random_ratio(1, 2) => (
+            "GET",
+            key.clone(),
+            format!("/{key}"),
+            206,
+            "-",
+            "1048576".to_owned(),
+            size,
+        ),
+        Operation::GetObject => (
+            "GET",
+            key.clone(),
+            format!("/{key}"),
+            200,
+            "-",
+            dash_if_zero(target.size),
+            size,
+        ),
         Operation::GetMissingObject => {
             let missing = format!("{key}.bak");
-            ("GET", missing.clone(), format!("/{missing}"), 404, "NoSuchKey", "243".to_owned(), "-".to_owned())
+            (
+                "GET",
+                missing.clone(),
+                format!("/{missing}"),
+                404,
+                "NoSuchKey",
+                "243".to_owned(),
+                "-".to_owned(),
+            )
         }
-        Operation::HeadObject => ("HEAD", key.clone(), format!("/{key}"), 200, "-", "-".to_owned(), size),
+        Operation::HeadObject => (
+            "HEAD",
+            key.clone(),
+            format!("/{key}"),
+            200,
+            "-",
+            "-".to_owned(),
+            size,
+        ),
         Operation::ListBucket => {
             let prefix = key.rsplit_once('/').map_or("", |(dir, _)| dir);
-            let uri = format!("/?list-type=2&prefix={}%2F&delimiter=%2F&encoding-type=url", prefix.replace('/', "%2F"));
-            ("GET", "-".to_owned(), uri, 200, "-", seeder.rng.random_range(900..60_000).to_string(), "-".to_owned())
+            let uri = format!(
+                "/?list-type=2&prefix={}%2F&delimiter=%2F&encoding-type=url",
+                prefix.replace('/', "%2F")
+            );
+            (
+                "GET",
+                "-".to_owned(),
+                uri,
+                200,
+                "-",
+                seeder.rng.random_range(900..60_000).to_string(),
+                "-".to_owned(),
+            )
         }
-        Operation::PutObject => ("PUT", key.clone(), format!("/{key}"), 200, "-", "-".to_owned(), size),
-        Operation::CopyObject => ("PUT", key.clone(), format!("/{key}"), 200, "-", "234".to_owned(), size),
-        Operation::DeleteObject => ("DELETE", key.clone(), format!("/{key}"), 204, "-", "-".to_owned(), "-".to_owned()),
+        Operation::PutObject => (
+            "PUT",
+            key.clone(),
+            format!("/{key}"),
+            200,
+            "-",
+            "-".to_owned(),
+            size,
+        ),
+        Operation::CopyObject => (
+            "PUT",
+            key.clone(),
+            format!("/{key}"),
+            200,
+            "-",
+            "234".to_owned(),
+            size,
+        ),
+        Operation::DeleteObject => (
+            "DELETE",
+            key.clone(),
+            format!("/{key}"),
+            204,
+            "-",
+            "-".to_owned(),
+            "-".to_owned(),
+        ),
     };
     if anonymous {
-        (status, error, sent, object_size) = (403, "AccessDenied", "243".to_owned(), "-".to_owned());
+        (status, error, sent, object_size) =
+            (403, "AccessDenied", "243".to_owned(), "-".to_owned());
     }
     let total_ms = seeder.rng.random_range(2..90) + target.size / 2_000_000;
     let turnaround = seeder.rng.random_range(1..=total_ms.min(40));
@@ -168,7 +264,11 @@ fn record(seeder: &mut Seeder<'_>, logs: &Logs, targets: &[Written], start: Date
         agent = requester.agent,
         host_id = host_id(seeder),
         signature = if anonymous { "-" } else { "SigV4" },
-        cipher = if tls13 { "TLS_AES_128_GCM_SHA256" } else { "ECDHE-RSA-AES128-GCM-SHA256" },
+        cipher = if tls13 {
+            "TLS_AES_128_GCM_SHA256"
+        } else {
+            "ECDHE-RSA-AES128-GCM-SHA256"
+        },
         auth = if anonymous { "-" } else { "AuthHeader" },
         region = logs.region,
         tls = if tls13 { "TLSv1.3" } else { "TLSv1.2" },
@@ -193,7 +293,11 @@ fn operation_name(operation: Operation) -> &'static str {
 }
 
 fn dash_if_zero(size: u64) -> String {
-    if size == 0 { "-".to_owned() } else { size.to_string() }
+    if size == 0 {
+        "-".to_owned()
+    } else {
+        size.to_string()
+    }
 }
 
 fn pick_requester<'r>(seeder: &mut Seeder<'_>, requesters: &'r [Requester]) -> &'r Requester {
@@ -222,5 +326,7 @@ fn pick_operation(seeder: &mut Seeder<'_>) -> Operation {
 
 /// An `x-amz-id-2`-like host id: 76 base64 characters.
 fn host_id(seeder: &mut Seeder<'_>) -> String {
-    (0..76).map(|_| char::from(BASE64[seeder.rng.random_range(0..BASE64.len())])).collect()
+    (0..76)
+        .map(|_| char::from(BASE64[seeder.rng.random_range(0..BASE64.len())]))
+        .collect()
 }

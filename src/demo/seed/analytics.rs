@@ -16,7 +16,8 @@ pub fn seed(seeder: &mut Seeder<'_>, analytics: &Analytics) -> Result<(), DemoEr
         seed_table(seeder, bucket, table, &analytics.lifecycle)?;
     }
     for large in &analytics.large {
-        let written = seeder.now - Duration::days(large.age_days) + Duration::minutes(seeder.rng.random_range(0..600));
+        let written = seeder.now - Duration::days(large.age_days)
+            + Duration::minutes(seeder.rng.random_range(0..600));
         let options = PutOptions {
             storage_class: class_for(&analytics.lifecycle, seeder.now, written),
             content_type: Some(content_type(&large.key).to_owned()),
@@ -27,19 +28,33 @@ pub fn seed(seeder: &mut Seeder<'_>, analytics: &Analytics) -> Result<(), DemoEr
     }
     for upload in &analytics.abandoned_uploads {
         let initiated = seeder.now - Duration::days(upload.age_days);
-        let upload_id = seeder.store.create_multipart_upload(bucket, &upload.key, Some(initiated))?;
+        let upload_id =
+            seeder
+                .store
+                .create_multipart_upload(bucket, &upload.key, Some(initiated))?;
         for part_number in 1..=upload.parts {
             let body = seeder.body(BodyKind::Binary, upload.part_size);
-            seeder.store.upload_part(bucket, &upload.key, &upload_id, part_number, body)?;
+            seeder
+                .store
+                .upload_part(bucket, &upload.key, &upload_id, part_number, body)?;
         }
     }
     Ok(())
 }
 
 /// One partition per day (or hour), `files` data files each, plus Spark's `_SUCCESS`.
-fn seed_table(seeder: &mut Seeder<'_>, bucket: &str, table: &Table, lifecycle: &[LifecycleRule]) -> Result<(), DemoError> {
+fn seed_table(
+    seeder: &mut Seeder<'_>,
+    bucket: &str,
+    table: &Table,
+    lifecycle: &[LifecycleRule],
+) -> Result<(), DemoError> {
     let kind = kind(&table.name);
-    let hours: Vec<i64> = if table.hourly { (0..24).collect() } else { vec![0] };
+    let hours: Vec<i64> = if table.hourly {
+        (0..24).collect()
+    } else {
+        vec![0]
+    };
     for day in (1..=i64::from(table.days)).rev() {
         let date = seeder.now - Duration::days(day);
         for &hour in &hours {
@@ -55,12 +70,20 @@ fn seed_table(seeder: &mut Seeder<'_>, bucket: &str, table: &Table, lifecycle: &
                 partition.push_str(&format!("hour={:02}/", partition_start.hour()));
             }
             // Partitions are written by a job that runs after they close.
-            let job_start = partition_start + if table.hourly { Duration::hours(1) } else { Duration::days(1) };
+            let job_start = partition_start
+                + if table.hourly {
+                    Duration::hours(1)
+                } else {
+                    Duration::days(1)
+                };
             let files = seeder.rng.random_range(table.files[0]..=table.files[1]);
             let mut last_write = job_start;
             for n in 0..files {
                 let id = seeder.uuid();
-                let key = format!("{partition}{}", fill(&table.name, &[("n", &format!("{n:05}")), ("id", &id)]));
+                let key = format!(
+                    "{partition}{}",
+                    fill(&table.name, &[("n", &format!("{n:05}")), ("id", &id)])
+                );
                 let written = seeder.moment_after(job_start, 20);
                 last_write = last_write.max(written);
                 let size = seeder.size_in(table.size);
@@ -86,7 +109,11 @@ fn seed_table(seeder: &mut Seeder<'_>, bucket: &str, table: &Table, lifecycle: &
 }
 
 /// The storage class a lifecycle policy has moved an object written at `written` to by `now`.
-fn class_for(lifecycle: &[LifecycleRule], now: DateTime<Utc>, written: DateTime<Utc>) -> StorageClass {
+fn class_for(
+    lifecycle: &[LifecycleRule],
+    now: DateTime<Utc>,
+    written: DateTime<Utc>,
+) -> StorageClass {
     let age_days = (now - written).num_days();
     lifecycle
         .iter()

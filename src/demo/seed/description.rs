@@ -121,7 +121,11 @@ pub struct Versioned {
 pub fn load() -> Result<Description, DemoError> {
     let description: Description =
         toml::from_str(DESCRIPTION).map_err(|err| DemoError::SeedDescription(err.to_string()))?;
-    let ranges_ok = description.analytics.tables.iter().all(|t| t.files[0] <= t.files[1] && t.size[0] <= t.size[1])
+    let ranges_ok = description
+        .analytics
+        .tables
+        .iter()
+        .all(|t| t.files[0] <= t.files[1] && t.size[0] <= t.size[1])
         && description.cdr.size[0] <= description.cdr.size[1]
         && description.logs.lines[0] <= description.logs.lines[1]
         && description.versioned.versions[0] <= description.versioned.versions[1]

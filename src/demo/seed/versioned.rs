@@ -17,7 +17,9 @@ pub fn seed(seeder: &mut Seeder<'_>, versioned: &Versioned) -> Result<(), DemoEr
         let template = &versioned.names[i as usize % versioned.names.len()];
         let n = format!("svc-{:03}", i as usize / versioned.names.len());
         let key = fill(template, &[("n", &n)]);
-        let versions = seeder.rng.random_range(versioned.versions[0]..=versioned.versions[1]);
+        let versions = seeder
+            .rng
+            .random_range(versioned.versions[0]..=versioned.versions[1]);
         let mut written = seeder.now - Duration::days(seeder.rng.random_range(20..300));
         for _ in 0..versions {
             let size = seeder.size_in(versioned.size);

@@ -3,7 +3,7 @@
 //! Layout: `<dir>/buckets/<name>/{index.json,journal.jsonl}` and `<dir>/blobs/<xx>/<id>`.
 //! Each bucket sits behind its own mutex; file I/O on object bytes happens outside it.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError, RwLock};
@@ -53,7 +53,7 @@ impl Store {
         let dir = dir.as_ref().to_owned();
         let buckets_dir = dir.join("buckets");
         fs::create_dir_all(&buckets_dir).map_err(DemoError::io("create", &buckets_dir))?;
-        let blobs = Blobs::new(dir.join("blobs"))?;
+        let blobs = Blobs::new(&dir.join("blobs"))?;
         let mut buckets = BTreeMap::new();
         let entries = fs::read_dir(&buckets_dir).map_err(DemoError::io("list", &buckets_dir))?;
         for entry in entries {
@@ -73,10 +73,9 @@ impl Store {
             .values()
             .flat_map(|bucket| lock(bucket).index.blobs().cloned().collect::<Vec<_>>())
             .collect();
-        let referenced: HashSet<&str> = referenced.iter().map(|id| id.0.as_str()).collect();
         let swept = blobs.sweep(&referenced)?;
         if swept > 0 {
-            tracing::info!(swept, "deleted unreferenced object files");
+            tracing::info!(swept, "deleted object files nothing refers to");
         }
         Ok(Store {
             dir,
@@ -104,7 +103,10 @@ impl Store {
         }
         let index = BucketIndex::new(now());
         let journal = journal::create(&self.bucket_dir(name), &index)?;
-        buckets.insert(name.to_owned(), Arc::new(Mutex::new(Bucket { index, journal })));
+        buckets.insert(
+            name.to_owned(),
+            Arc::new(Mutex::new(Bucket { index, journal })),
+        );
         Ok(())
     }
 
@@ -163,7 +165,9 @@ impl Store {
     /// Forces every bucket's journal to disk.
     pub fn sync(&self) -> Result<(), DemoError> {
         let buckets = self.buckets.read().unwrap_or_else(PoisonError::into_inner);
-        buckets.values().try_for_each(|bucket| lock(bucket).journal.sync())
+        buckets
+            .values()
+            .try_for_each(|bucket| lock(bucket).journal.sync())
     }
 
     fn bucket(&self, name: &str) -> Result<Arc<Mutex<Bucket>>, DemoError> {
@@ -175,7 +179,11 @@ impl Store {
     }
 
     /// Runs `f` on a bucket's index (listings, lookups).
-    pub(super) fn read<R>(&self, bucket: &str, f: impl FnOnce(&BucketIndex) -> R) -> Result<R, DemoError> {
+    pub(super) fn read<R>(
+        &self,
+        bucket: &str,
+        f: impl FnOnce(&BucketIndex) -> R,
+    ) -> Result<R, DemoError> {
         let bucket = self.bucket(bucket)?;
         let guard = lock(&bucket);
         Ok(f(&guard.index))
@@ -193,7 +201,11 @@ impl Store {
     }
 
     /// Commits mutations in order and deletes the blobs they freed.
-    pub(super) fn commit_all(&self, bucket: &mut Bucket, mutations: Vec<Mutation>) -> Result<(), DemoError> {
+    pub(super) fn commit_all(
+        &self,
+        bucket: &mut Bucket,
+        mutations: Vec<Mutation>,
+    ) -> Result<(), DemoError> {
         let mut freed = Vec::new();
         for mutation in mutations {
             freed.extend(bucket.commit(mutation)?);

@@ -5,7 +5,9 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::model::{BlobId, NULL_VERSION_ID, ObjectVersion, ObjectVersions, Part, Upload, VersionKind, Versioning};
+use super::model::{
+    BlobId, NULL_VERSION_ID, ObjectVersion, ObjectVersions, Part, Upload, VersionKind, Versioning,
+};
 
 /// Everything the store knows about one bucket. Keys are kept sorted (UTF-8 binary order is
 /// `String` order), so a listing page is a range walk: O(log n + page), never a full scan.
@@ -26,21 +28,33 @@ pub struct BucketIndex {
 pub enum Mutation {
     SetVersioning(Versioning),
     /// Adds a version (or delete marker) as the latest; a `null` version replaces the previous one.
-    PutVersion { key: String, version: ObjectVersion },
-    RemoveVersion { key: String, version_id: String },
+    PutVersion {
+        key: String,
+        version: ObjectVersion,
+    },
+    RemoveVersion {
+        key: String,
+        version_id: String,
+    },
     SetTags {
         key: String,
         version_id: String,
         tags: BTreeMap<String, String>,
     },
-    CreateUpload { key: String, upload: Upload },
+    CreateUpload {
+        key: String,
+        upload: Upload,
+    },
     PutPart {
         key: String,
         upload_id: String,
         part_number: i32,
         part: Part,
     },
-    RemoveUpload { key: String, upload_id: String },
+    RemoveUpload {
+        key: String,
+        upload_id: String,
+    },
 }
 
 impl BucketIndex {
@@ -75,7 +89,9 @@ impl BucketIndex {
                 let versions = &mut self.objects.entry(key).or_default().0;
                 let mut freed = Vec::new();
                 if version.version_id == NULL_VERSION_ID
-                    && let Some(pos) = versions.iter().position(|v| v.version_id == NULL_VERSION_ID)
+                    && let Some(pos) = versions
+                        .iter()
+                        .position(|v| v.version_id == NULL_VERSION_ID)
                 {
                     freed.extend(blob_of(&versions.remove(pos)));
                 }
@@ -95,11 +111,14 @@ impl BucketIndex {
                 }
                 blob_of(&removed).into_iter().collect()
             }
-            Mutation::SetTags { key, version_id, tags } => {
-                let version = self
-                    .objects
-                    .get_mut(&key)
-                    .and_then(|versions| versions.0.iter_mut().find(|v| v.version_id == version_id));
+            Mutation::SetTags {
+                key,
+                version_id,
+                tags,
+            } => {
+                let version = self.objects.get_mut(&key).and_then(|versions| {
+                    versions.0.iter_mut().find(|v| v.version_id == version_id)
+                });
                 if let Some(ObjectVersion {
                     kind: VersionKind::Object(data),
                     ..
@@ -110,7 +129,10 @@ impl BucketIndex {
                 Vec::new()
             }
             Mutation::CreateUpload { key, upload } => {
-                self.uploads.entry(key).or_default().insert(upload.upload_id.clone(), upload);
+                self.uploads
+                    .entry(key)
+                    .or_default()
+                    .insert(upload.upload_id.clone(), upload);
                 Vec::new()
             }
             Mutation::PutPart {
@@ -119,7 +141,10 @@ impl BucketIndex {
                 part_number,
                 part,
             } => {
-                let upload = self.uploads.get_mut(&key).and_then(|u| u.get_mut(&upload_id));
+                let upload = self
+                    .uploads
+                    .get_mut(&key)
+                    .and_then(|u| u.get_mut(&upload_id));
                 let replaced = upload.and_then(|upload| upload.parts.insert(part_number, part));
                 replaced.and_then(|part| part.blob).into_iter().collect()
             }
@@ -142,7 +167,11 @@ impl BucketIndex {
 
     /// Every blob this bucket refers to.
     pub fn blobs(&self) -> impl Iterator<Item = &BlobId> {
-        let versions = self.objects.values().flat_map(ObjectVersions::iter).filter_map(|v| v.object()?.blob.as_ref());
+        let versions = self
+            .objects
+            .values()
+            .flat_map(ObjectVersions::iter)
+            .filter_map(|v| v.object()?.blob.as_ref());
         let parts = self
             .uploads
             .values()

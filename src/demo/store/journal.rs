@@ -64,7 +64,9 @@ impl Journal {
     }
 
     pub fn sync(&self) -> Result<(), DemoError> {
-        self.file.sync_data().map_err(DemoError::io("sync", &self.path))
+        self.file
+            .sync_data()
+            .map_err(DemoError::io("sync", &self.path))
     }
 }
 
@@ -86,10 +88,11 @@ pub fn create(dir: &Path, index: &BucketIndex) -> Result<Journal, DemoError> {
 pub fn load(dir: &Path) -> Result<(BucketIndex, Journal), DemoError> {
     let snapshot_path = dir.join(INDEX_FILE);
     let snapshot = fs::read(&snapshot_path).map_err(DemoError::io("read", &snapshot_path))?;
-    let mut index: BucketIndex = serde_json::from_slice(&snapshot).map_err(|err| DemoError::Corrupt {
-        path: snapshot_path.clone(),
-        reason: err.to_string(),
-    })?;
+    let mut index: BucketIndex =
+        serde_json::from_slice(&snapshot).map_err(|err| DemoError::Corrupt {
+            path: snapshot_path.clone(),
+            reason: err.to_string(),
+        })?;
 
     let journal_path = dir.join(JOURNAL_FILE);
     let journal = match fs::read_to_string(&journal_path) {
@@ -128,7 +131,10 @@ fn replay(index: &mut BucketIndex, journal: &str, path: &Path) -> Result<bool, D
             continue;
         }
         if record.seq != index.seq + 1 {
-            return Err(corrupt(n + 1, format!("expected record {}, found {}", index.seq + 1, record.seq)));
+            return Err(corrupt(
+                n + 1,
+                format!("expected record {}, found {}", index.seq + 1, record.seq),
+            ));
         }
         index.apply(record.mutation);
     }
@@ -137,6 +143,7 @@ fn replay(index: &mut BucketIndex, journal: &str, path: &Path) -> Result<bool, D
 
 fn write_snapshot(dir: &Path, index: &BucketIndex) -> Result<(), DemoError> {
     let path = dir.join(INDEX_FILE);
-    let data = serde_json::to_vec(index).map_err(|err| DemoError::io("write", &path)(io::Error::other(err)))?;
+    let data = serde_json::to_vec(index)
+        .map_err(|err| DemoError::io("write", &path)(io::Error::other(err)))?;
     crate::fsutil::write_atomic(&path, &data, None).map_err(DemoError::io("write", &path))
 }

@@ -67,7 +67,8 @@ where
         (Some(marker), None) => Bound::Excluded(marker),
         (None, _) => Bound::Unbounded,
     };
-    let mut range = Some(map.range::<str, _>((tighter(start, Bound::Included(prefix)), Bound::Unbounded)));
+    let mut range =
+        Some(map.range::<str, _>((tighter(start, Bound::Included(prefix)), Bound::Unbounded)));
     let mut count = 0;
     'keys: while let Some((key, value)) = range.as_mut().and_then(Iterator::next) {
         if !key.starts_with(prefix) {
@@ -81,7 +82,9 @@ where
             && let Some(pos) = key[prefix.len()..].find(delimiter)
         {
             let common = &key[..prefix.len() + pos + delimiter.len()];
-            range = prefix_successor(common).map(|next| map.range::<str, _>((Bound::Included(next.as_str()), Bound::Unbounded)));
+            range = prefix_successor(common).map(|next| {
+                map.range::<str, _>((Bound::Included(next.as_str()), Bound::Unbounded))
+            });
             if query.key_marker.is_some_and(|marker| common <= marker) {
                 continue;
             }

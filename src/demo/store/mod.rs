@@ -13,6 +13,7 @@ mod listing;
 mod model;
 mod objects;
 mod s3;
+mod segments;
 mod server;
 mod uploads;
 

@@ -13,7 +13,9 @@ use crate::demo::DemoError;
 pub const NULL_VERSION_ID: &str = "null";
 
 /// The storage classes the store accepts in `x-amz-storage-class`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
+)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum StorageClass {
     #[default]
@@ -80,10 +82,16 @@ pub enum Versioning {
     Suspended,
 }
 
-/// Name of the file under `<dir>/blobs/` that holds the bytes of an object version or a part.
+/// Where the bytes of an object version or a part are (their length is its size).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(transparent)]
-pub struct BlobId(pub(super) String);
+pub enum BlobId {
+    /// In segment file number `.0`, from byte offset `.1`.
+    #[serde(rename = "p")]
+    Packed(u32, u64),
+    /// In a file of its own, by id.
+    #[serde(rename = "f")]
+    File(String),
+}
 
 /// What a writer chooses about an object besides its bytes; shared by objects and uploads.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -184,13 +192,16 @@ pub struct Upload {
 }
 
 /// The ETag of a multipart object: MD5 of the concatenated binary part MD5s, then `-N`.
-pub fn multipart_etag<'a>(part_etags: impl IntoIterator<Item = &'a str>) -> Result<String, DemoError> {
+pub fn multipart_etag<'a>(
+    part_etags: impl IntoIterator<Item = &'a str>,
+) -> Result<String, DemoError> {
     use md5::{Digest, Md5};
     let mut hasher = Md5::new();
     let mut count = 0usize;
     for etag in part_etags {
-        let raw = hex::decode(etag)
-            .map_err(|_| DemoError::InvalidPart(format!("ETag {etag:?} is not an MD5 hex digest")))?;
+        let raw = hex::decode(etag).map_err(|_| {
+            DemoError::InvalidPart(format!("ETag {etag:?} is not an MD5 hex digest"))
+        })?;
         hasher.update(raw);
         count += 1;
     }

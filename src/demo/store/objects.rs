@@ -5,10 +5,12 @@ use std::collections::BTreeMap;
 use bytes::Bytes;
 use chrono::{DateTime, Utc};
 
-use super::blobs::WrittenBlob;
+use super::blobs::{BlobReader, WrittenBlob};
 use super::buckets::{Bucket, Store, now, random_id};
 use super::index::{BucketIndex, Mutation};
-use super::model::{NULL_VERSION_ID, ObjectAttrs, ObjectData, ObjectVersion, StorageClass, VersionKind, Versioning};
+use super::model::{
+    NULL_VERSION_ID, ObjectAttrs, ObjectData, ObjectVersion, StorageClass, VersionKind, Versioning,
+};
 use crate::demo::DemoError;
 
 /// What a writer chooses about an object besides its bytes.
@@ -53,7 +55,13 @@ pub struct FoundObject {
 
 impl Store {
     /// Writes an object (a new version in a versioned bucket).
-    pub fn put_object(&self, bucket: &str, key: &str, body: Bytes, options: PutOptions) -> Result<PutResult, DemoError> {
+    pub fn put_object(
+        &self,
+        bucket: &str,
+        key: &str,
+        body: Bytes,
+        options: PutOptions,
+    ) -> Result<PutResult, DemoError> {
         check_key(key)?;
         self.read(bucket, |_| ())?;
         let written = self.blobs.write(&body)?;
@@ -63,7 +71,12 @@ impl Store {
             metadata: options.metadata,
             tags: options.tags,
         };
-        self.commit_object(bucket, key, written_data(written, attrs), options.last_modified)
+        self.commit_object(
+            bucket,
+            key,
+            written_data(written, attrs),
+            options.last_modified,
+        )
     }
 
     /// Records an object whose bytes are already in a blob; deletes the blob if that fails.
@@ -75,7 +88,9 @@ impl Store {
         last_modified: Option<DateTime<Utc>>,
     ) -> Result<PutResult, DemoError> {
         let blob = data.blob.clone();
-        let result = self.write(bucket, |b| self.put_version(b, key, data, last_modified, Vec::new()));
+        let result = self.write(bucket, |b| {
+            self.put_version(b, key, data, last_modified, Vec::new())
+        });
         if result.is_err() {
             self.blobs.remove(&blob);
         }
@@ -148,7 +163,13 @@ impl Store {
                 kind: VersionKind::DeleteMarker,
             };
             let version_id = version.version_id.clone();
-            self.commit_all(b, vec![Mutation::PutVersion { key: key.to_owned(), version }])?;
+            self.commit_all(
+                b,
+                vec![Mutation::PutVersion {
+                    key: key.to_owned(),
+                    version,
+                }],
+            )?;
             Ok(DeleteResult {
                 version_id: Some(version_id),
                 delete_marker: true,
@@ -157,10 +178,19 @@ impl Store {
     }
 
     /// Permanently removes one version (or delete marker); a missing version is not an error.
-    pub(super) fn delete_version(&self, bucket: &str, key: &str, version_id: &str) -> Result<DeleteResult, DemoError> {
+    pub(super) fn delete_version(
+        &self,
+        bucket: &str,
+        key: &str,
+        version_id: &str,
+    ) -> Result<DeleteResult, DemoError> {
         check_key(key)?;
         self.write(bucket, |b| {
-            let found = b.index.objects.get(key).and_then(|versions| versions.get(version_id));
+            let found = b
+                .index
+                .objects
+                .get(key)
+                .and_then(|versions| versions.get(version_id));
             let delete_marker = found.is_some_and(ObjectVersion::is_delete_marker);
             if found.is_some() {
                 let remove = Mutation::RemoveVersion {
@@ -177,7 +207,12 @@ impl Store {
     }
 
     /// The current object, or the given version.
-    pub(super) fn find_object(&self, bucket: &str, key: &str, version_id: Option<&str>) -> Result<FoundObject, DemoError> {
+    pub(super) fn find_object(
+        &self,
+        bucket: &str,
+        key: &str,
+        version_id: Option<&str>,
+    ) -> Result<FoundObject, DemoError> {
         self.read(bucket, |index| {
             let version = lookup(index, bucket, key, version_id)?;
             found(index, key, version)
@@ -191,11 +226,16 @@ impl Store {
         bucket: &str,
         key: &str,
         version_id: Option<&str>,
-    ) -> Result<(FoundObject, Option<std::fs::File>), DemoError> {
+    ) -> Result<(FoundObject, Option<BlobReader>), DemoError> {
         self.read(bucket, |index| {
             let object = found(index, key, lookup(index, bucket, key, version_id)?)?;
-            let file = object.data.blob.as_ref().map(|blob| self.blobs.open(blob)).transpose()?;
-            Ok((object, file))
+            let reader = object
+                .data
+                .blob
+                .as_ref()
+                .map(|blob| self.blobs.open(blob))
+                .transpose()?;
+            Ok((object, reader))
         })?
     }
 
@@ -212,10 +252,19 @@ impl Store {
         check_key(dst_key)?;
         self.read(dst_bucket, |_| ())?;
         let (source, data) = self.read(src_bucket, |index| {
-            let source = found(index, src_key, lookup(index, src_bucket, src_key, src_version)?)?;
+            let source = found(
+                index,
+                src_key,
+                lookup(index, src_bucket, src_key, src_version)?,
+            )?;
             let attrs = attrs_for(&source)?;
             // Linked while the source bucket is locked, so its blob cannot vanish meanwhile.
-            let blob = source.data.blob.as_ref().map(|blob| self.blobs.link(blob)).transpose()?;
+            let blob = source
+                .data
+                .blob
+                .as_ref()
+                .map(|blob| self.blobs.link(blob))
+                .transpose()?;
             let data = ObjectData {
                 size: source.data.size,
                 etag: source.data.etag.clone(),
@@ -308,7 +357,9 @@ fn lookup<'a>(
     let versions = index.objects.get(key);
     match version_id {
         None => {
-            let latest = versions.and_then(|v| v.latest()).ok_or_else(|| no_such_key(false))?;
+            let latest = versions
+                .and_then(|v| v.latest())
+                .ok_or_else(|| no_such_key(false))?;
             if latest.is_delete_marker() {
                 return Err(no_such_key(true));
             }
@@ -323,7 +374,11 @@ fn lookup<'a>(
     }
 }
 
-fn found(index: &BucketIndex, key: &str, version: &ObjectVersion) -> Result<FoundObject, DemoError> {
+fn found(
+    index: &BucketIndex,
+    key: &str,
+    version: &ObjectVersion,
+) -> Result<FoundObject, DemoError> {
     match &version.kind {
         VersionKind::Object(data) => Ok(FoundObject {
             version_id: reported_version(index, version.version_id.clone()),

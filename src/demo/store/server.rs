@@ -76,13 +76,21 @@ impl EmbeddedServer {
         let store = Arc::new(store);
         let listener = TcpListener::bind(SocketAddr::from((Ipv4Addr::LOCALHOST, opts.port)))
             .await
-            .map_err(|source| DemoError::Bind { port: opts.port, source })?;
-        let address = listener
-            .local_addr()
-            .map_err(|source| DemoError::Bind { port: opts.port, source })?;
+            .map_err(|source| DemoError::Bind {
+                port: opts.port,
+                source,
+            })?;
+        let address = listener.local_addr().map_err(|source| DemoError::Bind {
+            port: opts.port,
+            source,
+        })?;
 
-        let mut builder = S3ServiceBuilder::new(DemoS3::new(Arc::clone(&store), opts.region.clone()));
-        builder.set_auth(SimpleAuth::from_single(opts.access_key.clone(), opts.secret_key.clone()));
+        let mut builder =
+            S3ServiceBuilder::new(DemoS3::new(Arc::clone(&store), opts.region.clone()));
+        builder.set_auth(SimpleAuth::from_single(
+            opts.access_key.clone(),
+            opts.secret_key.clone(),
+        ));
         let service = builder.build();
         let stop = CancellationToken::new();
         let task = tokio::spawn(serve(listener, service, stop.clone()));
@@ -140,7 +148,9 @@ async fn serve(listener: TcpListener, service: S3Service, stop: CancellationToke
                 continue;
             }
         };
-        let connection = http.serve_connection(TokioIo::new(stream), service.clone()).into_owned();
+        let connection = http
+            .serve_connection(TokioIo::new(stream), service.clone())
+            .into_owned();
         connections.spawn(async move {
             if let Err(err) = connection.await {
                 tracing::debug!(%err, "connection ended with an error");

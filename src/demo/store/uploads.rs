@@ -46,7 +46,11 @@ impl Store {
         check_key(key)?;
         let initiated = initiated.unwrap_or_else(now);
         // The time prefix makes upload ids of one key sort by initiation, as S3 lists them.
-        let upload_id = format!("{:012x}{}", initiated.timestamp_millis().max(0), &random_id()[..20]);
+        let upload_id = format!(
+            "{:012x}{}",
+            initiated.timestamp_millis().max(0),
+            &random_id()[..20]
+        );
         let upload = Upload {
             upload_id: upload_id.clone(),
             initiated,
@@ -100,7 +104,11 @@ impl Store {
     }
 
     /// Records a part whose bytes are in a blob; deletes the blob if that fails.
-    pub(super) fn commit_part(&self, target: PartTarget<'_>, written: WrittenBlob) -> Result<Part, DemoError> {
+    pub(super) fn commit_part(
+        &self,
+        target: PartTarget<'_>,
+        written: WrittenBlob,
+    ) -> Result<Part, DemoError> {
         let part = Part {
             size: written.size,
             etag: written.md5,
@@ -134,9 +142,9 @@ impl Store {
         range_for: impl FnOnce(&FoundObject) -> Result<Range<u64>, DemoError>,
     ) -> Result<(FoundObject, Part), DemoError> {
         self.check_part_target(target)?;
-        let (object, file) = self.open_object(source.0, source.1, source.2)?;
+        let (object, reader) = self.open_object(source.0, source.1, source.2)?;
         let range = range_for(&object)?;
-        let written = self.blobs.write_range(file, range)?;
+        let written = self.blobs.write_range(reader, range)?;
         let part = self.commit_part(target, written)?;
         Ok((object, part))
     }
@@ -154,13 +162,16 @@ impl Store {
             let upload = index.upload(key, upload_id).ok_or_else(no_such_upload)?;
             Ok::<_, DemoError>((upload.attrs.clone(), chosen_parts(upload, listed)?))
         })??;
-        let blob = self
-            .blobs
-            .write_concat(parts.iter().filter_map(|part| part.blob.as_ref()))
-            .map_err(|err| match self.read(bucket, |index| index.upload(key, upload_id).is_some()) {
+        let pieces: Vec<_> = parts
+            .iter()
+            .map(|part| (part.blob.as_ref(), part.size))
+            .collect();
+        let blob = self.blobs.write_concat(&pieces).map_err(|err| {
+            match self.read(bucket, |index| index.upload(key, upload_id).is_some()) {
                 Ok(true) => err,
                 _ => no_such_upload(),
-            })?;
+            }
+        })?;
         let data = ObjectData {
             size: parts.iter().map(|part| part.size).sum(),
             etag: multipart_etag(parts.iter().map(|part| part.etag.as_str()))?,
@@ -171,7 +182,9 @@ impl Store {
             // A part re-uploaded or an abort while the bytes were being assembled wins.
             let upload = b.index.upload(key, upload_id).ok_or_else(no_such_upload)?;
             if chosen_parts(upload, listed)? != parts {
-                return Err(DemoError::InvalidPart("a part changed while the upload was being completed".into()));
+                return Err(DemoError::InvalidPart(
+                    "a part changed while the upload was being completed".into(),
+                ));
             }
             let end = Mutation::RemoveUpload {
                 key: key.to_owned(),
@@ -186,7 +199,12 @@ impl Store {
     }
 
     /// Ends an upload and deletes its parts.
-    pub(super) fn abort_upload(&self, bucket: &str, key: &str, upload_id: &str) -> Result<(), DemoError> {
+    pub(super) fn abort_upload(
+        &self,
+        bucket: &str,
+        key: &str,
+        upload_id: &str,
+    ) -> Result<(), DemoError> {
         self.write(bucket, |b| {
             if b.index.upload(key, upload_id).is_none() {
                 return Err(DemoError::NoSuchUpload(upload_id.to_owned()));
@@ -214,7 +232,9 @@ fn chosen_parts(upload: &Upload, listed: &[(i32, String)]) -> Result<Vec<Part>, 
             .parts
             .get(number)
             .filter(|part| part.etag == *etag)
-            .ok_or_else(|| DemoError::InvalidPart(format!("part {number} with ETag {etag:?} was not uploaded")))?;
+            .ok_or_else(|| {
+                DemoError::InvalidPart(format!("part {number} with ETag {etag:?} was not uploaded"))
+            })?;
         if i + 1 < listed.len() && part.size < MIN_PART_SIZE {
             return Err(DemoError::EntityTooSmall {
                 part_number: *number,

@@ -11,7 +11,10 @@ use crate::demo::store::model::Versioning;
 /// AWS reports the us-east-1 location as an empty constraint.
 const DEFAULT_REGION: &str = "us-east-1";
 
-pub fn list(s3: &DemoS3, req: S3Request<dto::ListBucketsInput>) -> S3Result<S3Response<dto::ListBucketsOutput>> {
+pub fn list(
+    s3: &DemoS3,
+    req: S3Request<dto::ListBucketsInput>,
+) -> S3Result<S3Response<dto::ListBucketsOutput>> {
     let prefix = req.input.prefix.unwrap_or_default();
     let buckets = s3
         .store
@@ -32,7 +35,10 @@ pub fn list(s3: &DemoS3, req: S3Request<dto::ListBucketsInput>) -> S3Result<S3Re
     }))
 }
 
-pub fn create(s3: &DemoS3, req: S3Request<dto::CreateBucketInput>) -> S3Result<S3Response<dto::CreateBucketOutput>> {
+pub fn create(
+    s3: &DemoS3,
+    req: S3Request<dto::CreateBucketInput>,
+) -> S3Result<S3Response<dto::CreateBucketOutput>> {
     let bucket = req.input.bucket;
     s3.store.create_bucket(&bucket)?;
     Ok(S3Response::new(dto::CreateBucketOutput {
@@ -40,12 +46,18 @@ pub fn create(s3: &DemoS3, req: S3Request<dto::CreateBucketInput>) -> S3Result<S
     }))
 }
 
-pub fn delete(s3: &DemoS3, req: S3Request<dto::DeleteBucketInput>) -> S3Result<S3Response<dto::DeleteBucketOutput>> {
+pub fn delete(
+    s3: &DemoS3,
+    req: S3Request<dto::DeleteBucketInput>,
+) -> S3Result<S3Response<dto::DeleteBucketOutput>> {
     s3.store.delete_bucket(&req.input.bucket)?;
     Ok(S3Response::new(dto::DeleteBucketOutput {}))
 }
 
-pub fn head(s3: &DemoS3, req: S3Request<dto::HeadBucketInput>) -> S3Result<S3Response<dto::HeadBucketOutput>> {
+pub fn head(
+    s3: &DemoS3,
+    req: S3Request<dto::HeadBucketInput>,
+) -> S3Result<S3Response<dto::HeadBucketOutput>> {
     s3.store.versioning(&req.input.bucket)?;
     Ok(S3Response::new(dto::HeadBucketOutput {
         bucket_region: Some(s3.region.clone()),
@@ -58,9 +70,11 @@ pub fn location(
     req: S3Request<dto::GetBucketLocationInput>,
 ) -> S3Result<S3Response<dto::GetBucketLocationOutput>> {
     s3.store.versioning(&req.input.bucket)?;
-    let location_constraint =
-        (s3.region != DEFAULT_REGION).then(|| dto::BucketLocationConstraint::from(s3.region.clone()));
-    Ok(S3Response::new(dto::GetBucketLocationOutput { location_constraint }))
+    let location_constraint = (s3.region != DEFAULT_REGION)
+        .then(|| dto::BucketLocationConstraint::from(s3.region.clone()));
+    Ok(S3Response::new(dto::GetBucketLocationOutput {
+        location_constraint,
+    }))
 }
 
 pub fn versioning(
@@ -83,15 +97,23 @@ pub fn set_versioning(
     req: S3Request<dto::PutBucketVersioningInput>,
 ) -> S3Result<S3Response<dto::PutBucketVersioningOutput>> {
     let config = req.input.versioning_configuration;
-    if config.mfa_delete.as_ref().is_some_and(|m| m.as_str() == dto::MFADelete::ENABLED) {
+    if config
+        .mfa_delete
+        .as_ref()
+        .is_some_and(|m| m.as_str() == dto::MFADelete::ENABLED)
+    {
         return Err(DemoError::NotImplemented("MFA delete").into());
     }
     let enabled = match config.status.as_ref().map(BucketVersioningStatus::as_str) {
         Some(BucketVersioningStatus::ENABLED) => true,
         Some(BucketVersioningStatus::SUSPENDED) => false,
         other => {
-            let message = format!("versioning status {other:?} is invalid; use Enabled or Suspended");
-            return Err(s3s::S3Error::with_message(s3s::S3ErrorCode::MalformedXML, message));
+            let message =
+                format!("versioning status {other:?} is invalid; use Enabled or Suspended");
+            return Err(s3s::S3Error::with_message(
+                s3s::S3ErrorCode::MalformedXML,
+                message,
+            ));
         }
     };
     s3.store.set_versioning(&req.input.bucket, enabled)?;

@@ -20,7 +20,12 @@ const OWNER_NAME: &str = "s3scope-demo";
 /// Keys, prefixes and markers beyond 1000 per page are not returned, as in S3.
 pub const MAX_PAGE: usize = 1000;
 /// What `encoding-type=url` leaves readable: RFC 3986 unreserved characters and `/`.
-const URL_KEY: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove(b'.').remove(b'~').remove(b'/');
+const URL_KEY: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'_')
+    .remove(b'.')
+    .remove(b'~')
+    .remove(b'/');
 const DELETE_MARKER_HEADER: &str = "x-amz-delete-marker";
 
 impl From<DemoError> for S3Error {
@@ -52,7 +57,10 @@ impl From<DemoError> for S3Error {
         };
         let delete_marker = matches!(
             err,
-            DemoError::NoSuchKey { delete_marker: true, .. } | DemoError::DeleteMarkerVersion { .. }
+            DemoError::NoSuchKey {
+                delete_marker: true,
+                ..
+            } | DemoError::DeleteMarkerVersion { .. }
         );
         let mut s3_error = S3Error::with_message(code, err.to_string());
         if delete_marker {
@@ -121,7 +129,9 @@ pub fn tag_set_dto(tags: BTreeMap<String, String>) -> dto::TagSet {
 }
 
 /// Checks S3's tag limits: at most 10 tags, unique keys of 1-128 and values of 0-256 characters.
-fn tags(pairs: impl IntoIterator<Item = (String, String)>) -> Result<BTreeMap<String, String>, DemoError> {
+fn tags(
+    pairs: impl IntoIterator<Item = (String, String)>,
+) -> Result<BTreeMap<String, String>, DemoError> {
     let mut tags = BTreeMap::new();
     for (key, value) in pairs {
         let key_len = key.chars().count();
@@ -131,11 +141,16 @@ fn tags(pairs: impl IntoIterator<Item = (String, String)>) -> Result<BTreeMap<St
             )));
         }
         if tags.insert(key.clone(), value).is_some() {
-            return Err(DemoError::InvalidArgument(format!("tag key {key:?} is repeated")));
+            return Err(DemoError::InvalidArgument(format!(
+                "tag key {key:?} is repeated"
+            )));
         }
     }
     if tags.len() > 10 {
-        return Err(DemoError::InvalidArgument(format!("{} tags given, at most 10 are allowed", tags.len())));
+        return Err(DemoError::InvalidArgument(format!(
+            "{} tags given, at most 10 are allowed",
+            tags.len()
+        )));
     }
     Ok(tags)
 }
@@ -158,8 +173,19 @@ impl Preconditions<'_> {
             ETagCondition::ETag(tag) => tag.value() == object.data.etag,
         };
         let modified = timestamp(object.last_modified);
-        let failed = |what: &str| DemoError::PreconditionFailed(format!("{what} does not hold for the ETag {:?}", object.data.etag));
-        let not_modified = |what: &str| if is_copy { failed(what) } else { DemoError::NotModified };
+        let failed = |what: &str| {
+            DemoError::PreconditionFailed(format!(
+                "{what} does not hold for the ETag {:?}",
+                object.data.etag
+            ))
+        };
+        let not_modified = |what: &str| {
+            if is_copy {
+                failed(what)
+            } else {
+                DemoError::NotModified
+            }
+        };
         match (self.if_match, self.if_unmodified_since) {
             (Some(condition), _) if !matches(condition) => return Err(failed("if-match")),
             (None, Some(since)) if modified > *since => return Err(failed("if-unmodified-since")),
@@ -203,13 +229,16 @@ impl KeyEncoding {
     }
 
     pub fn response_type(self) -> Option<dto::EncodingType> {
-        self.url.then(|| dto::EncodingType::from_static(dto::EncodingType::URL))
+        self.url
+            .then(|| dto::EncodingType::from_static(dto::EncodingType::URL))
     }
 
     pub fn common_prefixes(self, prefixes: &[String]) -> Option<dto::CommonPrefixList> {
         let list: Vec<_> = prefixes
             .iter()
-            .map(|p| dto::CommonPrefix { prefix: Some(self.key(p)) })
+            .map(|p| dto::CommonPrefix {
+                prefix: Some(self.key(p)),
+            })
             .collect();
         (!list.is_empty()).then_some(list)
     }

@@ -10,9 +10,15 @@ use crate::demo::store::objects::DeleteResult;
 /// DeleteObjects accepts at most this many keys per request, as in S3.
 const MAX_DELETE_KEYS: usize = 1000;
 
-pub fn delete(s3: &DemoS3, req: S3Request<dto::DeleteObjectInput>) -> S3Result<S3Response<dto::DeleteObjectOutput>> {
+pub fn delete(
+    s3: &DemoS3,
+    req: S3Request<dto::DeleteObjectInput>,
+) -> S3Result<S3Response<dto::DeleteObjectOutput>> {
     let input = req.input;
-    if input.if_match.is_some() || input.if_match_size.is_some() || input.if_match_last_modified_time.is_some() {
+    if input.if_match.is_some()
+        || input.if_match_size.is_some()
+        || input.if_match_last_modified_time.is_some()
+    {
         return Err(DemoError::NotImplemented("conditional DeleteObject").into());
     }
     let result = delete_one(s3, &input.bucket, &input.key, input.version_id.as_deref())?;
@@ -30,7 +36,10 @@ pub fn delete_many(
     let input = req.input;
     if input.delete.objects.len() > MAX_DELETE_KEYS {
         let message = format!("at most {MAX_DELETE_KEYS} keys can be deleted per request");
-        return Err(S3Error::with_message(s3s::S3ErrorCode::MalformedXML, message));
+        return Err(S3Error::with_message(
+            s3s::S3ErrorCode::MalformedXML,
+            message,
+        ));
     }
     s3.store.versioning(&input.bucket)?;
     let quiet = input.delete.quiet.unwrap_or(false);
@@ -61,7 +70,12 @@ pub fn delete_many(
     }))
 }
 
-fn delete_one(s3: &DemoS3, bucket: &str, key: &str, version_id: Option<&str>) -> Result<DeleteResult, DemoError> {
+fn delete_one(
+    s3: &DemoS3,
+    bucket: &str,
+    key: &str,
+    version_id: Option<&str>,
+) -> Result<DeleteResult, DemoError> {
     match version_id {
         Some(version_id) => s3.store.delete_version(bucket, key, version_id),
         None => s3.store.delete_object(bucket, key),
@@ -69,11 +83,19 @@ fn delete_one(s3: &DemoS3, bucket: &str, key: &str, version_id: Option<&str>) ->
 }
 
 /// A `Deleted` entry as S3 reports it: a new delete marker shows as `DeleteMarkerVersionId`.
-fn deleted_entry(key: String, requested_version: Option<String>, result: DeleteResult) -> dto::DeletedObject {
+fn deleted_entry(
+    key: String,
+    requested_version: Option<String>,
+    result: DeleteResult,
+) -> dto::DeletedObject {
     let created_marker = requested_version.is_none() && result.delete_marker;
     dto::DeletedObject {
         delete_marker: result.delete_marker.then_some(true),
-        delete_marker_version_id: if created_marker { result.version_id } else { None },
+        delete_marker_version_id: if created_marker {
+            result.version_id
+        } else {
+            None
+        },
         key: Some(key),
         version_id: requested_version,
     }

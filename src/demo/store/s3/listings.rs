@@ -16,11 +16,24 @@ pub fn objects_v2(
 ) -> S3Result<S3Response<dto::ListObjectsV2Output>> {
     let input = req.input;
     let encoding = KeyEncoding::from_request(input.encoding_type.as_ref())?;
-    let token = input.continuation_token.as_deref().map(decode_token).transpose()?;
+    let token = input
+        .continuation_token
+        .as_deref()
+        .map(decode_token)
+        .transpose()?;
     // Both mean "after this": the later of the two wins.
     let after = token.as_deref().max(input.start_after.as_deref());
     let with_owner = input.fetch_owner.unwrap_or(false);
-    let page = list_current(s3, &input.bucket, input.prefix.as_deref(), input.delimiter.as_deref(), after, input.max_keys, with_owner, encoding)?;
+    let page = list_current(
+        s3,
+        &input.bucket,
+        input.prefix.as_deref(),
+        input.delimiter.as_deref(),
+        after,
+        input.max_keys,
+        with_owner,
+        encoding,
+    )?;
     let key_count = page.items.len() + page.common_prefixes.len();
     Ok(S3Response::new(dto::ListObjectsV2Output {
         name: Some(input.bucket),
@@ -39,10 +52,22 @@ pub fn objects_v2(
     }))
 }
 
-pub fn objects_v1(s3: &DemoS3, req: S3Request<dto::ListObjectsInput>) -> S3Result<S3Response<dto::ListObjectsOutput>> {
+pub fn objects_v1(
+    s3: &DemoS3,
+    req: S3Request<dto::ListObjectsInput>,
+) -> S3Result<S3Response<dto::ListObjectsOutput>> {
     let input = req.input;
     let encoding = KeyEncoding::from_request(input.encoding_type.as_ref())?;
-    let page = list_current(s3, &input.bucket, input.prefix.as_deref(), input.delimiter.as_deref(), input.marker.as_deref(), input.max_keys, true, encoding)?;
+    let page = list_current(
+        s3,
+        &input.bucket,
+        input.prefix.as_deref(),
+        input.delimiter.as_deref(),
+        input.marker.as_deref(),
+        input.max_keys,
+        true,
+        encoding,
+    )?;
     Ok(S3Response::new(dto::ListObjectsOutput {
         name: Some(input.bucket),
         prefix: Some(encoding.key(input.prefix.as_deref().unwrap_or_default())),
@@ -84,7 +109,9 @@ fn list_current(
                     size: Some(signed(data.size)),
                     e_tag: Some(etag(&data.etag)),
                     last_modified: Some(timestamp(version.last_modified)),
-                    storage_class: Some(dto::ObjectStorageClass::from_static(data.attrs.storage_class.as_str())),
+                    storage_class: Some(dto::ObjectStorageClass::from_static(
+                        data.attrs.storage_class.as_str(),
+                    )),
                     owner: with_owner.then(owner),
                     ..Default::default()
                 };
@@ -107,7 +134,9 @@ pub fn versions(
     let input = req.input;
     let encoding = KeyEncoding::from_request(input.encoding_type.as_ref())?;
     if input.version_id_marker.is_some() && input.key_marker.is_none() {
-        return Err(DemoError::InvalidArgument("a version-id-marker needs a key-marker".into()).into());
+        return Err(
+            DemoError::InvalidArgument("a version-id-marker needs a key-marker".into()).into(),
+        );
     }
     let query = ListQuery {
         prefix: input.prefix.as_deref().unwrap_or_default(),
@@ -118,10 +147,12 @@ pub fn versions(
     };
     let page = s3.store.read(&input.bucket, |index| {
         list_page(&index.objects, &query, |key, versions: &ObjectVersions| {
-            versions
-                .iter()
-                .enumerate()
-                .map(move |(i, version)| (version.version_id.as_str(), version_entry(key, version, i == 0, encoding)))
+            versions.iter().enumerate().map(move |(i, version)| {
+                (
+                    version.version_id.as_str(),
+                    version_entry(key, version, i == 0, encoding),
+                )
+            })
         })
     })?;
     let (mut listed, mut markers) = (Vec::new(), Vec::new());
@@ -149,7 +180,12 @@ pub fn versions(
     }))
 }
 
-fn version_entry(key: &str, version: &ObjectVersion, is_latest: bool, encoding: KeyEncoding) -> VersionEntry {
+fn version_entry(
+    key: &str,
+    version: &ObjectVersion,
+    is_latest: bool,
+    encoding: KeyEncoding,
+) -> VersionEntry {
     let common = (
         Some(encoding.key(key)),
         Some(version.version_id.clone()),
@@ -157,14 +193,21 @@ fn version_entry(key: &str, version: &ObjectVersion, is_latest: bool, encoding: 
         Some(timestamp(version.last_modified)),
     );
     match &version.kind {
-        VersionKind::Object(ObjectData { size, etag: tag, attrs, .. }) => VersionEntry::Version(dto::ObjectVersion {
+        VersionKind::Object(ObjectData {
+            size,
+            etag: tag,
+            attrs,
+            ..
+        }) => VersionEntry::Version(dto::ObjectVersion {
             key: common.0,
             version_id: common.1,
             is_latest: common.2,
             last_modified: common.3,
             e_tag: Some(etag(tag)),
             size: Some(signed(*size)),
-            storage_class: Some(dto::ObjectVersionStorageClass::from(attrs.storage_class.as_str().to_owned())),
+            storage_class: Some(dto::ObjectVersionStorageClass::from(
+                attrs.storage_class.as_str().to_owned(),
+            )),
             owner: Some(owner()),
             ..Default::default()
         }),
@@ -188,7 +231,10 @@ pub fn uploads(
         prefix: input.prefix.as_deref().unwrap_or_default(),
         delimiter: delimiter(input.delimiter.as_deref()),
         key_marker: input.key_marker.as_deref(),
-        id_marker: input.upload_id_marker.as_deref().filter(|_| input.key_marker.is_some()),
+        id_marker: input
+            .upload_id_marker
+            .as_deref()
+            .filter(|_| input.key_marker.is_some()),
         max: page_size(input.max_uploads)?,
     };
     let page = s3.store.read(&input.bucket, |index| {
@@ -198,7 +244,9 @@ pub fn uploads(
                     key: Some(encoding.key(key)),
                     upload_id: Some(upload_id.clone()),
                     initiated: Some(timestamp(upload.initiated)),
-                    storage_class: Some(dto::StorageClass::from_static(upload.attrs.storage_class.as_str())),
+                    storage_class: Some(dto::StorageClass::from_static(
+                        upload.attrs.storage_class.as_str(),
+                    )),
                     initiator: Some(dto::Initiator {
                         display_name: owner().display_name,
                         id: owner().id,
@@ -227,7 +275,10 @@ pub fn uploads(
     }))
 }
 
-pub fn parts(s3: &DemoS3, req: S3Request<dto::ListPartsInput>) -> S3Result<S3Response<dto::ListPartsOutput>> {
+pub fn parts(
+    s3: &DemoS3,
+    req: S3Request<dto::ListPartsInput>,
+) -> S3Result<S3Response<dto::ListPartsOutput>> {
     let input = req.input;
     let max = page_size(input.max_parts)?;
     let after = input.part_number_marker.unwrap_or(0);
@@ -251,7 +302,10 @@ pub fn parts(s3: &DemoS3, req: S3Request<dto::ListPartsInput>) -> S3Result<S3Res
     })??;
     let truncated = parts.len() > max;
     parts.truncate(max);
-    let next = parts.last().and_then(|part| part.part_number).filter(|_| truncated);
+    let next = parts
+        .last()
+        .and_then(|part| part.part_number)
+        .filter(|_| truncated);
     Ok(S3Response::new(dto::ListPartsOutput {
         bucket: Some(input.bucket),
         key: Some(input.key),
@@ -277,5 +331,9 @@ fn decode_token(token: &str) -> Result<String, DemoError> {
     hex::decode(token)
         .ok()
         .and_then(|bytes| String::from_utf8(bytes).ok())
-        .ok_or_else(|| DemoError::InvalidArgument("the continuation token is not one this server issued".into()))
+        .ok_or_else(|| {
+            DemoError::InvalidArgument(
+                "the continuation token is not one this server issued".into(),
+            )
+        })
 }

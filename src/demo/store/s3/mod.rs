@@ -51,7 +51,10 @@ impl S3 for DemoS3 {
         buckets::head(self, req)
     }
 
-    async fn get_bucket_location(&self, req: S3Request<GetBucketLocationInput>) -> Reply<GetBucketLocationOutput> {
+    async fn get_bucket_location(
+        &self,
+        req: S3Request<GetBucketLocationInput>,
+    ) -> Reply<GetBucketLocationOutput> {
         buckets::location(self, req)
     }
 
@@ -89,15 +92,24 @@ impl S3 for DemoS3 {
         delete::delete(self, req)
     }
 
-    async fn delete_objects(&self, req: S3Request<DeleteObjectsInput>) -> Reply<DeleteObjectsOutput> {
+    async fn delete_objects(
+        &self,
+        req: S3Request<DeleteObjectsInput>,
+    ) -> Reply<DeleteObjectsOutput> {
         delete::delete_many(self, req)
     }
 
-    async fn get_object_tagging(&self, req: S3Request<GetObjectTaggingInput>) -> Reply<GetObjectTaggingOutput> {
+    async fn get_object_tagging(
+        &self,
+        req: S3Request<GetObjectTaggingInput>,
+    ) -> Reply<GetObjectTaggingOutput> {
         tagging::get(self, req)
     }
 
-    async fn put_object_tagging(&self, req: S3Request<PutObjectTaggingInput>) -> Reply<PutObjectTaggingOutput> {
+    async fn put_object_tagging(
+        &self,
+        req: S3Request<PutObjectTaggingInput>,
+    ) -> Reply<PutObjectTaggingOutput> {
         tagging::put(self, req)
     }
 
@@ -112,11 +124,17 @@ impl S3 for DemoS3 {
         listings::objects_v1(self, req)
     }
 
-    async fn list_objects_v2(&self, req: S3Request<ListObjectsV2Input>) -> Reply<ListObjectsV2Output> {
+    async fn list_objects_v2(
+        &self,
+        req: S3Request<ListObjectsV2Input>,
+    ) -> Reply<ListObjectsV2Output> {
         listings::objects_v2(self, req)
     }
 
-    async fn list_object_versions(&self, req: S3Request<ListObjectVersionsInput>) -> Reply<ListObjectVersionsOutput> {
+    async fn list_object_versions(
+        &self,
+        req: S3Request<ListObjectVersionsInput>,
+    ) -> Reply<ListObjectVersionsOutput> {
         listings::versions(self, req)
     }
 
@@ -142,7 +160,10 @@ impl S3 for DemoS3 {
         multipart::upload_part(self, req).await
     }
 
-    async fn upload_part_copy(&self, req: S3Request<UploadPartCopyInput>) -> Reply<UploadPartCopyOutput> {
+    async fn upload_part_copy(
+        &self,
+        req: S3Request<UploadPartCopyInput>,
+    ) -> Reply<UploadPartCopyOutput> {
         multipart::upload_part_copy(self, req).await
     }
 

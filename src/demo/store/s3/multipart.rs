@@ -27,7 +27,9 @@ pub fn create(
         metadata: metadata(input.metadata),
         tags: tagging_header(input.tagging.as_deref())?,
     };
-    let upload_id = s3.store.create_upload(&input.bucket, &input.key, attrs, None)?;
+    let upload_id = s3
+        .store
+        .create_upload(&input.bucket, &input.key, attrs, None)?;
     Ok(S3Response::new(dto::CreateMultipartUploadOutput {
         bucket: Some(input.bucket),
         key: Some(input.key),
@@ -104,14 +106,19 @@ pub async fn complete(
         .unwrap_or_default()
         .into_iter()
         .map(|part| {
-            let number = part.part_number.ok_or_else(|| DemoError::InvalidPart("a part has no number".into()))?;
-            let tag = part.e_tag.ok_or_else(|| DemoError::InvalidPart(format!("part {number} has no ETag")))?;
+            let number = part
+                .part_number
+                .ok_or_else(|| DemoError::InvalidPart("a part has no number".into()))?;
+            let tag = part
+                .e_tag
+                .ok_or_else(|| DemoError::InvalidPart(format!("part {number} has no ETag")))?;
             Ok((number, tag.into_value()))
         })
         .collect::<Result<Vec<_>, DemoError>>()?;
     let store = Arc::clone(&s3.store);
     let (bucket, key, upload_id) = (input.bucket.clone(), input.key.clone(), input.upload_id);
-    let result = blocking(move || store.complete_upload(&bucket, &key, &upload_id, &listed)).await?;
+    let result =
+        blocking(move || store.complete_upload(&bucket, &key, &upload_id, &listed)).await?;
     Ok(S3Response::new(dto::CompleteMultipartUploadOutput {
         location: Some(format!("/{}/{}", input.bucket, input.key)),
         bucket: Some(input.bucket),
@@ -127,14 +134,20 @@ pub fn abort(
     req: S3Request<dto::AbortMultipartUploadInput>,
 ) -> S3Result<S3Response<dto::AbortMultipartUploadOutput>> {
     let input = req.input;
-    s3.store.abort_upload(&input.bucket, &input.key, &input.upload_id)?;
+    s3.store
+        .abort_upload(&input.bucket, &input.key, &input.upload_id)?;
     Ok(S3Response::new(dto::AbortMultipartUploadOutput::default()))
 }
 
 /// Runs file-heavy store work off the async threads.
-async fn blocking<T: Send + 'static>(work: impl FnOnce() -> Result<T, DemoError> + Send + 'static) -> S3Result<T> {
+async fn blocking<T: Send + 'static>(
+    work: impl FnOnce() -> Result<T, DemoError> + Send + 'static,
+) -> S3Result<T> {
     let outcome = tokio::task::spawn_blocking(work).await.map_err(|err| {
-        S3Error::with_message(S3ErrorCode::InternalError, format!("a storage task failed: {err}"))
+        S3Error::with_message(
+            S3ErrorCode::InternalError,
+            format!("a storage task failed: {err}"),
+        )
     })?;
     Ok(outcome?)
 }
@@ -144,7 +157,11 @@ fn copy_range(range: Option<&str>, size: u64) -> Result<Range<u64>, DemoError> {
     let Some(range) = range else {
         return Ok(0..size);
     };
-    let invalid = || DemoError::InvalidArgument(format!("copy source range {range:?} must look like bytes=first-last"));
+    let invalid = || {
+        DemoError::InvalidArgument(format!(
+            "copy source range {range:?} must look like bytes=first-last"
+        ))
+    };
     let (first, last) = range
         .strip_prefix("bytes=")
         .and_then(|r| r.split_once('-'))

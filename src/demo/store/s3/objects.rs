@@ -8,7 +8,8 @@ use s3s::{S3Request, S3Response, S3Result};
 
 use super::DemoS3;
 use super::convert::{
-    Preconditions, etag, metadata, metadata_dto, storage_class, storage_class_header, tagging_header, timestamp,
+    Preconditions, etag, metadata, metadata_dto, storage_class, storage_class_header,
+    tagging_header, timestamp,
 };
 use crate::demo::DemoError;
 use crate::demo::store::blobs::Blobs;
@@ -17,10 +18,15 @@ use crate::demo::store::objects::{FoundObject, written_data};
 
 const TAG_COUNT_HEADER: &str = "x-amz-tagging-count";
 
-pub async fn put(s3: &DemoS3, req: S3Request<dto::PutObjectInput>) -> S3Result<S3Response<dto::PutObjectOutput>> {
+pub async fn put(
+    s3: &DemoS3,
+    req: S3Request<dto::PutObjectInput>,
+) -> S3Result<S3Response<dto::PutObjectOutput>> {
     let input = req.input;
     if input.if_match.is_some() || input.if_none_match.is_some() {
-        return Err(DemoError::NotImplemented("conditional PutObject (if-match, if-none-match)").into());
+        return Err(
+            DemoError::NotImplemented("conditional PutObject (if-match, if-none-match)").into(),
+        );
     }
     let attrs = ObjectAttrs {
         storage_class: storage_class(input.storage_class.as_ref())?,
@@ -33,7 +39,12 @@ pub async fn put(s3: &DemoS3, req: S3Request<dto::PutObjectInput>) -> S3Result<S
         Some(body) => s3.store.blobs.write_stream(body).await?,
         None => s3.store.blobs.write(&[])?,
     };
-    let result = s3.store.commit_object(&input.bucket, &input.key, written_data(written, attrs), None)?;
+    let result = s3.store.commit_object(
+        &input.bucket,
+        &input.key,
+        written_data(written, attrs),
+        None,
+    )?;
     Ok(S3Response::new(dto::PutObjectOutput {
         e_tag: Some(etag(&result.etag)),
         version_id: result.version_id,
@@ -41,12 +52,17 @@ pub async fn put(s3: &DemoS3, req: S3Request<dto::PutObjectInput>) -> S3Result<S
     }))
 }
 
-pub async fn get(s3: &DemoS3, req: S3Request<dto::GetObjectInput>) -> S3Result<S3Response<dto::GetObjectOutput>> {
+pub async fn get(
+    s3: &DemoS3,
+    req: S3Request<dto::GetObjectInput>,
+) -> S3Result<S3Response<dto::GetObjectOutput>> {
     let input = req.input;
     if input.part_number.is_some() {
         return Err(DemoError::NotImplemented("GetObject with partNumber").into());
     }
-    let (object, file) = s3.store.open_object(&input.bucket, &input.key, input.version_id.as_deref())?;
+    let (object, reader) =
+        s3.store
+            .open_object(&input.bucket, &input.key, input.version_id.as_deref())?;
     let preconditions = Preconditions {
         if_match: input.if_match.as_ref(),
         if_none_match: input.if_none_match.as_ref(),
@@ -56,7 +72,7 @@ pub async fn get(s3: &DemoS3, req: S3Request<dto::GetObjectInput>) -> S3Result<S
     preconditions.check(&object, false)?;
     let (range, content_range) = requested_range(input.range.as_ref(), object.data.size)?;
     let length = range.end - range.start;
-    let body = Blobs::stream(file, range)
+    let body = Blobs::stream(reader, range)
         .await
         .map_err(|err| DemoError::io("read", format!("{}/{}", input.bucket, input.key))(err))?;
     let data = object.data;
@@ -77,12 +93,17 @@ pub async fn get(s3: &DemoS3, req: S3Request<dto::GetObjectInput>) -> S3Result<S
     Ok(S3Response::new(output))
 }
 
-pub fn head(s3: &DemoS3, req: S3Request<dto::HeadObjectInput>) -> S3Result<S3Response<dto::HeadObjectOutput>> {
+pub fn head(
+    s3: &DemoS3,
+    req: S3Request<dto::HeadObjectInput>,
+) -> S3Result<S3Response<dto::HeadObjectOutput>> {
     let input = req.input;
     if input.part_number.is_some() {
         return Err(DemoError::NotImplemented("HeadObject with partNumber").into());
     }
-    let object = s3.store.find_object(&input.bucket, &input.key, input.version_id.as_deref())?;
+    let object = s3
+        .store
+        .find_object(&input.bucket, &input.key, input.version_id.as_deref())?;
     let preconditions = Preconditions {
         if_match: input.if_match.as_ref(),
         if_none_match: input.if_none_match.as_ref(),
@@ -108,20 +129,44 @@ pub fn head(s3: &DemoS3, req: S3Request<dto::HeadObjectInput>) -> S3Result<S3Res
     let mut response = S3Response::new(output);
     // HeadObjectOutput has no field for it, but S3 sends the tag count on HEAD too.
     if tag_count > 0 {
-        response.headers.insert(TAG_COUNT_HEADER, HeaderValue::from(tag_count));
+        response
+            .headers
+            .insert(TAG_COUNT_HEADER, HeaderValue::from(tag_count));
     }
     Ok(response)
 }
 
-pub fn copy(s3: &DemoS3, req: S3Request<dto::CopyObjectInput>) -> S3Result<S3Response<dto::CopyObjectOutput>> {
+pub fn copy(
+    s3: &DemoS3,
+    req: S3Request<dto::CopyObjectInput>,
+) -> S3Result<S3Response<dto::CopyObjectOutput>> {
     let input = req.input;
     let (src_bucket, src_key, src_version) = copy_source(&input.copy_source)?;
-    let replace_metadata = directive(input.metadata_directive.as_ref().map(MetadataDirective::as_str))?;
-    let replace_tags = directive(input.tagging_directive.as_ref().map(TaggingDirective::as_str))?;
-    let requested_class = input.storage_class.as_ref().map(|c| storage_class(Some(c))).transpose()?;
-    if src_bucket == input.bucket && src_key == input.key && !replace_metadata && requested_class.is_none() {
+    let replace_metadata = directive(
+        input
+            .metadata_directive
+            .as_ref()
+            .map(MetadataDirective::as_str),
+    )?;
+    let replace_tags = directive(
+        input
+            .tagging_directive
+            .as_ref()
+            .map(TaggingDirective::as_str),
+    )?;
+    let requested_class = input
+        .storage_class
+        .as_ref()
+        .map(|c| storage_class(Some(c)))
+        .transpose()?;
+    if src_bucket == input.bucket
+        && src_key == input.key
+        && !replace_metadata
+        && requested_class.is_none()
+    {
         return Err(DemoError::InvalidRequest(
-            "copying an object onto itself must change its metadata (REPLACE) or its storage class".into(),
+            "copying an object onto itself must change its metadata (REPLACE) or its storage class"
+                .into(),
         )
         .into());
     }
@@ -137,22 +182,26 @@ pub fn copy(s3: &DemoS3, req: S3Request<dto::CopyObjectInput>) -> S3Result<S3Res
         if_unmodified_since: input.copy_source_if_unmodified_since.as_ref(),
     };
     let (content_type, new_metadata) = (input.content_type, metadata(input.metadata));
-    let (source, result) = s3.store.copy_object((src_bucket, src_key, src_version), (&input.bucket, &input.key), |source| {
-        preconditions.check(source, true)?;
-        let attrs = &source.data.attrs;
-        let (content_type, metadata) = if replace_metadata {
-            (content_type, new_metadata)
-        } else {
-            (attrs.content_type.clone(), attrs.metadata.clone())
-        };
-        Ok(ObjectAttrs {
-            // S3 does not carry the class over: a copy is STANDARD unless the request says otherwise.
-            storage_class: requested_class.unwrap_or_default(),
-            content_type,
-            metadata,
-            tags: new_tags.unwrap_or_else(|| attrs.tags.clone()),
-        })
-    })?;
+    let (source, result) = s3.store.copy_object(
+        (src_bucket, src_key, src_version),
+        (&input.bucket, &input.key),
+        |source| {
+            preconditions.check(source, true)?;
+            let attrs = &source.data.attrs;
+            let (content_type, metadata) = if replace_metadata {
+                (content_type, new_metadata)
+            } else {
+                (attrs.content_type.clone(), attrs.metadata.clone())
+            };
+            Ok(ObjectAttrs {
+                // S3 does not carry the class over: a copy is STANDARD unless the request says otherwise.
+                storage_class: requested_class.unwrap_or_default(),
+                content_type,
+                metadata,
+                tags: new_tags.unwrap_or_else(|| attrs.tags.clone()),
+            })
+        },
+    )?;
     Ok(S3Response::new(dto::CopyObjectOutput {
         copy_object_result: Some(dto::CopyObjectResult {
             e_tag: Some(etag(&result.etag)),
@@ -173,14 +222,17 @@ pub fn copy_source(source: &CopySource) -> Result<(&str, &str, Option<&str>), De
             key,
             version_id,
         } => Ok((bucket, key, version_id.as_deref())),
-        CopySource::AccessPoint { .. } | CopySource::Outpost { .. } => {
-            Err(DemoError::NotImplemented("copying from an access point or outpost"))
-        }
+        CopySource::AccessPoint { .. } | CopySource::Outpost { .. } => Err(
+            DemoError::NotImplemented("copying from an access point or outpost"),
+        ),
     }
 }
 
 /// Checks a source precondition set for UploadPartCopy (same rules as CopyObject).
-pub fn check_copy_preconditions(input: &dto::UploadPartCopyInput, source: &FoundObject) -> Result<(), DemoError> {
+pub fn check_copy_preconditions(
+    input: &dto::UploadPartCopyInput,
+    source: &FoundObject,
+) -> Result<(), DemoError> {
     Preconditions {
         if_match: input.copy_source_if_match.as_ref(),
         if_none_match: input.copy_source_if_none_match.as_ref(),
@@ -202,11 +254,16 @@ fn directive(value: Option<&str>) -> Result<bool, DemoError> {
 }
 
 /// The byte range to send and its `Content-Range`, for an optional `Range` header.
-fn requested_range(range: Option<&dto::Range>, size: u64) -> Result<(Range<u64>, Option<String>), DemoError> {
+fn requested_range(
+    range: Option<&dto::Range>,
+    size: u64,
+) -> Result<(Range<u64>, Option<String>), DemoError> {
     match range {
         None => Ok((0..size, None)),
         Some(range) => {
-            let range = range.check(size).map_err(|_| DemoError::InvalidRange { size })?;
+            let range = range
+                .check(size)
+                .map_err(|_| DemoError::InvalidRange { size })?;
             let content_range = format!("bytes {}-{}/{size}", range.start, range.end - 1);
             Ok((range, Some(content_range)))
         }
