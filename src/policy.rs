@@ -82,7 +82,11 @@ pub fn statements(feature: Feature, scope: &Scope) -> Vec<Value> {
             ),
             statement(
                 "BrowseObjectDetails",
-                &["s3:GetObject", "s3:GetObjectTagging", "s3:ListMultipartUploadParts"],
+                &[
+                    "s3:GetObject",
+                    "s3:GetObjectTagging",
+                    "s3:ListMultipartUploadParts",
+                ],
                 &[objects(b)],
             ),
         ],
@@ -95,7 +99,11 @@ pub fn statements(feature: Feature, scope: &Scope) -> Vec<Value> {
             ),
         ],
         Feature::UsageAccessLogs => vec![
-            statement("AccessLogList", &["s3:ListBucket"], &[arn(&scope.log_bucket)]),
+            statement(
+                "AccessLogList",
+                &["s3:ListBucket"],
+                &[arn(&scope.log_bucket)],
+            ),
             statement(
                 "AccessLogReadAndTrim",
                 &["s3:GetObject", "s3:DeleteObject"],
@@ -124,16 +132,29 @@ pub fn statements(feature: Feature, scope: &Scope) -> Vec<Value> {
         ],
         Feature::Pipeline => vec![
             list_all,
-            statement("PipelineSourceList", &["s3:ListBucket", "s3:ListBucketVersions"], &[arn(b)]),
+            statement(
+                "PipelineSourceList",
+                &["s3:ListBucket", "s3:ListBucketVersions"],
+                &[arn(b)],
+            ),
             statement(
                 "PipelineSourceMetrics",
                 &["cloudwatch:GetMetricData", "cloudwatch:ListMetrics"],
                 &["*".to_string()],
             ),
-            statement("PipelineDataList", &["s3:ListBucket"], &[arn(&scope.data_bucket)]),
+            statement(
+                "PipelineDataList",
+                &["s3:ListBucket"],
+                &[arn(&scope.data_bucket)],
+            ),
             statement(
                 "PipelineDataReadWrite",
-                &["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload"],
+                &[
+                    "s3:GetObject",
+                    "s3:PutObject",
+                    "s3:DeleteObject",
+                    "s3:AbortMultipartUpload",
+                ],
                 &[objects(&scope.data_bucket)],
             ),
         ],
@@ -159,7 +180,10 @@ pub fn iam_policy(features: &[Feature], scope: &Scope) -> Value {
 pub const CEPH_CAPS: [(&str, &str); 3] = [
     ("usage=read", "usage collect from GET /admin/usage"),
     ("usage=write", "usage collect --trim (DELETE /admin/usage)"),
-    ("buckets=read", "bucket table from GET /admin/bucket?stats (buckets --source rgw)"),
+    (
+        "buckets=read",
+        "bucket table from GET /admin/bucket?stats (buckets --source rgw)",
+    ),
 ];
 
 /// Shell lines that grant the Ceph caps to a user, one comment per cap.

@@ -40,9 +40,18 @@ fn s3scope(home: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
 
 fn assert_one_line_error(r: &Run, code: i32, needle: &str) {
     assert_eq!(r.code, code, "exit code; stderr: {}", r.stderr);
-    assert_eq!(r.stderr.lines().count(), 1, "one line expected: {:?}", r.stderr);
+    assert_eq!(
+        r.stderr.lines().count(),
+        1,
+        "one line expected: {:?}",
+        r.stderr
+    );
     assert!(r.stderr.starts_with("s3scope: error: "), "{}", r.stderr);
-    assert!(r.stderr.contains(needle), "{needle:?} not in {:?}", r.stderr);
+    assert!(
+        r.stderr.contains(needle),
+        "{needle:?} not in {:?}",
+        r.stderr
+    );
     assert!(!r.stderr.contains("panicked"), "{}", r.stderr);
 }
 
@@ -55,15 +64,27 @@ fn write(dir: &Path, name: &str, text: &str) -> String {
 #[test]
 fn unknown_profile_is_a_config_error() {
     let home = tempfile::tempdir().unwrap();
-    let cfg = write(home.path(), "c.toml", "[profiles.ceph]\nendpoint = \"http://127.0.0.1:1\"\n");
-    let r = s3scope(home.path(), &["--config", &cfg, "--profile", "nope", "buckets"], &[]);
+    let cfg = write(
+        home.path(),
+        "c.toml",
+        "[profiles.ceph]\nendpoint = \"http://127.0.0.1:1\"\n",
+    );
+    let r = s3scope(
+        home.path(),
+        &["--config", &cfg, "--profile", "nope", "buckets"],
+        &[],
+    );
     assert_one_line_error(&r, 2, "unknown profile `nope`; known profiles: ceph");
 }
 
 #[test]
 fn malformed_toml_names_the_line() {
     let home = tempfile::tempdir().unwrap();
-    let cfg = write(home.path(), "c.toml", "[profiles.a]\nendpoint = \"http://x\"\nregion = \n");
+    let cfg = write(
+        home.path(),
+        "c.toml",
+        "[profiles.a]\nendpoint = \"http://x\"\nregion = \n",
+    );
     let r = s3scope(home.path(), &["--config", &cfg, "config", "check"], &[]);
     assert_one_line_error(&r, 2, "line 3");
 }
@@ -71,7 +92,11 @@ fn malformed_toml_names_the_line() {
 #[test]
 fn unknown_config_key_names_key_and_line() {
     let home = tempfile::tempdir().unwrap();
-    let cfg = write(home.path(), "c.toml", "default_profile = \"a\"\n[profiles.a]\nendpont = \"http://x\"\n");
+    let cfg = write(
+        home.path(),
+        "c.toml",
+        "default_profile = \"a\"\n[profiles.a]\nendpont = \"http://x\"\n",
+    );
     let r = s3scope(home.path(), &["--config", &cfg, "config", "check"], &[]);
     assert_one_line_error(&r, 2, "line 3");
     assert!(r.stderr.contains("endpont"), "{}", r.stderr);
@@ -85,11 +110,17 @@ fn config_check_masks_secrets() {
         "c.toml",
         "[profiles.lab]\nendpoint = \"http://127.0.0.1:9000\"\naccess_key_id = \"AKLAB\"\nsecret_access_key = \"supersecretvalue\"\n",
     );
-    let r = s3scope(home.path(), &["--config", &cfg, "--profile", "lab", "config", "check"], &[]);
+    let r = s3scope(
+        home.path(),
+        &["--config", &cfg, "--profile", "lab", "config", "check"],
+        &[],
+    );
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(r.stdout.contains("AKLAB"));
     assert!(
-        r.stdout.lines().any(|l| l.starts_with("path_style ") && l.ends_with(" true")),
+        r.stdout
+            .lines()
+            .any(|l| l.starts_with("path_style ") && l.ends_with(" true")),
         "{}",
         r.stdout
     );
@@ -97,7 +128,18 @@ fn config_check_masks_secrets() {
     // The flag beats the file.
     let r = s3scope(
         home.path(),
-        &["--config", &cfg, "--profile", "lab", "--region", "eu-west-3", "config", "check", "--format", "json"],
+        &[
+            "--config",
+            &cfg,
+            "--profile",
+            "lab",
+            "--region",
+            "eu-west-3",
+            "config",
+            "check",
+            "--format",
+            "json",
+        ],
         &[],
     );
     let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
@@ -107,7 +149,11 @@ fn config_check_masks_secrets() {
 #[test]
 fn endpoint_refusing_connections_fails_fast() {
     let home = tempfile::tempdir().unwrap();
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
     let start = Instant::now();
     let endpoint = format!("http://127.0.0.1:{port}");
     let r = s3scope(
@@ -116,18 +162,30 @@ fn endpoint_refusing_connections_fails_fast() {
         &[("AWS_ACCESS_KEY_ID", "AK"), ("AWS_SECRET_ACCESS_KEY", "SK")],
     );
     assert_one_line_error(&r, 1, "connection refused");
-    assert!(start.elapsed() < Duration::from_secs(30), "took {:?}", start.elapsed());
+    assert!(
+        start.elapsed() < Duration::from_secs(30),
+        "took {:?}",
+        start.elapsed()
+    );
 }
 
 #[test]
 fn print_policy_is_valid_json() {
     let home = tempfile::tempdir().unwrap();
-    let r = s3scope(home.path(), &["print-policy", "--feature", "segregate", "--bucket", "cdr"], &[]);
+    let r = s3scope(
+        home.path(),
+        &["print-policy", "--feature", "segregate", "--bucket", "cdr"],
+        &[],
+    );
     assert_eq!(r.code, 0, "{}", r.stderr);
     let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
     assert_eq!(v["Version"], "2012-10-17");
     assert!(r.stdout.contains("arn:aws:s3:::cdr/*"));
-    let r = s3scope(home.path(), &["print-policy", "--ceph", "--uid", "ops"], &[]);
+    let r = s3scope(
+        home.path(),
+        &["print-policy", "--ceph", "--uid", "ops"],
+        &[],
+    );
     assert!(r.stdout.contains("radosgw-admin caps add --uid=ops"));
 }
 
@@ -158,26 +216,65 @@ fn against_the_embedded_server() {
     store.create_bucket("beta-logs").unwrap();
     let home = tempfile::tempdir().unwrap();
     let ep = server.endpoint.clone();
-    let good = [("AWS_ACCESS_KEY_ID", "TESTAK"), ("AWS_SECRET_ACCESS_KEY", "test-secret")];
+    let good = [
+        ("AWS_ACCESS_KEY_ID", "TESTAK"),
+        ("AWS_SECRET_ACCESS_KEY", "test-secret"),
+    ];
 
-    let r = s3scope(home.path(), &["--endpoint", &ep, "buckets", "--format", "json"], &good);
+    let r = s3scope(
+        home.path(),
+        &["--endpoint", &ep, "buckets", "--format", "json"],
+        &good,
+    );
     assert_eq!(r.code, 0, "{}", r.stderr);
     let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
-    let names: Vec<&str> = v["buckets"].as_array().unwrap().iter().map(|b| b["name"].as_str().unwrap()).collect();
+    let names: Vec<&str> = v["buckets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| b["name"].as_str().unwrap())
+        .collect();
     assert_eq!(names, ["alpha", "beta-logs"]);
 
-    let r = s3scope(home.path(), &["--endpoint", &ep, "buckets", "--filter", "*-logs", "--format", "csv"], &good);
+    let r = s3scope(
+        home.path(),
+        &[
+            "--endpoint",
+            &ep,
+            "buckets",
+            "--filter",
+            "*-logs",
+            "--format",
+            "csv",
+        ],
+        &good,
+    );
     assert_eq!(r.stdout.lines().next(), Some("bucket,region,created"));
-    assert!(r.stdout.contains("beta-logs,us-east-1,") && !r.stdout.contains("alpha"), "{}", r.stdout);
+    assert!(
+        r.stdout.contains("beta-logs,us-east-1,") && !r.stdout.contains("alpha"),
+        "{}",
+        r.stdout
+    );
 
-    let wrong = [("AWS_ACCESS_KEY_ID", "TESTAK"), ("AWS_SECRET_ACCESS_KEY", "not-the-secret")];
+    let wrong = [
+        ("AWS_ACCESS_KEY_ID", "TESTAK"),
+        ("AWS_SECRET_ACCESS_KEY", "not-the-secret"),
+    ];
     let r = s3scope(home.path(), &["--endpoint", &ep, "buckets"], &wrong);
     assert_one_line_error(&r, 1, "secret key does not match");
     assert!(!r.stderr.contains("not-the-secret"));
 
-    let r = s3scope(home.path(), &["--endpoint", &ep, "head", "s3://no-such-bucket"], &good);
+    let r = s3scope(
+        home.path(),
+        &["--endpoint", &ep, "head", "s3://no-such-bucket"],
+        &good,
+    );
     assert_one_line_error(&r, 1, "bucket `no-such-bucket` does not exist");
-    let r = s3scope(home.path(), &["--endpoint", &ep, "head", "s3://alpha/missing key"], &good);
+    let r = s3scope(
+        home.path(),
+        &["--endpoint", &ep, "head", "s3://alpha/missing key"],
+        &good,
+    );
     assert_one_line_error(&r, 1, "no object at s3://alpha/missing key");
     rt.block_on(server.shutdown());
 }

@@ -42,8 +42,16 @@ fn every_field() -> ConfigFile {
 fn paths(v: &toml::Value, prefix: &str, out: &mut BTreeSet<String>) {
     if let toml::Value::Table(t) = v {
         for (k, child) in t {
-            let name = if prefix == "profiles" || prefix == "keymap" { "*" } else { k };
-            let p = if prefix.is_empty() { name.to_string() } else { format!("{prefix}.{name}") };
+            let name = if prefix == "profiles" || prefix == "keymap" {
+                "*"
+            } else {
+                k
+            };
+            let p = if prefix.is_empty() {
+                name.to_string()
+            } else {
+                format!("{prefix}.{name}")
+            };
             out.insert(p.clone());
             paths(child, &p, out);
         }
@@ -52,13 +60,21 @@ fn paths(v: &toml::Value, prefix: &str, out: &mut BTreeSet<String>) {
 
 #[test]
 fn example_parses_and_documents_every_key() {
-    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/config.example.toml")).unwrap();
+    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/config.example.toml"))
+        .unwrap();
     parse(&text).unwrap_or_else(|(line, msg)| panic!("config.example.toml line {line}: {msg}"));
     let mut documented = BTreeSet::new();
     let doc: toml::Table = toml::from_str(&text).unwrap();
     paths(&toml::Value::Table(doc), "", &mut documented);
     let mut fields = BTreeSet::new();
-    paths(&toml::Value::try_from(every_field()).unwrap(), "", &mut fields);
+    paths(
+        &toml::Value::try_from(every_field()).unwrap(),
+        "",
+        &mut fields,
+    );
     let missing: Vec<_> = fields.difference(&documented).collect();
-    assert!(missing.is_empty(), "config.example.toml does not document: {missing:?}");
+    assert!(
+        missing.is_empty(),
+        "config.example.toml does not document: {missing:?}"
+    );
 }

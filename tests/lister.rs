@@ -16,8 +16,28 @@ use tokio_util::sync::CancellationToken;
 /// Fragments that stress split points: delimiters, runs of `/`, unicode, `%`, `+`, spaces,
 /// characters on both sides of every class boundary the splitter uses.
 const FRAGMENTS: [&str; 22] = [
-    "a", "b", "z", "A", "Z", "0", "5", "9", "/", "//", "é", "日本", "%", "+", " ", "-", ".", "_", "~",
-    "x/", "ab", "\u{1F600}",
+    "a",
+    "b",
+    "z",
+    "A",
+    "Z",
+    "0",
+    "5",
+    "9",
+    "/",
+    "//",
+    "é",
+    "日本",
+    "%",
+    "+",
+    " ",
+    "-",
+    ".",
+    "_",
+    "~",
+    "x/",
+    "ab",
+    "\u{1F600}",
 ];
 
 fn key_strategy() -> impl Strategy<Value = String> {
@@ -115,7 +135,9 @@ fn flat_prefix_is_split_and_complete() {
         let store = ts.server.store();
         store.create_bucket("flat").unwrap();
         for k in &keys {
-            store.put_object("flat", k, Bytes::from_static(b"xy"), PutOptions::default()).unwrap();
+            store
+                .put_object("flat", k, Bytes::from_static(b"xy"), PutOptions::default())
+                .unwrap();
         }
         let client = store_support::client(&ts.server);
         let mut opts = ListOptions::new("flat", "flat/");
@@ -123,7 +145,10 @@ fn flat_prefix_is_split_and_complete() {
         let (mut got, stats) = parallel(&client, opts).await;
         got.sort();
         assert_eq!(got, keys.iter().cloned().collect::<Vec<_>>());
-        assert!(stats.splits.load(Ordering::Relaxed) > 0, "the flat prefix was never split");
+        assert!(
+            stats.splits.load(Ordering::Relaxed) > 0,
+            "the flat prefix was never split"
+        );
         assert!(stats.list_calls.load(Ordering::Relaxed) >= 30);
     });
 }

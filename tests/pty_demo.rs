@@ -34,7 +34,12 @@ fn wait_for(
 fn demo_shows_buckets_and_quits() {
     let home = tempfile::tempdir().unwrap();
     let pty = native_pty_system()
-        .openpty(PtySize { rows: 30, cols: 110, pixel_width: 0, pixel_height: 0 })
+        .openpty(PtySize {
+            rows: 30,
+            cols: 110,
+            pixel_width: 0,
+            pixel_height: 0,
+        })
         .unwrap();
     let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_s3scope"));
     cmd.arg("demo");
@@ -85,5 +90,8 @@ fn demo_shows_buckets_and_quits() {
     while let Ok(bytes) = rx.try_recv() {
         parser.process(&bytes);
     }
-    assert!(!parser.screen().alternate_screen(), "terminal left in the alternate screen");
+    assert!(
+        !parser.screen().alternate_screen(),
+        "terminal left in the alternate screen"
+    );
 }

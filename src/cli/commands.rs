@@ -5,17 +5,23 @@ use super::args::{BucketsArgs, Format, HeadArgs, PolicyArgs, SortKey, Unit};
 use super::output::{Table, write_json};
 use crate::config::{Config, Profile};
 use crate::policy::{self, Feature, Scope};
-use crate::scan::buckets::{BucketRow, bucket_table};
-use std::collections::{BTreeMap, BTreeSet};
 use crate::s3::client::Clients;
 use crate::s3::object::{head_bucket, head_object};
+use crate::scan::buckets::{BucketRow, bucket_table};
+use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
 
-pub async fn buckets(clients: &Clients, a: &BucketsArgs, concurrency: usize) -> Result<(), CliError> {
+pub async fn buckets(
+    clients: &Clients,
+    a: &BucketsArgs,
+    concurrency: usize,
+) -> Result<(), CliError> {
     let matcher = match &a.filter {
         Some(glob) => Some(
             globset::Glob::new(glob)
-                .map_err(|e| CliError::Usage(format!("--filter `{glob}` is not a valid glob: {e}")))?
+                .map_err(|e| {
+                    CliError::Usage(format!("--filter `{glob}` is not a valid glob: {e}"))
+                })?
                 .compile_matcher(),
         ),
         None => None,
@@ -31,7 +37,10 @@ pub async fn buckets(clients: &Clients, a: &BucketsArgs, concurrency: usize) -> 
     let mut out = std::io::stdout().lock();
     if a.format == Format::Json {
         let totals = totals(&rows);
-        write_json(&serde_json::json!({ "buckets": rows, "totals": totals }), &mut out)?;
+        write_json(
+            &serde_json::json!({ "buckets": rows, "totals": totals }),
+            &mut out,
+        )?;
     } else {
         bucket_rows_table(&rows, a.unit, a.format).write(a.format, &mut out)?;
     }
@@ -58,17 +67,28 @@ pub fn bucket_rows_table(rows: &[BucketRow], unit: Unit, format: Format) -> Tabl
         .iter()
         .flat_map(|r| r.storage_classes.keys().map(String::as_str))
         .collect();
-    let mut headers: Vec<String> = ["bucket", "region", "objects", "bytes"].map(String::from).to_vec();
+    let mut headers: Vec<String> = ["bucket", "region", "objects", "bytes"]
+        .map(String::from)
+        .to_vec();
     headers.extend(classes.iter().map(|c| c.to_string()));
     headers.extend(["multipart", "created", "source", "as_of", "error"].map(String::from));
     let refs: Vec<&str> = headers.iter().map(String::as_str).collect();
     let right: Vec<usize> = (2..4 + classes.len() + 1).collect();
     let mut t = Table::new(&refs).align_right(&right);
-    let unit = if format == Format::Table { unit } else if unit == Unit::Auto { Unit::B } else { unit };
+    let unit = if format == Format::Table {
+        unit
+    } else if unit == Unit::Auto {
+        Unit::B
+    } else {
+        unit
+    };
     let num = |v: Option<u64>| v.map_or_else(|| "-".to_string(), |n| n.to_string());
     let size = |v: Option<u64>| v.map_or_else(|| "-".to_string(), |n| unit.format(n));
     let time = |t: Option<chrono::DateTime<chrono::Utc>>| {
-        t.map_or_else(|| "-".to_string(), |d| d.format("%Y-%m-%d %H:%M").to_string())
+        t.map_or_else(
+            || "-".to_string(),
+            |d| d.format("%Y-%m-%d %H:%M").to_string(),
+        )
     };
     for r in rows {
         let mut cells = vec![
@@ -77,7 +97,11 @@ pub fn bucket_rows_table(rows: &[BucketRow], unit: Unit, format: Format) -> Tabl
             num(r.objects),
             size(r.bytes),
         ];
-        cells.extend(classes.iter().map(|c| size(r.storage_classes.get(*c).map(|t| t.bytes))));
+        cells.extend(
+            classes
+                .iter()
+                .map(|c| size(r.storage_classes.get(*c).map(|t| t.bytes))),
+        );
         cells.push(size(r.multipart_bytes));
         cells.push(time(r.created));
         cells.push(format!("{:?}", r.source).to_lowercase());
@@ -88,9 +112,19 @@ pub fn bucket_rows_table(rows: &[BucketRow], unit: Unit, format: Format) -> Tabl
     if format == Format::Table && rows.len() > 1 {
         let objects: u64 = rows.iter().filter_map(|r| r.objects).sum();
         let bytes: u64 = rows.iter().filter_map(|r| r.bytes).sum();
-        let mut cells = vec![format!("TOTAL ({} buckets)", rows.len()), String::new(), objects.to_string(), unit.format(bytes)];
+        let mut cells = vec![
+            format!("TOTAL ({} buckets)", rows.len()),
+            String::new(),
+            objects.to_string(),
+            unit.format(bytes),
+        ];
         cells.extend(classes.iter().map(|c| {
-            unit.format(rows.iter().filter_map(|r| r.storage_classes.get(*c)).map(|t| t.bytes).sum())
+            unit.format(
+                rows.iter()
+                    .filter_map(|r| r.storage_classes.get(*c))
+                    .map(|t| t.bytes)
+                    .sum(),
+            )
         }));
         let mp: Option<u64> = rows.iter().map(|r| r.multipart_bytes).sum();
         cells.push(size(mp));
@@ -100,14 +134,17 @@ pub fn bucket_rows_table(rows: &[BucketRow], unit: Unit, format: Format) -> Tabl
 }
 
 pub fn config_check(config: &Config, profile: &Profile, format: Format) -> Result<(), CliError> {
-    let source = config
-        .path
-        .as_ref()
-        .map_or_else(|| "(no config file: defaults and environment)".to_string(), |p| p.display().to_string());
+    let source = config.path.as_ref().map_or_else(
+        || "(no config file: defaults and environment)".to_string(),
+        |p| p.display().to_string(),
+    );
     let view = profile.view();
     let mut out = std::io::stdout().lock();
     if format == Format::Json {
-        write_json(&serde_json::json!({"config_file": source, "profile": view}), &mut out)?;
+        write_json(
+            &serde_json::json!({"config_file": source, "profile": view}),
+            &mut out,
+        )?;
         return Ok(());
     }
     let value = serde_json::to_value(&view).map_err(|e| CliError::Runtime(e.to_string()))?;
@@ -166,7 +203,10 @@ pub async fn head(clients: &Clients, a: &HeadArgs) -> Result<(), CliError> {
         match v {
             serde_json::Value::Object(m) => {
                 for (mk, mv) in m {
-                    t.push(vec![format!("{k}.{mk}"), mv.as_str().unwrap_or_default().to_string()]);
+                    t.push(vec![
+                        format!("{k}.{mk}"),
+                        mv.as_str().unwrap_or_default().to_string(),
+                    ]);
                 }
             }
             serde_json::Value::String(s) => t.push(vec![k.clone(), s.clone()]),

@@ -63,7 +63,11 @@ pub async fn run(a: DemoArgs, config: Config) -> Result<(), CliError> {
 }
 
 /// Opens the TUI; keymap errors in the config are configuration errors (exit 2).
-pub async fn open_tui(clients: Clients, config: Config, banner: Option<String>) -> Result<(), CliError> {
+pub async fn open_tui(
+    clients: Clients,
+    config: Config,
+    banner: Option<String>,
+) -> Result<(), CliError> {
     crate::tui::Keymap::from_config(&config.file.keymap)
         .map_err(|e| CliError::Usage(format!("[keymap] in the config file: {e}")))?;
     crate::tui::run(crate::tui::TuiContext {
@@ -76,7 +80,11 @@ pub async fn open_tui(clients: Clients, config: Config, banner: Option<String>) 
 }
 
 /// The profile pointing at the embedded server.
-pub fn demo_profile(endpoint: &str, access_key: &str, secret_key: &str) -> Result<Profile, CliError> {
+pub fn demo_profile(
+    endpoint: &str,
+    access_key: &str,
+    secret_key: &str,
+) -> Result<Profile, CliError> {
     let endpoint = url::Url::parse(endpoint).map_err(|e| CliError::Runtime(e.to_string()))?;
     Ok(Profile {
         name: "demo".into(),
@@ -103,8 +111,12 @@ pub fn demo_profile(endpoint: &str, access_key: &str, secret_key: &str) -> Resul
 fn demo_keys(dir: &Path) -> Result<(String, String), CliError> {
     let path: PathBuf = dir.join(KEYS_FILE);
     if let Ok(text) = std::fs::read_to_string(&path) {
-        let v: serde_json::Value = serde_json::from_str(&text)
-            .map_err(|e| CliError::Runtime(format!("{}: {e}; delete it to get new keys", path.display())))?;
+        let v: serde_json::Value = serde_json::from_str(&text).map_err(|e| {
+            CliError::Runtime(format!(
+                "{}: {e}; delete it to get new keys",
+                path.display()
+            ))
+        })?;
         if let (Some(a), Some(s)) = (v["access_key"].as_str(), v["secret_key"].as_str()) {
             return Ok((a.to_string(), s.to_string()));
         }
@@ -112,7 +124,13 @@ fn demo_keys(dir: &Path) -> Result<(String, String), CliError> {
     use rand::Rng;
     use rand::distr::Alphanumeric;
     let mut rng = rand::rng();
-    let mut word = |n: usize| -> String { (&mut rng).sample_iter(Alphanumeric).take(n).map(char::from).collect() };
+    let mut word = |n: usize| -> String {
+        (&mut rng)
+            .sample_iter(Alphanumeric)
+            .take(n)
+            .map(char::from)
+            .collect()
+    };
     let access = format!("DEMO{}", word(16).to_ascii_uppercase());
     let secret = word(40);
     let body = serde_json::json!({"access_key": access, "secret_key": secret}).to_string();

@@ -4,11 +4,11 @@ use super::CliError;
 use super::args::{DuArgs, Format};
 use super::output::{Table, write_json};
 use super::progress::Reporter;
+use crate::s3::client::Clients;
 use crate::scan::job::{self, ScanRequest};
 use crate::scan::report::{ClassTotal, HiddenCosts, du_report};
-use std::collections::BTreeMap;
-use crate::s3::client::Clients;
 use humansize::{BINARY, format_size};
+use std::collections::BTreeMap;
 use std::io::Write;
 
 pub async fn run(clients: &Clients, a: &DuArgs, concurrency: usize) -> Result<(), CliError> {
@@ -41,17 +41,35 @@ pub async fn run(clients: &Clients, a: &DuArgs, concurrency: usize) -> Result<()
     reporter.finish().await;
     let counters = result?;
     if scan.cancel.is_cancelled() {
-        return Err(CliError::Runtime("scan interrupted; no report written".into()));
+        return Err(CliError::Runtime(
+            "scan interrupted; no report written".into(),
+        ));
     }
-    let tree = scan.tree.read().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let tree = scan
+        .tree
+        .read()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     let with_hidden = a.versions || a.multipart;
-    let report = du_report(&tree, &a.location.bucket, a.depth, with_hidden, counters.list_calls, counters.elapsed.as_secs_f64());
+    let report = du_report(
+        &tree,
+        &a.location.bucket,
+        a.depth,
+        with_hidden,
+        counters.list_calls,
+        counters.elapsed.as_secs_f64(),
+    );
     let mut out = std::io::stdout().lock();
     if a.format == Format::Json {
         write_json(&report, &mut out)?;
         return Ok(());
     }
-    let bytes = |b: u64| if a.format == Format::Table { format_size(b, BINARY) } else { b.to_string() };
+    let bytes = |b: u64| {
+        if a.format == Format::Table {
+            format_size(b, BINARY)
+        } else {
+            b.to_string()
+        }
+    };
     let class_names: Vec<String> = report.storage_classes.keys().cloned().collect();
     let mut headers = vec!["prefix", "objects", "bytes"];
     headers.extend(class_names.iter().map(String::as_str));
@@ -60,9 +78,17 @@ pub async fn run(clients: &Clients, a: &DuArgs, concurrency: usize) -> Result<()
     }
     let n = headers.len();
     let mut t = Table::new(&headers).align_right(&(1..n).collect::<Vec<_>>());
-    let row = |prefix: String, objects: u64, total: u64, classes: &BTreeMap<String, ClassTotal>, hidden: &Option<HiddenCosts>| {
+    let row = |prefix: String,
+               objects: u64,
+               total: u64,
+               classes: &BTreeMap<String, ClassTotal>,
+               hidden: &Option<HiddenCosts>| {
         let mut r = vec![prefix, objects.to_string(), bytes(total)];
-        r.extend(class_names.iter().map(|c| classes.get(c).map_or_else(|| "-".into(), |v| bytes(v.bytes))));
+        r.extend(class_names.iter().map(|c| {
+            classes
+                .get(c)
+                .map_or_else(|| "-".into(), |v| bytes(v.bytes))
+        }));
         if let Some(h) = hidden {
             r.extend([
                 bytes(h.noncurrent_bytes),
@@ -74,8 +100,18 @@ pub async fn run(clients: &Clients, a: &DuArgs, concurrency: usize) -> Result<()
         r
     };
     for p in &report.prefixes {
-        let indent = if a.format == Format::Table { "  ".repeat(p.depth - 1) } else { String::new() };
-        t.push(row(format!("{indent}{}", p.prefix), p.objects, p.bytes, &p.storage_classes, &p.hidden));
+        let indent = if a.format == Format::Table {
+            "  ".repeat(p.depth - 1)
+        } else {
+            String::new()
+        };
+        t.push(row(
+            format!("{indent}{}", p.prefix),
+            p.objects,
+            p.bytes,
+            &p.storage_classes,
+            &p.hidden,
+        ));
     }
     t.push(row(
         format!("TOTAL s3://{}/{}", report.bucket, report.prefix),

@@ -52,12 +52,15 @@ pub fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             // A closed pipe (`s3scope buckets | head`) is not an error worth a message.
-            if let CliError::Runtime(m) = &e {
-                if m.contains("Broken pipe") {
-                    return ExitCode::SUCCESS;
-                }
+            if let CliError::Runtime(m) = &e
+                && m.contains("Broken pipe")
+            {
+                return ExitCode::SUCCESS;
             }
-            eprintln!("s3scope: error: {}", crate::text::escape_control(&e.to_string()));
+            eprintln!(
+                "s3scope: error: {}",
+                crate::text::escape_control(&e.to_string())
+            );
             ExitCode::from(e.exit_code())
         }
     }
@@ -66,7 +69,10 @@ pub fn main() -> ExitCode {
 fn run(cli: Cli) -> Result<(), CliError> {
     let config = Config::load(cli.global.config.as_deref())?;
     crate::logging::init(
-        cli.global.log_file.as_deref().or(config.file.log.file.as_deref()),
+        cli.global
+            .log_file
+            .as_deref()
+            .or(config.file.log.file.as_deref()),
         config.file.log.level.as_deref(),
     );
     let runtime = tokio::runtime::Builder::new_multi_thread()

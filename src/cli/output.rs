@@ -73,7 +73,11 @@ impl Table {
                 let line = |cells: &[String], out: &mut dyn Write| -> std::io::Result<()> {
                     let mut s = String::new();
                     for (i, c) in cells.iter().enumerate() {
-                        let pad = widths.get(i).copied().unwrap_or(0).saturating_sub(c.width());
+                        let pad = widths
+                            .get(i)
+                            .copied()
+                            .unwrap_or(0)
+                            .saturating_sub(c.width());
                         if i > 0 {
                             s.push_str("  ");
                         }
@@ -120,6 +124,9 @@ mod tests {
         assert_eq!(s, "name         n\na\\x1b[2Jb    5\nlong-name  123\n");
         let mut out = Vec::new();
         t.write(Format::Csv, &mut out).unwrap();
-        assert_eq!(String::from_utf8(out).unwrap(), "name,n\na\\x1b[2Jb,5\nlong-name,123\n");
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "name,n\na\\x1b[2Jb,5\nlong-name,123\n"
+        );
     }
 }

@@ -128,9 +128,10 @@ impl Profile {
 
     /// Endpoint as text for status bars ("AWS" when none).
     pub fn endpoint_label(&self) -> String {
-        self.endpoint
-            .as_ref()
-            .map_or_else(|| "AWS".to_string(), |u| u.as_str().trim_end_matches('/').to_string())
+        self.endpoint.as_ref().map_or_else(
+            || "AWS".to_string(),
+            |u| u.as_str().trim_end_matches('/').to_string(),
+        )
     }
 }
 
@@ -200,15 +201,18 @@ fn build(name: String, pf: &ProfileFile, ov: &Overrides) -> Result<Profile, Conf
         .or_else(|| env_bool("S3SCOPE_PATH_STYLE"))
         .or(pf.path_style)
         .unwrap_or_else(|| endpoint.as_ref().is_some_and(is_local_or_ip));
-    let read_only = ov.read_only || env_bool("S3SCOPE_READ_ONLY").or(pf.read_only).unwrap_or(false);
+    let read_only = ov.read_only
+        || env_bool("S3SCOPE_READ_ONLY")
+            .or(pf.read_only)
+            .unwrap_or(false);
     let credentials = credentials(pf).map_err(invalid)?;
-    if let Some(ca) = &pf.ca_bundle {
-        if !ca.is_file() {
-            return Err(invalid(format!(
-                "ca_bundle {} is not a readable file",
-                ca.display()
-            )));
-        }
+    if let Some(ca) = &pf.ca_bundle
+        && !ca.is_file()
+    {
+        return Err(invalid(format!(
+            "ca_bundle {} is not a readable file",
+            ca.display()
+        )));
     }
     let connect = pf.connect_timeout_secs.unwrap_or(5);
     let read = pf.read_timeout_secs.unwrap_or(60);
@@ -274,17 +278,18 @@ fn credentials(pf: &ProfileFile) -> Result<Credentials, String> {
             return Err("set secret_access_key or secret_access_key_env, not both".into());
         }
         (Some(s), None) => Some((s.clone(), "config file".to_string())),
-        (None, Some(var)) => Some((
-            from_env(var, "secret_access_key_env")?,
-            format!("${var}"),
-        )),
+        (None, Some(var)) => Some((from_env(var, "secret_access_key_env")?, format!("${var}"))),
         (None, None) => None,
     };
     match (key_id, secret) {
         (Some((id, o1)), Some((secret, o2))) => Ok(Credentials::Static {
             access_key_id: id,
             secret_access_key: Secret::new(secret),
-            origin: if o1 == o2 { o1 } else { format!("{o1} and {o2}") },
+            origin: if o1 == o2 {
+                o1
+            } else {
+                format!("{o1} and {o2}")
+            },
         }),
         (None, None) => Ok(Credentials::Chain),
         (Some(_), None) => Err("an access key id is set but no secret access key".into()),
@@ -318,17 +323,26 @@ mod tests {
             ..Default::default()
         };
         let p = profile(toml, &ov).unwrap();
-        assert!(!p.path_style, "a DNS endpoint defaults to virtual-host style");
-        assert!(!format!("{p:?}").contains("SECRET"), "Debug leaks the secret");
+        assert!(
+            !p.path_style,
+            "a DNS endpoint defaults to virtual-host style"
+        );
+        assert!(
+            !format!("{p:?}").contains("SECRET"),
+            "Debug leaks the secret"
+        );
         assert!(!format!("{:?}", p.view()).contains("SECRET"));
     }
 
     #[test]
     fn unknown_profile_lists_known_ones() {
-        let err = profile("[profiles.a]\n[profiles.b]\n", &Overrides {
-            profile: Some("zzz".into()),
-            ..Default::default()
-        })
+        let err = profile(
+            "[profiles.a]\n[profiles.b]\n",
+            &Overrides {
+                profile: Some("zzz".into()),
+                ..Default::default()
+            },
+        )
         .unwrap_err();
         assert_eq!(
             err.to_string(),
@@ -338,9 +352,15 @@ mod tests {
 
     #[test]
     fn half_credentials_and_bad_endpoint_are_refused() {
-        let e = profile("[profiles.default]\naccess_key_id = \"A\"\n", &Overrides::default());
+        let e = profile(
+            "[profiles.default]\naccess_key_id = \"A\"\n",
+            &Overrides::default(),
+        );
         assert!(e.unwrap_err().to_string().contains("no secret access key"));
-        let e = profile("[profiles.default]\nendpoint = \"ftp://x\"\n", &Overrides::default());
+        let e = profile(
+            "[profiles.default]\nendpoint = \"ftp://x\"\n",
+            &Overrides::default(),
+        );
         assert!(e.unwrap_err().to_string().contains("http:// or https://"));
     }
 }

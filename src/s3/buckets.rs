@@ -25,7 +25,14 @@ pub async fn list_buckets(clients: &Clients) -> Result<Vec<BucketInfo>, S3Error>
             .set_continuation_token(token.clone())
             .send()
             .await
-            .map_err(|e| S3Error::classify(&e, &clients.endpoint_label(), "ListBuckets", "the bucket list"))?;
+            .map_err(|e| {
+                S3Error::classify(
+                    &e,
+                    &clients.endpoint_label(),
+                    "ListBuckets",
+                    "the bucket list",
+                )
+            })?;
         for b in resp.buckets() {
             let Some(name) = b.name() else { continue };
             out.push(BucketInfo {

@@ -165,7 +165,9 @@ impl Clients {
             .bucket(bucket)
             .send()
             .await
-            .map_err(|e| S3Error::classify(&e, &self.endpoint_label(), "GetBucketLocation", bucket))?;
+            .map_err(|e| {
+                S3Error::classify(&e, &self.endpoint_label(), "GetBucketLocation", bucket)
+            })?;
         let answer = out.location_constraint().map(|c| c.as_str()).unwrap_or("");
         let region = match answer {
             "" if self.inner.profile.endpoint.is_some() => self.inner.default_region.clone(),

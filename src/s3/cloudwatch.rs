@@ -55,7 +55,11 @@ fn dimension(metric: &Metric, name: &str) -> Option<String> {
 }
 
 /// (bucket, storage type) pairs that have BucketSizeBytes, deduplicated (moto repeats them).
-async fn size_series(client: &Client, buckets: &HashSet<&str>, endpoint: &str) -> Result<BTreeSet<(String, String)>, S3Error> {
+async fn size_series(
+    client: &Client,
+    buckets: &HashSet<&str>,
+    endpoint: &str,
+) -> Result<BTreeSet<(String, String)>, S3Error> {
     let mut out = BTreeSet::new();
     let mut token = None;
     loop {
@@ -67,12 +71,14 @@ async fn size_series(client: &Client, buckets: &HashSet<&str>, endpoint: &str) -
             .set_next_token(token)
             .send()
             .await
-            .map_err(|e| S3Error::classify(&e, endpoint, "cloudwatch:ListMetrics", "CloudWatch metrics"))?;
+            .map_err(|e| {
+                S3Error::classify(&e, endpoint, "cloudwatch:ListMetrics", "CloudWatch metrics")
+            })?;
         for m in r.metrics() {
-            if let (Some(b), Some(t)) = (dimension(m, "BucketName"), dimension(m, "StorageType")) {
-                if buckets.contains(b.as_str()) {
-                    out.insert((b, t));
-                }
+            if let (Some(b), Some(t)) = (dimension(m, "BucketName"), dimension(m, "StorageType"))
+                && buckets.contains(b.as_str())
+            {
+                out.insert((b, t));
             }
         }
         token = r.next_token().map(str::to_string);
@@ -86,12 +92,28 @@ fn query(id: String, bucket: &str, metric: &str, storage_type: &str) -> MetricDa
     let m = Metric::builder()
         .namespace("AWS/S3")
         .metric_name(metric)
-        .dimensions(Dimension::builder().name("BucketName").value(bucket).build())
-        .dimensions(Dimension::builder().name("StorageType").value(storage_type).build())
+        .dimensions(
+            Dimension::builder()
+                .name("BucketName")
+                .value(bucket)
+                .build(),
+        )
+        .dimensions(
+            Dimension::builder()
+                .name("StorageType")
+                .value(storage_type)
+                .build(),
+        )
         .build();
     MetricDataQuery::builder()
         .id(id)
-        .metric_stat(MetricStat::builder().metric(m).period(86_400).stat("Average").build())
+        .metric_stat(
+            MetricStat::builder()
+                .metric(m)
+                .period(86_400)
+                .stat("Average")
+                .build(),
+        )
         .return_data(true)
         .build()
 }
@@ -111,12 +133,22 @@ pub async fn bucket_metrics(
     let mut index: Vec<(String, Option<String>)> = Vec::new();
     let mut queries = Vec::new();
     for (bucket, st) in &series {
-        queries.push(query(format!("q{}", index.len()), bucket, "BucketSizeBytes", st));
+        queries.push(query(
+            format!("q{}", index.len()),
+            bucket,
+            "BucketSizeBytes",
+            st,
+        ));
         index.push((bucket.clone(), Some(st.clone())));
     }
     let with_sizes: BTreeSet<&String> = series.iter().map(|(b, _)| b).collect();
     for bucket in with_sizes {
-        queries.push(query(format!("q{}", index.len()), bucket, "NumberOfObjects", "AllStorageTypes"));
+        queries.push(query(
+            format!("q{}", index.len()),
+            bucket,
+            "NumberOfObjects",
+            "AllStorageTypes",
+        ));
         index.push((bucket.clone(), None));
     }
     let start = SmithyTime::from_secs((now - Duration::days(lookback_days)).timestamp());
@@ -133,10 +165,21 @@ pub async fn bucket_metrics(
                 .set_next_token(token)
                 .send()
                 .await
-                .map_err(|e| S3Error::classify(&e, endpoint, "cloudwatch:GetMetricData", "CloudWatch metrics"))?;
+                .map_err(|e| {
+                    S3Error::classify(
+                        &e,
+                        endpoint,
+                        "cloudwatch:GetMetricData",
+                        "CloudWatch metrics",
+                    )
+                })?;
             for res in r.metric_data_results() {
-                let Some(i) = res.id().and_then(|id| id[1..].parse::<usize>().ok()) else { continue };
-                let Some((bucket, st)) = index.get(i) else { continue };
+                let Some(i) = res.id().and_then(|id| id[1..].parse::<usize>().ok()) else {
+                    continue;
+                };
+                let Some((bucket, st)) = index.get(i) else {
+                    continue;
+                };
                 // The newest datapoint of the series.
                 let newest = res
                     .timestamps()
@@ -150,7 +193,10 @@ pub async fn bucket_metrics(
                 let value = v.max(0.0).round() as u64;
                 match st {
                     Some(st) => {
-                        *entry.bytes_by_class.entry(storage_class_of(st)).or_default() += value;
+                        *entry
+                            .bytes_by_class
+                            .entry(storage_class_of(st))
+                            .or_default() += value;
                     }
                     None => entry.objects = Some(value),
                 }

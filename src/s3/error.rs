@@ -7,7 +7,9 @@ use thiserror::Error;
 /// What went wrong talking to an S3 endpoint.
 #[derive(Debug, Error, Clone, PartialEq)]
 pub enum S3Error {
-    #[error("cannot connect to {endpoint}: connection refused; is the service running and the endpoint right?")]
+    #[error(
+        "cannot connect to {endpoint}: connection refused; is the service running and the endpoint right?"
+    )]
     ConnectionRefused { endpoint: String },
     #[error("cannot reach {endpoint}: {detail}; check the endpoint and your network")]
     Unreachable { endpoint: String, detail: String },
@@ -15,19 +17,29 @@ pub enum S3Error {
     Dns { endpoint: String },
     #[error("TLS with {endpoint} failed: {detail}; for a private CA set ca_bundle in the profile")]
     Tls { endpoint: String, detail: String },
-    #[error("{endpoint} did not answer within the timeout; raise connect_timeout_secs/read_timeout_secs or check the network")]
+    #[error(
+        "{endpoint} did not answer within the timeout; raise connect_timeout_secs/read_timeout_secs or check the network"
+    )]
     Timeout { endpoint: String },
-    #[error("the access key is not known to {endpoint} (InvalidAccessKeyId); check access_key_id of the profile")]
+    #[error(
+        "the access key is not known to {endpoint} (InvalidAccessKeyId); check access_key_id of the profile"
+    )]
     InvalidAccessKey { endpoint: String },
-    #[error("the secret key does not match (SignatureDoesNotMatch); check secret_access_key of the profile")]
+    #[error(
+        "the secret key does not match (SignatureDoesNotMatch); check secret_access_key of the profile"
+    )]
     SignatureMismatch,
-    #[error("access denied to {what}; the credentials lack the permission (see `s3scope print-policy`)")]
+    #[error(
+        "access denied to {what}; the credentials lack the permission (see `s3scope print-policy`)"
+    )]
     AccessDenied { what: String },
     #[error("bucket `{bucket}` does not exist (or is not visible to these credentials)")]
     NoSuchBucket { bucket: String },
     #[error("no object at {what}")]
     NoSuchKey { what: String },
-    #[error("no credentials found: set keys in the profile, AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or aws_profile")]
+    #[error(
+        "no credentials found: set keys in the profile, AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or aws_profile"
+    )]
     NoCredentials,
     #[error("{operation} failed: {code}: {message}")]
     Service {
@@ -66,7 +78,13 @@ impl S3Error {
     }
 
     /// Sorts an error code returned by the service.
-    pub fn from_code(code: &str, message: &str, endpoint: &str, operation: &str, what: &str) -> Self {
+    pub fn from_code(
+        code: &str,
+        message: &str,
+        endpoint: &str,
+        operation: &str,
+        what: &str,
+    ) -> Self {
         match code {
             "InvalidAccessKeyId" => Self::InvalidAccessKey {
                 endpoint: endpoint.to_string(),
@@ -173,7 +191,12 @@ mod tests {
     #[test]
     fn codes_map_to_actionable_errors() {
         let e = S3Error::from_code("NoSuchBucket", "", "http://x", "ListObjectsV2", "b1");
-        assert_eq!(e, S3Error::NoSuchBucket { bucket: "b1".into() });
+        assert_eq!(
+            e,
+            S3Error::NoSuchBucket {
+                bucket: "b1".into()
+            }
+        );
         let e = S3Error::from_code("SignatureDoesNotMatch", "", "http://x", "op", "b");
         assert!(e.to_string().contains("secret key"));
         let e = S3Error::from_code("SlowDown", "reduce", "http://x", "op", "b");

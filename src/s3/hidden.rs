@@ -107,14 +107,23 @@ pub async fn uploads(
             break;
         }
     }
-    let sized = stream::iter(found.into_iter().map(|u| async move { sized(client, bucket, endpoint, u).await }))
-        .buffer_unordered(concurrency.max(1))
-        .collect::<Vec<_>>()
-        .await;
+    let sized = stream::iter(
+        found
+            .into_iter()
+            .map(|u| async move { sized(client, bucket, endpoint, u).await }),
+    )
+    .buffer_unordered(concurrency.max(1))
+    .collect::<Vec<_>>()
+    .await;
     sized.into_iter().collect()
 }
 
-async fn sized(client: &Client, bucket: &str, endpoint: &str, mut u: Upload) -> Result<Upload, S3Error> {
+async fn sized(
+    client: &Client,
+    bucket: &str,
+    endpoint: &str,
+    mut u: Upload,
+) -> Result<Upload, S3Error> {
     let mut marker: Option<String> = None;
     loop {
         let r = client

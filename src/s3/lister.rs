@@ -112,7 +112,12 @@ pub async fn list_parallel(
     loop {
         while running.len() < concurrency {
             let Some(task) = queue.pop_front() else { break };
-            let (client, opts, stats, ep) = (client.clone(), opts.clone(), stats.clone(), endpoint.clone());
+            let (client, opts, stats, ep) = (
+                client.clone(),
+                opts.clone(),
+                stats.clone(),
+                endpoint.clone(),
+            );
             running.spawn(async move { list_page(&client, &opts, &stats, task, &ep).await });
         }
         let joined = tokio::select! {
@@ -135,7 +140,9 @@ pub async fn list_parallel(
         if let (Some(token), false) = (out.next_token.clone(), out.done) {
             let idle = queue.len() + running.len() < concurrency;
             let cuts = match (&out.first_last, opts.split && idle) {
-                (Some((first, last)), true) => boundaries(&out.task.prefix, first, last, out.task.hi.as_deref()),
+                (Some((first, last)), true) => {
+                    boundaries(&out.task.prefix, first, last, out.task.hi.as_deref())
+                }
                 _ => Vec::new(),
             };
             if cuts.is_empty() {
@@ -164,16 +171,21 @@ pub async fn list_parallel(
                 });
             }
         }
-        if !out.page.objects.is_empty() || !out.page.prefixes.is_empty() {
-            if tx.send(out.page).await.is_err() {
-                running.abort_all();
-                return Ok(());
-            }
+        let has_items = !out.page.objects.is_empty() || !out.page.prefixes.is_empty();
+        if has_items && tx.send(out.page).await.is_err() {
+            running.abort_all();
+            return Ok(());
         }
     }
 }
 
-async fn list_page(client: &Client, opts: &ListOptions, stats: &ListStats, task: Task, endpoint: &str) -> Result<Outcome, S3Error> {
+async fn list_page(
+    client: &Client,
+    opts: &ListOptions,
+    stats: &ListStats,
+    task: Task,
+    endpoint: &str,
+) -> Result<Outcome, S3Error> {
     let mut req = client
         .list_objects_v2()
         .bucket(&opts.bucket)
@@ -231,7 +243,11 @@ async fn list_page(client: &Client, opts: &ListOptions, stats: &ListStats, task:
             continue;
         }
         // A prefix the range starts inside of was already reported by the range before it.
-        if task.start_after.as_deref().is_some_and(|lo| lo.starts_with(p.as_str())) {
+        if task
+            .start_after
+            .as_deref()
+            .is_some_and(|lo| lo.starts_with(p.as_str()))
+        {
             continue;
         }
         if first.as_deref().is_none_or(|f| p.as_str() < f) {
@@ -248,7 +264,11 @@ async fn list_page(client: &Client, opts: &ListOptions, stats: &ListStats, task:
     stats.bytes.fetch_add(bytes, Ordering::Relaxed);
     let truncated = resp.is_truncated().unwrap_or(false);
     Ok(Outcome {
-        next_token: if truncated { resp.next_continuation_token().map(str::to_string) } else { None },
+        next_token: if truncated {
+            resp.next_continuation_token().map(str::to_string)
+        } else {
+            None
+        },
         first_last: first.zip(last),
         page,
         done,

@@ -25,7 +25,9 @@ impl std::str::FromStr for S3Location {
             input: crate::text::escape_control(input).into_owned(),
             reason,
         };
-        let rest = input.strip_prefix("s3://").ok_or_else(|| err("it must start with s3://"))?;
+        let rest = input
+            .strip_prefix("s3://")
+            .ok_or_else(|| err("it must start with s3://"))?;
         let (bucket, key) = rest.split_once('/').unwrap_or((rest, ""));
         if bucket.is_empty() {
             return Err(err("the bucket name is empty"));
@@ -35,7 +37,9 @@ impl std::str::FromStr for S3Location {
                 .chars()
                 .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '_'))
         {
-            return Err(err("a bucket name has only letters, digits, '-', '.' and '_'"));
+            return Err(err(
+                "a bucket name has only letters, digits, '-', '.' and '_'",
+            ));
         }
         Ok(Self {
             bucket: bucket.to_string(),

@@ -32,7 +32,10 @@ pub struct BucketDetails {
 
 /// HEAD of a bucket: it exists and is reachable, its region, its versioning status.
 pub async fn head_bucket(clients: &Clients, bucket: &str) -> Result<BucketDetails, S3Error> {
-    let region = clients.bucket_region(bucket).await.map_err(|e| not_found(e, bucket))?;
+    let region = clients
+        .bucket_region(bucket)
+        .await
+        .map_err(|e| not_found(e, bucket))?;
     let s3 = clients.s3_in(&region);
     let ep = clients.endpoint_label();
     s3.head_bucket()
@@ -41,8 +44,14 @@ pub async fn head_bucket(clients: &Clients, bucket: &str) -> Result<BucketDetail
         .await
         .map_err(|e| not_found(S3Error::classify(&e, &ep, "HeadBucket", bucket), bucket))?;
     let versioning = match s3.get_bucket_versioning().bucket(bucket).send().await {
-        Ok(v) => v.status().map_or("never enabled", |s| s.as_str()).to_string(),
-        Err(e) => format!("unknown ({})", S3Error::classify(&e, &ep, "GetBucketVersioning", bucket)),
+        Ok(v) => v
+            .status()
+            .map_or("never enabled", |s| s.as_str())
+            .to_string(),
+        Err(e) => format!(
+            "unknown ({})",
+            S3Error::classify(&e, &ep, "GetBucketVersioning", bucket)
+        ),
     };
     Ok(BucketDetails {
         bucket: bucket.to_string(),

@@ -82,13 +82,15 @@ pub async fn bucket_table(
 ) -> Result<Vec<BucketRow>, S3Error> {
     let mut buckets = list_buckets(clients).await?;
     buckets.retain(|b| keep(&b.name));
-    let source = if source == Source::Auto { auto_source(clients) } else { source };
+    let source = if source == Source::Auto {
+        auto_source(clients)
+    } else {
+        source
+    };
     let mut rows = Vec::with_capacity(buckets.len());
-    for b in &mut buckets {
-        if b.region.is_none() {
-            if let Ok(r) = clients.bucket_region(&b.name).await {
-                b.region = Some(r);
-            }
+    for b in buckets.iter_mut().filter(|b| b.region.is_none()) {
+        if let Ok(r) = clients.bucket_region(&b.name).await {
+            b.region = Some(r);
         }
     }
     let mut missing: Vec<usize> = Vec::new();
@@ -179,10 +181,16 @@ fn from_rgw(b: &BucketInfo, s: &BucketStats) -> BucketRow {
 }
 
 /// CloudWatch per region: the buckets of each region in one batched read.
-async fn cloudwatch_all(clients: &Clients, buckets: &[BucketInfo]) -> BTreeMap<String, Result<CwBucket, S3Error>> {
+async fn cloudwatch_all(
+    clients: &Clients,
+    buckets: &[BucketInfo],
+) -> BTreeMap<String, Result<CwBucket, S3Error>> {
     let mut by_region: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for b in buckets {
-        let region = b.region.clone().unwrap_or_else(|| clients.default_region().to_string());
+        let region = b
+            .region
+            .clone()
+            .unwrap_or_else(|| clients.default_region().to_string());
         by_region.entry(region).or_default().push(b.name.clone());
     }
     let mut out = BTreeMap::new();
@@ -232,11 +240,19 @@ async fn scan_into(clients: &Clients, row: &mut BucketRow, concurrency: usize) {
     });
     match job::run(&scan, clients).await {
         Ok(_) => {
-            let tree = scan.tree.read().unwrap_or_else(std::sync::PoisonError::into_inner);
+            let tree = scan
+                .tree
+                .read()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
             let total = &tree.node(0).total;
             row.objects = Some(total.objects());
             row.bytes = Some(total.bytes());
-            for (i, c) in total.classes.iter().enumerate().filter(|(_, c)| c.objects > 0) {
+            for (i, c) in total
+                .classes
+                .iter()
+                .enumerate()
+                .filter(|(_, c)| c.objects > 0)
+            {
                 row.storage_classes.insert(
                     tree.classes[i].clone(),
                     ClassTotal {

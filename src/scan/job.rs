@@ -36,12 +36,20 @@ impl ScanCounters {
     /// LIST pages per second so far.
     pub fn pages_per_sec(&self) -> f64 {
         let s = self.elapsed.as_secs_f64();
-        if s > 0.0 { self.list_calls as f64 / s } else { 0.0 }
+        if s > 0.0 {
+            self.list_calls as f64 / s
+        } else {
+            0.0
+        }
     }
 
     pub fn objects_per_sec(&self) -> f64 {
         let s = self.elapsed.as_secs_f64();
-        if s > 0.0 { self.objects as f64 / s } else { 0.0 }
+        if s > 0.0 {
+            self.objects as f64 / s
+        } else {
+            0.0
+        }
     }
 }
 
@@ -100,12 +108,19 @@ pub async fn run(scan: &Scan, clients: &Clients) -> Result<ScanCounters, S3Error
     let tree = scan.tree.clone();
     let consume = async move {
         while let Some(page) = rx.recv().await {
-            let mut t = tree.write().unwrap_or_else(std::sync::PoisonError::into_inner);
+            let mut t = tree
+                .write()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
             for p in &page.prefixes {
                 t.ensure_prefix(p);
             }
             for o in &page.objects {
-                t.add(&o.key, o.size, &o.storage_class, o.last_modified.map(|d| d.timestamp()));
+                t.add(
+                    &o.key,
+                    o.size,
+                    &o.storage_class,
+                    o.last_modified.map(|d| d.timestamp()),
+                );
             }
         }
     };
@@ -118,9 +133,13 @@ pub async fn run(scan: &Scan, clients: &Clients) -> Result<ScanCounters, S3Error
     let ep = clients.endpoint_label();
     if req.versions {
         let mut found = Vec::new();
-        let calls = hidden::versions(&client, &req.bucket, &req.prefix, &ep, |v| found.push(v)).await?;
+        let calls =
+            hidden::versions(&client, &req.bucket, &req.prefix, &ep, |v| found.push(v)).await?;
         scan.stats.list_calls.fetch_add(calls, Ordering::Relaxed);
-        let mut t = scan.tree.write().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut t = scan
+            .tree
+            .write()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         for v in found {
             match v {
                 HiddenVersion::Noncurrent { key, size } => t.add_noncurrent(&key, size),
@@ -129,8 +148,12 @@ pub async fn run(scan: &Scan, clients: &Clients) -> Result<ScanCounters, S3Error
         }
     }
     if req.multipart {
-        let uploads = hidden::uploads(&client, &req.bucket, &req.prefix, &ep, req.concurrency).await?;
-        let mut t = scan.tree.write().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let uploads =
+            hidden::uploads(&client, &req.bucket, &req.prefix, &ep, req.concurrency).await?;
+        let mut t = scan
+            .tree
+            .write()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         for u in uploads {
             t.add_upload(&u.key, u.bytes);
         }

@@ -72,7 +72,10 @@ fn classes(tree: &PrefixTree, agg: &Aggregate) -> BTreeMap<String, ClassTotal> {
         .filter(|(_, c)| c.objects > 0)
         .map(|(i, c)| {
             (
-                tree.classes.get(i).cloned().unwrap_or_else(|| "OTHER".into()),
+                tree.classes
+                    .get(i)
+                    .cloned()
+                    .unwrap_or_else(|| "OTHER".into()),
                 ClassTotal {
                     objects: c.objects,
                     bytes: c.bytes,

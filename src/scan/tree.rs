@@ -42,7 +42,8 @@ impl Aggregate {
 
     pub fn merge(&mut self, other: &Aggregate) {
         if self.classes.len() < other.classes.len() {
-            self.classes.resize(other.classes.len(), ClassStats::default());
+            self.classes
+                .resize(other.classes.len(), ClassStats::default());
         }
         for (a, b) in self.classes.iter_mut().zip(&other.classes) {
             a.objects += b.objects;
@@ -152,7 +153,9 @@ impl PrefixTree {
 
     /// Creates the node of a prefix (e.g. a CommonPrefix seen before its objects).
     pub fn ensure_prefix(&mut self, prefix: &str) -> NodeId {
-        let rel = prefix.strip_prefix(self.root_prefix.as_str()).unwrap_or(prefix);
+        let rel = prefix
+            .strip_prefix(self.root_prefix.as_str())
+            .unwrap_or(prefix);
         let mut node = 0;
         let d = self.delimiter;
         for seg in rel.split_inclusive(d).filter(|s| s.ends_with(d)) {
@@ -251,7 +254,8 @@ impl PrefixTree {
                         * std::mem::size_of::<ClassStats>()
             })
             .sum();
-        let lookup = self.lookup.capacity() * (std::mem::size_of::<(NodeId, Box<str>, NodeId)>() + 8)
+        let lookup = self.lookup.capacity()
+            * (std::mem::size_of::<(NodeId, Box<str>, NodeId)>() + 8)
             + self.lookup.keys().map(|(_, k)| k.len()).sum::<usize>();
         nodes + lookup
     }
@@ -276,7 +280,13 @@ mod tests {
         assert_eq!(t.node(a).total.oldest, Some(50));
         assert_eq!(t.node(a).total.newest, Some(200));
         let b = t.find("a/b/").unwrap();
-        assert_eq!(t.node(b).total.classes[1], ClassStats { objects: 1, bytes: 5 });
+        assert_eq!(
+            t.node(b).total.classes[1],
+            ClassStats {
+                objects: 1,
+                bytes: 5
+            }
+        );
         assert_eq!(t.path(b), "a/b/");
         assert!(t.find("a//").is_some(), "empty segments are prefixes too");
         assert_eq!(t.node(0).total.objects(), 5);

@@ -15,6 +15,22 @@ pub const ACCESS_KEY: &str = "demo-access-key";
 pub const SECRET_KEY: &str = "demo-secret-key";
 pub const REGION: &str = "us-east-1";
 
+/// Keys that trip naive URL or XML handling.
+pub const AWKWARD_KEYS: [&str; 6] = [
+    "with space/and  double.txt",
+    "unicode/日本語/ファイル ä ö ü.csv",
+    "percent/100%/%41%2F.bin",
+    "plus/a+b=c&d.txt",
+    "query/?x=1#frag",
+    "tilde~/quote\"'<xml>.json",
+];
+
+/// A copy source header: bucket and URL-encoded key.
+pub fn copy_source(bucket: &str, key: &str) -> String {
+    let encoded: String = url::form_urlencoded::byte_serialize(key.as_bytes()).collect();
+    format!("{bucket}/{}", encoded.replace('+', "%20"))
+}
+
 /// An embedded server over its own temporary directory.
 pub struct TestServer {
     pub server: EmbeddedServer,

@@ -190,7 +190,9 @@ impl Blobs {
         let mut reader = source.at(range.start)?.take(len);
         if len <= PACK_LIMIT as u64 {
             let mut data = Vec::new();
-            reader.read_to_end(&mut data).map_err(DemoError::io("read", &path))?;
+            reader
+                .read_to_end(&mut data)
+                .map_err(DemoError::io("read", &path))?;
             return self.write(&data);
         }
         let (blob, md5) = self.own_file(|out| io::copy(&mut reader, out).map(drop))?;
@@ -218,7 +220,9 @@ impl Blobs {
         if total <= PACK_LIMIT as u64 {
             let mut data = Vec::new();
             for (mut reader, path) in readers {
-                reader.read_to_end(&mut data).map_err(DemoError::io("read", &path))?;
+                reader
+                    .read_to_end(&mut data)
+                    .map_err(DemoError::io("read", &path))?;
             }
             return Ok(self.write(&data)?.blob);
         }

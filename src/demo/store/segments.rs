@@ -28,16 +28,15 @@ impl Segments {
     /// Opens the segment directory and starts a new segment after the existing ones.
     pub fn open(dir: PathBuf) -> Result<Self, DemoError> {
         fs::create_dir_all(&dir).map_err(DemoError::io("create", &dir))?;
-        let last = list_dir(&dir)?.iter().filter_map(|path| number_of(path)).max();
+        let last = list_dir(&dir)?
+            .iter()
+            .filter_map(|path| number_of(path))
+            .max();
         let current = open_segment(&dir, last.map_or(1, |n| n + 1))?;
         Ok(Self {
             dir,
             current: Mutex::new(current),
         })
-    }
-
-    pub fn dir(&self) -> &Path {
-        &self.dir
     }
 
     pub fn path(&self, number: u32) -> PathBuf {
@@ -46,7 +45,10 @@ impl Segments {
 
     /// The number of the segment being appended to.
     pub fn current(&self) -> u32 {
-        self.current.lock().unwrap_or_else(PoisonError::into_inner).number
+        self.current
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .number
     }
 
     /// Appends `data`; returns the segment number and the offset it starts at.
@@ -79,7 +81,11 @@ fn path_of(dir: &Path, number: u32) -> PathBuf {
 }
 
 fn number_of(path: &Path) -> Option<u32> {
-    path.file_name()?.to_str()?.strip_suffix(".pack")?.parse().ok()
+    path.file_name()?
+        .to_str()?
+        .strip_suffix(".pack")?
+        .parse()
+        .ok()
 }
 
 fn open_segment(dir: &Path, number: u32) -> Result<Segment, DemoError> {
