@@ -214,6 +214,14 @@ fn against_the_embedded_server() {
     let store = server.store();
     store.create_bucket("alpha").unwrap();
     store.create_bucket("beta-logs").unwrap();
+    store
+        .put_object(
+            "beta-logs",
+            "2026/a.log",
+            bytes::Bytes::from_static(b"hello"),
+            s3scope::demo::PutOptions::default(),
+        )
+        .unwrap();
     let home = tempfile::tempdir().unwrap();
     let ep = server.endpoint.clone();
     let good = [
@@ -223,7 +231,7 @@ fn against_the_embedded_server() {
 
     let r = s3scope(
         home.path(),
-        &["--endpoint", &ep, "buckets", "--format", "json"],
+        &["--endpoint", &ep, "buckets", "--format", "json", "--sort", "name"],
         &good,
     );
     assert_eq!(r.code, 0, "{}", r.stderr);
@@ -232,7 +240,7 @@ fn against_the_embedded_server() {
         .as_array()
         .unwrap()
         .iter()
-        .map(|b| b["name"].as_str().unwrap())
+        .map(|b| b["bucket"].as_str().unwrap())
         .collect();
     assert_eq!(names, ["alpha", "beta-logs"]);
 
@@ -249,9 +257,12 @@ fn against_the_embedded_server() {
         ],
         &good,
     );
-    assert_eq!(r.stdout.lines().next(), Some("bucket,region,created"));
+    assert_eq!(
+        r.stdout.lines().next(),
+        Some("bucket,region,objects,bytes,STANDARD,multipart,created,source,as_of,error")
+    );
     assert!(
-        r.stdout.contains("beta-logs,us-east-1,") && !r.stdout.contains("alpha"),
+        r.stdout.contains("\nbeta-logs,us-east-1,1,5,5,-,") && !r.stdout.contains("alpha"),
         "{}",
         r.stdout
     );

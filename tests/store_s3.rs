@@ -5,13 +5,9 @@
 
 mod store_support;
 
-use std::collections::HashMap;
-
 use aws_sdk_s3::Client;
 use aws_sdk_s3::primitives::ByteStream;
-use aws_sdk_s3::types::{
-    Delete, MetadataDirective, ObjectIdentifier, StorageClass, Tag, Tagging, TaggingDirective,
-};
+use aws_sdk_s3::types::{Delete, ObjectIdentifier, StorageClass};
 use store_support::*;
 
 pub async fn check_buckets(client: &Client, prefix: &str) {

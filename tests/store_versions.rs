@@ -7,10 +7,7 @@ mod store_support;
 
 use aws_sdk_s3::Client;
 use aws_sdk_s3::primitives::ByteStream;
-use aws_sdk_s3::types::{
-    BucketVersioningStatus, CompletedMultipartUpload, CompletedPart, StorageClass,
-    VersioningConfiguration,
-};
+use aws_sdk_s3::types::{BucketVersioningStatus, VersioningConfiguration};
 use store_support::*;
 
 async fn set_versioning(client: &Client, bucket: &str, status: BucketVersioningStatus) {
