@@ -1,6 +1,9 @@
 //! Keeps config.example.toml in sync with the config structs: every key documented, none unknown.
 
-use s3scope::config::{ConfigFile, LogSection, ProfileFile, ScanSection, parse};
+use s3scope::config::{
+    ConfigFile, LogSection, ProfileFile, ScanSection, SegregateRuleFile, SegregateSection,
+    UsageSection, parse,
+};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Every field set, spelled out without `..Default::default()`: a new field fails to compile
@@ -33,13 +36,53 @@ fn every_field() -> ConfigFile {
                 connect_timeout_secs: Some(1),
                 read_timeout_secs: Some(1),
                 max_attempts: Some(1),
+                usage: Some(UsageSection {
+                    source: Some("rgw".into()),
+                    period: Some("1h".into()),
+                    results_dir: Some("results".into()),
+                    summary_file: Some("results/s.json".into()),
+                    backup_dir: Some("backups".into()),
+                    chunks_dir: Some("chunks".into()),
+                    save_chunks: Some(true),
+                    state_file: Some("state.json".into()),
+                    trim: Some(true),
+                    uid: Some("u".into()),
+                    bucket: Some("b".into()),
+                    log_bucket: Some("l".into()),
+                    log_prefix: Some("logs/".into()),
+                    log_lag_hours: Some(3),
+                    keep_days: Some(62),
+                    settle_secs: Some(60),
+                }),
             },
         )]),
+        segregate: SegregateSection {
+            rules: vec![SegregateRuleFile {
+                name: "cdr".into(),
+                bucket: "b".into(),
+                source_prefix: "incoming/".into(),
+                match_pattern: Some("(\\d{8})".into()),
+                datetime_format: Some("%Y%m%d".into()),
+                target: "segregated/%Y/%m/%d/".into(),
+                error_prefix: "errors/".into(),
+                time_delay: Some(86_400),
+                page_size: Some(500),
+                max_pages: Some(10),
+                workers: Some(16),
+                log_file: Some("/l".into()),
+            }],
+        },
     }
 }
 
-/// Dotted key paths of a TOML value; names under `profiles` and `keymap` become `*`.
+/// Dotted key paths of a TOML value; names under `profiles` and `keymap` become `*`, and the
+/// tables of an array (`[[segregate.rules]]`) share their array's path.
 fn paths(v: &toml::Value, prefix: &str, out: &mut BTreeSet<String>) {
+    if let toml::Value::Array(items) = v {
+        for item in items {
+            paths(item, prefix, out);
+        }
+    }
     if let toml::Value::Table(t) = v {
         for (k, child) in t {
             let name = if prefix == "profiles" || prefix == "keymap" {

@@ -1,6 +1,7 @@
-//! CopyObject and object tagging on the embedded S3 server, driven by the real AWS SDK:
-//! directives, storage classes, `if-match` preconditions, awkward keys as copy sources.
-//! The `check_*` functions only need a client and a bucket prefix (see `store_support`).
+//! CopyObject and object tagging on the embedded S3 server, driven by the real AWS SDK.
+//!
+//! Directives, storage classes, `if-match` preconditions, awkward keys as copy sources. The
+//! `check_*` functions only need a client and a bucket prefix (see `store_support`).
 
 mod store_support;
 

@@ -1,5 +1,7 @@
-//! Listings of the embedded S3 server driven by the real AWS SDK: order, paging, prefixes,
-//! delimiters, markers and `encoding-type=url`, checked against a `BTreeSet` of the keys.
+//! Listings of the embedded S3 server, driven by the real AWS SDK, against a `BTreeSet`.
+//!
+//! Order, paging, prefixes, delimiters, markers and `encoding-type=url`; plus an ignored
+//! measurement of listing 200,000 keys.
 
 mod store_support;
 
@@ -354,6 +356,7 @@ async fn list_200k_keys() {
 
     // Reopening replays the journal once and compacts it; the next open reads the snapshot.
     let TestServer { server, dir } = test;
+    drop(store); // the directory stays locked while a handle on its store lives
     server.shutdown().await;
     for round in ["replaying the journal", "from the compacted snapshot"] {
         let started = Instant::now();

@@ -1,6 +1,7 @@
-//! Multipart uploads on the embedded S3 server, driven by the real AWS SDK: parts, listing
-//! uploads and parts with paging, completing, UploadPartCopy ranges, size rules, aborting.
-//! The `check_*` functions only need a client and a bucket prefix (see `store_support`).
+//! Multipart uploads on the embedded S3 server, driven by the real AWS SDK.
+//!
+//! Parts, listing uploads and parts with paging, completing, UploadPartCopy ranges, size
+//! rules, aborting. The `check_*` functions only need a client and a bucket prefix.
 
 mod store_support;
 

@@ -1,7 +1,8 @@
-//! The embedded S3 server driven by the real AWS SDK: buckets, objects, storage classes,
-//! awkward keys, authentication and persistence. The `check_*` functions only need a client
-//! and a bucket prefix, so `external_endpoint_passes_the_same_checks` can run them against a
-//! Ceph RGW too.
+//! Buckets and objects on the embedded S3 server, driven by the real AWS SDK.
+//!
+//! Storage classes, awkward keys, ranges, DeleteObjects and authentication. The `check_*`
+//! functions only need a client and a bucket prefix, so
+//! `external_endpoint_passes_the_same_checks` can run them against a Ceph RGW too.
 
 mod store_support;
 
@@ -318,61 +319,34 @@ async fn wrong_secret_key_is_refused() {
 }
 
 #[tokio::test]
-async fn data_survives_a_restart() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let server = start_in(dir.path()).await;
-    let s3 = client(&server);
-    create_bucket(&s3, "persisted").await;
-    s3.put_bucket_versioning()
-        .bucket("persisted")
-        .versioning_configuration(
-            aws_sdk_s3::types::VersioningConfiguration::builder()
-                .status(aws_sdk_s3::types::BucketVersioningStatus::Enabled)
-                .build(),
-        )
+async fn delete_objects_reports_errors_per_key() {
+    let test = start().await;
+    let client = client(&test.server);
+    create_bucket(&client, "per-key").await;
+    put(&client, "per-key", "kept-apart", b"x").await;
+    let too_long = "k".repeat(1100);
+    let objects = ["kept-apart", too_long.as_str()].map(|key| {
+        ObjectIdentifier::builder()
+            .key(key)
+            .build()
+            .expect("identifier")
+    });
+    let delete = Delete::builder()
+        .set_objects(Some(objects.to_vec()))
+        .build()
+        .expect("delete");
+    let result = client
+        .delete_objects()
+        .bucket("per-key")
+        .delete(delete)
         .send()
-        .await
-        .expect("versioning");
-    for key in AWKWARD_KEYS {
-        put(&s3, "persisted", key, b"first").await;
-        put(&s3, "persisted", key, key.as_bytes()).await;
-    }
-    s3.delete_object()
-        .bucket("persisted")
-        .key(AWKWARD_KEYS[0])
-        .send()
-        .await
-        .expect("delete marker");
-    let upload = s3
-        .create_multipart_upload()
-        .bucket("persisted")
-        .key("big")
-        .send()
-        .await
-        .expect("mpu");
-    server.shutdown().await;
-
-    let server = start_in(dir.path()).await;
-    let s3 = client(&server);
-    for key in &AWKWARD_KEYS[1..] {
-        assert_eq!(get(&s3, "persisted", key).await, key.as_bytes());
-    }
-    let versions = s3
-        .list_object_versions()
-        .bucket("persisted")
-        .send()
-        .await
-        .expect("versions");
-    assert_eq!(versions.versions().len(), 2 * AWKWARD_KEYS.len());
-    assert_eq!(versions.delete_markers().len(), 1);
-    let uploads = s3
-        .list_multipart_uploads()
-        .bucket("persisted")
-        .send()
-        .await
-        .expect("uploads");
-    assert_eq!(uploads.uploads()[0].upload_id(), upload.upload_id());
-    server.shutdown().await;
+        .await;
+    let result = result.expect("delete objects");
+    assert_eq!(result.deleted().len(), 1);
+    assert_eq!(result.deleted()[0].key(), Some("kept-apart"));
+    assert_eq!(result.errors().len(), 1);
+    assert_eq!(result.errors()[0].key(), Some(too_long.as_str()));
+    assert_eq!(result.errors()[0].code(), Some("InvalidArgument"));
 }
 
 /// Runs the portable checks against another endpoint when `S3SCOPE_TEST_S3_*` names one.

@@ -1,5 +1,4 @@
-//! The demo seed: what it writes (checked through the S3 API), that it is deterministic,
-//! fast, and done once per directory.
+//! The demo seed: what it writes, that it is deterministic, fast, and done once per directory.
 
 mod store_support;
 
@@ -10,7 +9,7 @@ use aws_sdk_s3::Client;
 use aws_sdk_s3::types::Object;
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use s3scope::demo::seed::seed_at;
-use s3scope::demo::{DemoError, SeedSummary, Store, seed};
+use s3scope::demo::{DemoError, EmbeddedServer, SeedSummary, Store, seed};
 use store_support::*;
 
 fn anchor() -> DateTime<Utc> {
@@ -55,16 +54,29 @@ async fn listing(client: &Client, bucket: &str) -> Listing {
 
 const BUCKETS: [&str; 4] = ["demo-analytics", "demo-cdr", "demo-logs", "demo-versioned"];
 
+/// Seeds one store at a time, so that the time each seed takes is its own.
+static SEEDING: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
+/// Seeds the server's store (pinned to `anchor()` unless `today`); returns the time it took.
+async fn seed_store(server: &EmbeddedServer, today: bool) -> (SeedSummary, Duration) {
+    let _one_at_a_time = SEEDING.lock().await;
+    let store = server.store();
+    let started = Instant::now();
+    let seeded = tokio::task::spawn_blocking(move || {
+        if today {
+            seed(&store)
+        } else {
+            seed_at(&store, anchor())
+        }
+    });
+    let summary = seeded.await.expect("task").expect("seed");
+    (summary, started.elapsed())
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn seeded_data_looks_real() {
     let test = start().await;
-    let store = test.server.store();
-    let started = Instant::now();
-    let summary = tokio::task::spawn_blocking(move || seed_at(&store, anchor()))
-        .await
-        .expect("task")
-        .expect("seed");
-    let elapsed = started.elapsed();
+    let (summary, elapsed) = seed_store(&test.server, false).await;
     println!("seeded {summary:?} in {elapsed:.2?}");
     assert!(
         elapsed < Duration::from_secs(10),
@@ -207,16 +219,10 @@ async fn seeded_data_looks_real() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn seeding_is_deterministic_and_done_once() {
     let (first, second) = (start().await, start().await);
-    let seeds: Vec<SeedSummary> = futures::future::try_join_all([&first, &second].map(|test| {
-        let store = test.server.store();
-        async move {
-            tokio::task::spawn_blocking(move || seed_at(&store, anchor()))
-                .await
-                .expect("task")
-        }
-    }))
-    .await
-    .expect("seed");
+    let seeds = [
+        seed_store(&first.server, false).await.0,
+        seed_store(&second.server, false).await.0,
+    ];
     assert_eq!(seeds[0], seeds[1]);
     let (a, b) = (client(&first.server), client(&second.server));
     let mut totals = BTreeMap::new();
@@ -228,11 +234,7 @@ async fn seeding_is_deterministic_and_done_once() {
     println!("objects per bucket: {totals:?}");
 
     // Seeding a seeded directory reads the marker back and writes nothing.
-    let store = first.server.store();
-    let again = tokio::task::spawn_blocking(move || seed(&store))
-        .await
-        .expect("task")
-        .expect("seed again");
+    let (again, _) = seed_store(&first.server, true).await;
     assert_eq!(again, seeds[0]);
     assert_eq!(listing(&a, "demo-cdr").await.len(), totals["demo-cdr"]);
 }

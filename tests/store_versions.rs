@@ -1,7 +1,7 @@
-//! Versioning on the embedded S3 server, driven by the real AWS SDK: version ids, delete
-//! markers, reads by version, paging through ListObjectVersions, suspension.
-//! The `check_*` functions only need a client and a bucket prefix, so they can run against
-//! another endpoint too (see `external_endpoint_passes_the_same_checks`).
+//! Versioning on the embedded S3 server, driven by the real AWS SDK.
+//!
+//! Version ids, delete markers, reads by version, paging through ListObjectVersions,
+//! suspension. The `check_*` functions only need a client and a bucket prefix.
 
 mod store_support;
 

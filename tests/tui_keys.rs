@@ -116,10 +116,15 @@ fn enter_opens_browse_with_the_bucket_and_y_copies() {
             .unwrap()
             .contains("copied s3://beta")
     );
-    assert!(update(&mut s, key(KeyCode::Enter)).is_empty());
+    // Enter opens Browse and looks for a snapshot of the bucket first.
+    let fx = update(&mut s, key(KeyCode::Enter));
+    assert!(
+        matches!(fx.as_slice(), [Effect::FindSnapshot { bucket, .. }] if bucket == "beta"),
+        "{fx:?}"
+    );
     assert_eq!(s.pane, Pane::Browse);
     assert_eq!(s.browse.bucket.as_deref(), Some("beta"));
-    // y means nothing outside Buckets.
+    // y in Browse copies the selected row; with no tree yet there is nothing to copy.
     assert!(update(&mut s, ch('y')).is_empty());
 }
 
@@ -218,7 +223,7 @@ fn help_opens_scrolls_closes_and_q_still_quits() {
 #[test]
 fn refresh_in_a_pane_that_is_not_built_says_so() {
     let mut s = new_state();
-    update(&mut s, ch('3'));
+    update(&mut s, ch('5'));
     assert!(update(&mut s, ch('r')).is_empty());
     assert!(
         s.status

@@ -238,13 +238,13 @@ fn not_built_panes() {
     for size in SIZES {
         let mut s = loaded(size);
         key(&mut s, KeyCode::Enter);
-        snap("browse_not_built", &s);
+        snap("browse_opening", &s);
         key(&mut s, KeyCode::Char('3'));
-        snap("usage_not_built", &s);
+        snap("usage_unconfigured", &s);
     }
     let mut s = loaded((80, 24));
     key(&mut s, KeyCode::Char('4'));
-    snap("segregate_not_built", &s);
+    snap("segregate_new_rule", &s);
     key(&mut s, KeyCode::Char('5'));
     snap("jobs_not_built", &s);
 }

@@ -53,6 +53,13 @@ pub enum Command {
     Du(DuArgs),
     /// Show what HEAD tells about a bucket or an object.
     Head(HeadArgs),
+    /// Move objects into date prefixes found in their names: plan (a preview), then apply.
+    Segregate(super::segregate::SegregateArgs),
+    /// Request and bandwidth usage from the Ceph RGW admin API or S3 access logs: collect, show.
+    Usage {
+        #[command(subcommand)]
+        action: super::usage::UsageAction,
+    },
     /// Validate configuration.
     Config {
         #[command(subcommand)]
@@ -143,8 +150,9 @@ pub struct HeadArgs {
 
 #[derive(Debug, Args)]
 pub struct DuArgs {
-    /// s3://BUCKET or s3://BUCKET/PREFIX
-    pub location: crate::s3::location::S3Location,
+    /// s3://BUCKET or s3://BUCKET/PREFIX (not with --diff)
+    #[arg(required_unless_present = "diff")]
+    pub location: Option<crate::s3::location::S3Location>,
     /// Prefix levels to report below the location.
     #[arg(long, default_value_t = 1)]
     pub depth: usize,
@@ -156,6 +164,12 @@ pub struct DuArgs {
     pub multipart: bool,
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
+    /// Also save the finished scan as a snapshot file (for `--diff` later).
+    #[arg(long, value_name = "FILE")]
+    pub save: Option<PathBuf>,
+    /// Compare two snapshot files instead of scanning: growth by prefix, biggest change first.
+    #[arg(long, num_args = 2, value_names = ["OLD", "NEW"], conflicts_with_all = ["location", "save", "versions", "multipart"])]
+    pub diff: Option<Vec<PathBuf>>,
 }
 
 /// Units of byte columns.

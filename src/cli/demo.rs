@@ -57,6 +57,25 @@ pub async fn run(a: DemoArgs, config: Config) -> Result<(), CliError> {
         server.endpoint,
         dir.display()
     );
+    let mut config = config;
+    if config.file.segregate.rules.is_empty() {
+        // The Segregate pane opens on the seed's example rule for the demo's CDR bucket.
+        config
+            .file
+            .segregate
+            .rules
+            .push(crate::segregate::spec::demo_rule());
+    }
+    // The Usage pane reads the demo's access logs and writes its summary into the demo dir.
+    let demo = config.file.profiles.entry(profile.name.clone()).or_default();
+    demo.usage.get_or_insert_with(|| crate::config::UsageSection {
+        source: Some("access-logs".into()),
+        log_bucket: Some("demo-logs".into()),
+        period: Some("7d".into()),
+        results_dir: Some(dir.join("results")),
+        backup_dir: Some(dir.join("backups")),
+        ..Default::default()
+    });
     let result = open_tui(clients, config, Some(banner)).await;
     server.shutdown().await;
     result

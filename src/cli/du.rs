@@ -7,20 +7,29 @@ use super::progress::Reporter;
 use crate::s3::client::Clients;
 use crate::scan::job::{self, ScanRequest};
 use crate::scan::report::{ClassTotal, HiddenCosts, du_report};
+use crate::scan::snapshot::{self, SnapshotMeta};
 use humansize::{BINARY, format_size};
 use std::collections::BTreeMap;
 use std::io::Write;
 
 pub async fn run(clients: &Clients, a: &DuArgs, concurrency: usize) -> Result<(), CliError> {
+    let Some(location) = &a.location else {
+        return Err(CliError::Usage(
+            "du needs s3://BUCKET[/PREFIX], or --diff OLD NEW".into(),
+        ));
+    };
+    if let Some(path) = &a.save {
+        check_save_path(path)?;
+    }
     let scan = job::start(ScanRequest {
-        bucket: a.location.bucket.clone(),
-        prefix: a.location.key.clone(),
+        bucket: location.bucket.clone(),
+        prefix: location.key.clone(),
         concurrency,
         versions: a.versions,
         multipart: a.multipart,
     });
     let watch = scan.clone();
-    let reporter = Reporter::start(&format!("scanning {}", a.location), move || {
+    let reporter = Reporter::start(&format!("scanning {location}"), move || {
         let c = watch.counters();
         format!(
             "{} objects, {}, {} LIST calls, {:.0} pages/s",
@@ -50,9 +59,29 @@ pub async fn run(clients: &Clients, a: &DuArgs, concurrency: usize) -> Result<()
         .read()
         .unwrap_or_else(std::sync::PoisonError::into_inner);
     let with_hidden = a.versions || a.multipart;
+    if let Some(path) = &a.save {
+        let meta = SnapshotMeta {
+            profile: clients.profile().name.clone(),
+            endpoint: clients.endpoint_label(),
+            bucket: location.bucket.clone(),
+            prefix: location.key.clone(),
+            scanned_at: chrono::Utc::now(),
+            elapsed_secs: counters.elapsed.as_secs_f64(),
+            list_calls: counters.list_calls,
+            versions: a.versions,
+            multipart: a.multipart,
+        };
+        let size =
+            snapshot::save(path, &meta, &tree).map_err(|e| CliError::Runtime(e.to_string()))?;
+        eprintln!(
+            "s3scope: snapshot saved to {} ({})",
+            crate::text::escape_control(&path.display().to_string()),
+            format_size(size, BINARY)
+        );
+    }
     let report = du_report(
         &tree,
-        &a.location.bucket,
+        &location.bucket,
         a.depth,
         with_hidden,
         counters.list_calls,
@@ -123,4 +152,21 @@ pub async fn run(clients: &Clients, a: &DuArgs, concurrency: usize) -> Result<()
     t.write(a.format, &mut out)?;
     out.flush()?;
     Ok(())
+}
+
+/// Fails before a long scan when its snapshot could not be written where asked.
+fn check_save_path(path: &std::path::Path) -> Result<(), CliError> {
+    let shown = crate::text::escape_control(&path.display().to_string()).into_owned();
+    if path.is_dir() {
+        return Err(CliError::Usage(format!(
+            "--save {shown}: is a directory; give a file name such as {shown}/scan.s3snap"
+        )));
+    }
+    match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() && !dir.is_dir() => Err(CliError::Usage(format!(
+            "--save {shown}: directory {} does not exist; create it first",
+            crate::text::escape_control(&dir.display().to_string())
+        ))),
+        _ => Ok(()),
+    }
 }

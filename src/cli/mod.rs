@@ -4,8 +4,11 @@ pub mod args;
 mod commands;
 mod demo;
 mod du;
+mod du_diff;
 pub mod output;
 mod progress;
+mod segregate;
+mod usage;
 
 use crate::config::{Config, ConfigError, Overrides, Profile};
 use crate::s3::client::{ClientError, Clients};
@@ -95,6 +98,7 @@ async fn dispatch(command: Command, global: &GlobalArgs, config: Config) -> Resu
             let clients = connect(&config, global).await?;
             commands::buckets(&clients, &a, config.scan_concurrency()).await
         }
+        Command::Du(a) if a.diff.is_some() => du_diff::run(&a),
         Command::Du(a) => {
             let clients = connect(&config, global).await?;
             du::run(&clients, &a, config.scan_concurrency()).await
@@ -103,6 +107,11 @@ async fn dispatch(command: Command, global: &GlobalArgs, config: Config) -> Resu
             let clients = connect(&config, global).await?;
             commands::head(&clients, &a).await
         }
+        Command::Segregate(a) => {
+            let clients = connect(&config, global).await?;
+            segregate::run(&clients, &config, global, a).await
+        }
+        Command::Usage { action } => usage::run(action, &config, global).await,
         Command::Tui => {
             let clients = connect(&config, global).await?;
             demo::open_tui(clients, config, None).await

@@ -22,6 +22,9 @@ pub struct ConfigFile {
     /// Named connection profiles.
     #[serde(default)]
     pub profiles: BTreeMap<String, ProfileFile>,
+    /// Date segregation rules (`[[segregate.rules]]`).
+    #[serde(default)]
+    pub segregate: SegregateSection,
 }
 
 /// `[log]`
@@ -74,4 +77,82 @@ pub struct ProfileFile {
     pub read_timeout_secs: Option<u64>,
     /// Attempts per request including the first, with backoff on 5xx/SlowDown (default 3).
     pub max_attempts: Option<u32>,
+    /// `[profiles.NAME.usage]`: request/bandwidth usage collection of this profile.
+    pub usage: Option<UsageSection>,
+}
+
+/// `[profiles.NAME.usage]`: where `s3scope usage` reads and writes (the usage collector's options).
+#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct UsageSection {
+    /// "rgw" (Ceph RGW admin API) or "access-logs" (S3 server access log objects).
+    pub source: Option<String>,
+    /// Window length ending at the last full hour: "1h" (default), "24h", "7d".
+    pub period: Option<String>,
+    /// Directory of the summary and the state file (default "results").
+    pub results_dir: Option<PathBuf>,
+    /// The summary, replaced each run (default RESULTS_DIR/summarized_data.json).
+    pub summary_file: Option<PathBuf>,
+    /// One backup of the summary per run (default "backups").
+    pub backup_dir: Option<PathBuf>,
+    /// Raw chunks: each usage response or log object as JSON (default RESULTS_DIR/stats/chunks).
+    pub chunks_dir: Option<PathBuf>,
+    /// Write raw chunks (default false).
+    pub save_chunks: Option<bool>,
+    /// What was collected and trimmed (default RESULTS_DIR/usage-state.json).
+    pub state_file: Option<PathBuf>,
+    /// Delete what was collected from the source once it is saved (default false).
+    pub trim: Option<bool>,
+    /// Only this RGW user's usage.
+    pub uid: Option<String>,
+    /// Only this bucket's usage (RGW).
+    pub bucket: Option<String>,
+    /// Bucket holding S3 server access logs.
+    pub log_bucket: Option<String>,
+    /// Prefix of the log objects in log_bucket (default: the whole bucket).
+    pub log_prefix: Option<String>,
+    /// Hours a log object may be delivered after its last request (default 3).
+    pub log_lag_hours: Option<u32>,
+    /// Days of collected hours the state file keeps (default 62).
+    pub keep_days: Option<u32>,
+    /// Seconds to wait after an hour ends before reading it from RGW (default 60).
+    pub settle_secs: Option<u64>,
+}
+
+/// `[segregate]`
+#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct SegregateSection {
+    /// Named rules for `s3scope segregate plan|apply --rule NAME` and the Segregate pane.
+    #[serde(default)]
+    pub rules: Vec<SegregateRuleFile>,
+}
+
+/// `[[segregate.rules]]`: move keys into date prefixes found in their names.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct SegregateRuleFile {
+    /// What `--rule NAME` selects.
+    pub name: String,
+    pub bucket: String,
+    /// Keys under this prefix are segregated (a directory: `incoming` means `incoming/`).
+    pub source_prefix: String,
+    /// Regex on the key's name (after the last `/`); its groups, concatenated, are the date.
+    pub match_pattern: Option<String>,
+    /// strftime format of the concatenated groups, e.g. `%Y%m%d%H`.
+    pub datetime_format: Option<String>,
+    /// strftime template of the destination prefix, e.g. `segregated/%Y/%m/%d/`.
+    pub target: String,
+    /// Where keys go that do not match or whose date does not parse.
+    pub error_prefix: String,
+    /// Without a pattern, keys are dated now minus this many seconds (default 86400).
+    pub time_delay: Option<u64>,
+    /// Keys per LIST call, at most 1000 (default 1000).
+    pub page_size: Option<u32>,
+    /// LIST pages per run at most (default: no bound).
+    pub max_pages: Option<u32>,
+    /// Objects moved at the same time (default 16).
+    pub workers: Option<usize>,
+    /// The final report of each apply is appended to this file.
+    pub log_file: Option<PathBuf>,
 }

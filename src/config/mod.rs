@@ -3,7 +3,10 @@
 mod file;
 mod resolve;
 
-pub use file::{ConfigFile, LogSection, ProfileFile, ScanSection};
+pub use file::{
+    ConfigFile, LogSection, ProfileFile, ScanSection, SegregateRuleFile, SegregateSection,
+    UsageSection,
+};
 pub use resolve::{Credentials, Overrides, Profile, Secret};
 
 use std::path::{Path, PathBuf};

@@ -20,6 +20,10 @@ pub enum DemoError {
         source: io::Error,
     },
     #[error(
+        "the demo directory {0} is in use by another s3scope process; stop it or choose another directory"
+    )]
+    InUse(PathBuf),
+    #[error(
         "the demo store file {path} is damaged ({reason}); delete the demo directory to start over"
     )]
     Corrupt { path: PathBuf, reason: String },
@@ -43,7 +47,7 @@ pub enum DemoError {
     NoSuchKey {
         bucket: String,
         key: String,
-        /// The current version is a delete marker (S3 then answers with `x-amz-delete-marker: true`).
+        /// The latest version is a delete marker (S3 then sends `x-amz-delete-marker: true`).
         delete_marker: bool,
     },
     #[error(

@@ -72,7 +72,7 @@ pub fn seed_at(store: &Store, now: DateTime<Utc>) -> Result<SeedSummary, DemoErr
     store.sync()?;
     let summary = seeder.summary;
     let json = serde_json::to_vec_pretty(&summary)
-        .map_err(|err| DemoError::SeedDescription(err.to_string()))?;
+        .map_err(|err| DemoError::io("write", &marker)(std::io::Error::other(err)))?;
     crate::fsutil::write_atomic(&marker, &json, None).map_err(DemoError::io("write", &marker))?;
     Ok(summary)
 }

@@ -138,8 +138,14 @@ pub async fn list_parallel(
             });
         }
         if let (Some(token), false) = (out.next_token.clone(), out.done) {
+            // Cut a range the first time it proves to hold more than a page (its size is
+            // unknown, and an unsplit big range is the long pole), or whenever workers idle;
+            // never let the queue grow without bound.
+            let first_page = out.task.token.is_none();
             let idle = queue.len() + running.len() < concurrency;
-            let cuts = match (&out.first_last, opts.split && idle) {
+            let room = queue.len() < 4 * concurrency;
+            let cut = opts.split && room && (first_page || idle);
+            let cuts = match (&out.first_last, cut) {
                 (Some((first, last)), true) => {
                     boundaries(&out.task.prefix, first, last, out.task.hi.as_deref())
                 }

@@ -45,10 +45,17 @@ pub fn boundaries(prefix: &str, first: &str, last: &str, hi: Option<&str>) -> Ve
         return Vec::new();
     }
     // The deepest position that varied within the page; never past the last character.
+    // The page spans `steps` values of that position, so one step there is about 1/steps of
+    // a page, and one position up about 36/steps pages. Ranges of a page or less waste a
+    // LIST call on the page that overshoots their end: cut where a step is several pages.
     let deepest = common_chars(first, last).clamp(min_pos, chars.len() - 1);
-    let lowest = deepest.saturating_sub(POSITIONS - 1).max(min_pos);
+    let first_char = first.chars().nth(deepest).unwrap_or('\0');
+    let steps = u32::from(chars[deepest]).saturating_sub(u32::from(first_char));
+    let up = if steps >= 4 { 2 } else { 1 };
+    let top = deepest.saturating_sub(up).max(min_pos);
+    let lowest = top.saturating_sub(POSITIONS - 1).max(min_pos);
     let mut out = Vec::new();
-    for p in (lowest..=deepest).rev() {
+    for p in (lowest..=top).rev() {
         let head: String = chars[..p].iter().collect();
         for c in next_chars(chars[p]) {
             let b = format!("{head}{c}");
@@ -70,8 +77,11 @@ mod tests {
     fn boundaries_are_increasing_and_above_last() {
         let b = boundaries("", "file-000001", "file-001000", None);
         assert!(b.len() > 10);
-        assert_eq!(b[0], "file-002");
-        assert!(b.contains(&"file-01".to_string()));
+        assert_eq!(b[0], "file-01", "ranges of about one page are not cut");
+        assert!(b.contains(&"file-02".to_string()));
+        // A page spanning ten steps of its deepest position: cut two positions up.
+        let b = boundaries("", "file-000000", "file-000999", None);
+        assert_eq!(b[0], "file-01", "{b:?}");
         assert!(b.contains(&"file-1".to_string()));
         assert!(b.windows(2).all(|w| w[0] < w[1]));
         assert!(b.iter().all(|x| x.as_str() > "file-001000"));
@@ -80,7 +90,9 @@ mod tests {
     #[test]
     fn boundaries_respect_hi_and_prefix() {
         let b = boundaries("p/", "p/a1", "p/a5", Some("p/a8"));
-        assert_eq!(b, ["p/a6", "p/a7"]);
+        assert!(b.is_empty(), "a range this small is not cut: {b:?}");
+        let b = boundaries("p/", "p/a1x", "p/a1y", Some("p/a5"));
+        assert_eq!(b, ["p/a2", "p/a3", "p/a4"]);
         assert!(boundaries("p/", "p/", "p/", None).is_empty());
         for x in boundaries("p/", "p/é", "p/日本", None) {
             assert!(x.starts_with("p/") && x.as_str() > "p/日本");

@@ -65,6 +65,10 @@ pub async fn run(ctx: TuiContext) -> Result<(), TuiError> {
         ..Status::default()
     };
     let mut state = State::new(status, keymap, ctx.banner);
+    state.usage = super::state::usage::UsageState::for_session(&ctx.config, &ctx.clients);
+    state.browse.concurrency = ctx.config.scan_concurrency();
+    state.segregate =
+        super::state::segregate::SegregateState::with_rules(&ctx.config.file.segregate.rules);
     let theme = Theme::from_env();
     tracing::info!(profile = %state.status.profile, "TUI started");
     let guard = TerminalGuard::enter()?;
@@ -77,7 +81,7 @@ pub async fn run(ctx: TuiContext) -> Result<(), TuiError> {
 async fn event_loop(state: &mut State, theme: Theme, clients: Clients) -> Result<(), TuiError> {
     let mut terminal = Terminal::new(CrosstermBackend::new(std::io::stdout()))?;
     let (tx, mut rx) = mpsc::unbounded_channel();
-    let mut runtime = Runtime::new(clients, tx);
+    let mut runtime = Runtime::new(clients, tx).with_scan_concurrency(state.browse.concurrency);
     let size = terminal.size()?;
     let mut pending: Vec<Effect> = update::update(
         state,
@@ -112,7 +116,11 @@ async fn event_loop(state: &mut State, theme: Theme, clients: Clients) -> Result
             },
             Some(ev) = rx.recv() => Some(ev),
             () = tokio::time::sleep_until(next_tick) => {
-                let busy = state.buckets.is_loading() || state.buckets.regions_pending > 0;
+                let busy = state.buckets.is_loading()
+                    || state.buckets.regions_pending > 0
+                    || state.buckets.table_load == super::state::buckets::TableLoad::Loading
+                    || state.browse.is_busy()
+                    || state.usage.is_busy();
                 next_tick = Instant::now() + if busy { BUSY_TICK } else { IDLE_TICK };
                 Some(Event::Tick { now: chrono::Utc::now() })
             }

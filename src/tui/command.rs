@@ -1,21 +1,24 @@
 //! The `:` command line's language: names, arguments, and the list the help screen shows.
 
 use super::state::Pane;
+use crate::s3::location::S3Location;
 
 /// A parsed command.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Command {
     Quit,
     Show(Pane),
     Help,
     Refresh,
+    /// Open a location in Browse.
+    Browse(S3Location),
 }
 
 /// Every command: spellings (the first is the one shown) and what it does.
 pub const COMMANDS: &[(&[&str], &str)] = &[
     (&["q", "quit"], "quit s3scope"),
     (&["buckets"], "Buckets pane"),
-    (&["browse"], "Browse pane"),
+    (&["browse"], "Browse pane; :browse s3://BUCKET/PREFIX opens a location"),
     (&["usage"], "Usage pane"),
     (&["segregate"], "Segregate pane"),
     (&["jobs"], "Jobs pane"),
@@ -29,6 +32,17 @@ pub fn parse(line: &str) -> Result<Option<Command>, String> {
     let Some(name) = words.next() else {
         return Ok(None);
     };
+    if name == "browse"
+        && let Some(arg) = words.next()
+    {
+        if words.next().is_some() {
+            return Err("`:browse` takes one s3://BUCKET/PREFIX".into());
+        }
+        return arg
+            .parse::<S3Location>()
+            .map(|loc| Some(Command::Browse(loc)))
+            .map_err(|e| format!(":browse: {e}"));
+    }
     let command = match name {
         "q" | "quit" | "q!" | "qa" | "qa!" | "exit" => Command::Quit,
         "buckets" => Command::Show(Pane::Buckets),

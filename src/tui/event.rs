@@ -1,7 +1,14 @@
 //! Everything `update` reacts to: keys, resizes, ticks and the results of effects.
 
+use super::state::browse::SharedTree;
 use crate::s3::buckets::BucketInfo;
 use crate::s3::error::S3Error;
+use crate::s3::object::ObjectDetails;
+use crate::scan::buckets::{BucketRow, Source};
+use crate::scan::files::FilesPage;
+use crate::scan::job::ScanCounters;
+use crate::scan::snapshot::SnapshotMeta;
+use std::path::PathBuf;
 use chrono::{DateTime, Utc};
 use crossterm::event::KeyEvent;
 
@@ -30,6 +37,56 @@ pub enum Event {
         resolved: Vec<BucketInfo>,
         failures: Vec<(String, S3Error)>,
     },
+    /// The bucket table is in (`source` is what `auto` resolved to).
+    BucketTableLoaded {
+        id: RequestId,
+        result: Result<Vec<BucketRow>, S3Error>,
+        source: Source,
+        at: DateTime<Utc>,
+    },
+    /// The snapshot search finished: the newest snapshot, none, or why it could not be read.
+    SnapshotFound {
+        id: RequestId,
+        result: Result<Option<FoundSnapshot>, String>,
+    },
+    /// A scan task is running; its tree grows from now on.
+    ScanStarted { id: RequestId, tree: SharedTree },
+    /// Live counters of a running scan (about ten per second).
+    ScanProgress { id: RequestId, counters: ScanCounters },
+    /// The scan ended: complete, cancelled (`cancelled`), or failed.
+    ScanFinished {
+        id: RequestId,
+        result: Result<ScanCounters, S3Error>,
+        cancelled: bool,
+        at: DateTime<Utc>,
+    },
+    /// A snapshot was written (its path) or not (why).
+    SnapshotSaved {
+        id: RequestId,
+        result: Result<PathBuf, String>,
+    },
+    /// The objects directly in a prefix.
+    FilesListed {
+        id: RequestId,
+        result: Result<FilesPage, S3Error>,
+    },
+    /// HEAD of an object.
+    ObjectHead {
+        id: RequestId,
+        result: Result<ObjectDetails, S3Error>,
+    },
+    /// Results of the Segregate pane's effects.
+    Segregate(super::state::segregate::SegregateEvent),
+    /// Results of the Usage pane's effects.
+    Usage(super::state::usage::UsageEvent),
+}
+
+/// A snapshot read from the cache.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FoundSnapshot {
+    pub path: PathBuf,
+    pub meta: SnapshotMeta,
+    pub tree: SharedTree,
 }
 
 impl Event {

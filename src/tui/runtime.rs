@@ -1,5 +1,9 @@
 //! The only place the TUI spawns: each Effect becomes a tokio task that sends Events back.
 
+mod browse; // Browse and bucket-table effects: scan, snapshots, files, HEAD
+mod segregate; // Segregate effects: source listing, destination checks, apply
+mod usage; // Usage effects: summary read, collection with progress, cancel
+
 use super::effect::Effect;
 use super::event::{Event, RequestId};
 use crate::s3::buckets::{BucketInfo, list_buckets, resolve_regions};
@@ -7,8 +11,10 @@ use crate::s3::client::Clients;
 use base64::Engine as _;
 use futures::StreamExt as _;
 use std::io::Write;
+use std::path::PathBuf;
 use tokio::sync::mpsc::UnboundedSender;
 use tokio::task::JoinSet;
+use tokio_util::sync::CancellationToken;
 
 /// Buckets per region-lookup batch (one RegionsResolved event each).
 const REGION_BATCH: usize = 4;
@@ -27,6 +33,16 @@ pub struct Runtime {
     clients: Clients,
     tx: UnboundedSender<Event>,
     tasks: JoinSet<()>,
+    /// Where snapshots are cached; None when there is no cache dir (nothing is saved).
+    snapshot_dir: Option<PathBuf>,
+    /// Parallel LIST requests of bucket-table scans.
+    scan_concurrency: usize,
+    /// The Browse scan running, if any (one at a time).
+    scan: Option<(RequestId, CancellationToken)>,
+    /// The Segregate listing and apply that can be stopped.
+    segregate: segregate::Tasks,
+    /// The usage collection running, if any (one at a time).
+    usage_job: Option<(RequestId, CancellationToken)>,
 }
 
 impl Runtime {
@@ -35,7 +51,24 @@ impl Runtime {
             clients,
             tx,
             tasks: JoinSet::new(),
+            snapshot_dir: crate::scan::snapshot::default_dir().ok(),
+            scan_concurrency: 32,
+            scan: None,
+            segregate: segregate::Tasks::default(),
+            usage_job: None,
         }
+    }
+
+    /// Caches snapshots under `dir` instead of the user's cache dir.
+    pub fn with_snapshot_dir(mut self, dir: PathBuf) -> Self {
+        self.snapshot_dir = Some(dir);
+        self
+    }
+
+    /// Parallel LIST requests of the scans behind the bucket table.
+    pub fn with_scan_concurrency(mut self, n: usize) -> Self {
+        self.scan_concurrency = n.max(1);
+        self
     }
 
     /// Starts one effect. Terminal writes (the clipboard) go to `terminal`, in the loop's own
@@ -49,6 +82,15 @@ impl Runtime {
             }
             Effect::LoadBuckets { id } => self.load_buckets(id),
             Effect::ResolveRegions { id, buckets } => self.resolve_regions(id, buckets),
+            Effect::LoadBucketTable { id } => self.load_bucket_table(id),
+            Effect::FindSnapshot { id, bucket, prefix } => self.find_snapshot(id, bucket, prefix),
+            Effect::StartScan { id, request } => self.start_scan(id, request),
+            Effect::CancelScan { id } => self.cancel_scan(id),
+            Effect::SaveSnapshot { id, meta, tree } => self.save_snapshot(id, meta, tree),
+            Effect::ListFiles { id, bucket, prefix } => self.list_files(id, bucket, prefix),
+            Effect::HeadObject { id, location } => self.head_object(id, location),
+            Effect::Segregate(e) => self.segregate(e),
+            Effect::Usage(e) => self.usage(e),
         }
         Ok(Flow::Continue)
     }

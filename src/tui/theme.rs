@@ -123,6 +123,19 @@ impl Theme {
         )
     }
 
+    /// Size bars (the bar's length carries the meaning; the colour only helps the eye).
+    pub fn bar(self) -> Style {
+        self.pick(Style::new().fg(Color::Cyan), Style::new())
+    }
+
+    /// Costs and states worth a second look: hidden costs, a cancelled (partial) scan.
+    pub fn warn(self) -> Style {
+        self.pick(
+            Style::new().fg(Color::Yellow),
+            Style::new().add_modifier(Modifier::ITALIC),
+        )
+    }
+
     /// Borders of panes and overlays.
     pub fn border(self) -> Style {
         self.pick(Style::new().fg(Color::DarkGray), Style::new())

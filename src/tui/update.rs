@@ -1,5 +1,11 @@
 //! The pure state machine: one event in, state changed, effects out. No I/O, no clock, no tasks.
 
+mod browse; // Browse pane: open, scan, snapshots, drill in/out, files, details
+mod buckets; // Buckets pane: bucket table, sort, filter, units
+mod filter; // typing into a table's `/` filter
+mod segregate; // Segregate pane: rule editing, live preview, checks, apply, cancel
+mod usage; // Usage pane: summary tree, window, collect with progress, trim after confirmation
+
 use super::command::{self, Command};
 use super::effect::Effect;
 use super::event::Event;
@@ -28,7 +34,7 @@ pub fn update(state: &mut State, event: Event) -> Vec<Effect> {
         Event::Tick { now } => {
             state.now = Some(now);
             state.frame = state.frame.wrapping_add(1);
-            Vec::new()
+            segregate::on_tick(state)
         }
         Event::BucketsLoaded { id, result, at } => {
             match state.buckets.finish_load(id, result, at) {
@@ -39,7 +45,7 @@ pub fn update(state: &mut State, event: Event) -> Vec<Effect> {
                 }
                 Loaded::Ok { unresolved } => {
                     if unresolved.is_empty() {
-                        return Vec::new();
+                        return buckets::table_effect(state);
                     }
                     let id = state.next_request();
                     state.buckets.begin_regions(id, unresolved.len());
@@ -55,9 +61,53 @@ pub fn update(state: &mut State, event: Event) -> Vec<Effect> {
             resolved,
             failures,
         } => {
-            state.buckets.merge_regions(id, &resolved, &failures);
+            // The table follows the regions: its lookups then hit the region cache, and
+            // CloudWatch needs each bucket's region.
+            if state.buckets.merge_regions(id, &resolved, &failures)
+                && state.buckets.regions_pending == 0
+            {
+                return buckets::table_effect(state);
+            }
             Vec::new()
         }
+        Event::BucketTableLoaded {
+            id,
+            result,
+            source,
+            at,
+        } => {
+            buckets::on_table_loaded(state, id, result, source, at);
+            Vec::new()
+        }
+        Event::SnapshotFound { id, result } => browse::on_snapshot_found(state, id, result),
+        Event::ScanStarted { id, tree } => {
+            browse::on_scan_started(state, id, tree);
+            Vec::new()
+        }
+        Event::ScanProgress { id, counters } => {
+            browse::on_scan_progress(state, id, counters);
+            Vec::new()
+        }
+        Event::ScanFinished {
+            id,
+            result,
+            cancelled,
+            at,
+        } => browse::on_scan_finished(state, id, result, cancelled, at),
+        Event::SnapshotSaved { id, result } => {
+            browse::on_snapshot_saved(state, id, result);
+            Vec::new()
+        }
+        Event::FilesListed { id, result } => {
+            browse::on_files_listed(state, id, result);
+            Vec::new()
+        }
+        Event::ObjectHead { id, result } => {
+            browse::on_object_head(state, id, result);
+            Vec::new()
+        }
+        Event::Segregate(e) => segregate::on_event(state, e),
+        Event::Usage(e) => usage::on_event(state, e),
     }
 }
 
@@ -68,12 +118,48 @@ fn on_key(state: &mut State, key: &KeyEvent) -> Vec<Effect> {
     if state.command.is_some() {
         return on_command_key(state, key);
     }
+    if let Some(fx) = filter::on_key(state, key) {
+        return fx;
+    }
+    if let Some(fx) = segregate::on_raw_key(state, key) {
+        return fx;
+    }
+    if let Some(fx) = usage::on_raw_key(state, key) {
+        return fx;
+    }
     state.status.message = None;
     let Some(action) = state.keymap.action(key) else {
         return Vec::new();
     };
     if state.help.is_some() {
         return on_help_key(state, action);
+    }
+    let global = matches!(
+        action,
+        Action::Quit
+            | Action::Help
+            | Action::Command
+            | Action::NextPane
+            | Action::PrevPane
+            | Action::PaneBuckets
+            | Action::PaneBrowse
+            | Action::PaneUsage
+            | Action::PaneSegregate
+            | Action::PaneJobs
+    );
+    if state.pane == Pane::Browse && !global {
+        return browse::on_action(state, action);
+    }
+    if state.pane == Pane::Segregate && !global {
+        return segregate::on_action(state, action);
+    }
+    if state.pane == Pane::Usage && !global {
+        return usage::on_action(state, action);
+    }
+    if state.pane == Pane::Buckets
+        && let Some(fx) = buckets::on_action(state, action)
+    {
+        return fx;
     }
     match action {
         Action::Quit => quit(state),
@@ -108,9 +194,8 @@ fn on_key(state: &mut State, key: &KeyEvent) -> Vec<Effect> {
             }
             Vec::new()
         }
-        Action::Open if state.pane == Pane::Buckets => open_bucket(state),
         Action::Copy if state.pane == Pane::Buckets => copy_bucket(state),
-        Action::Open | Action::Copy => Vec::new(),
+        _ => Vec::new(),
     }
 }
 
@@ -168,6 +253,7 @@ fn run_command(state: &mut State, line: &str) -> Vec<Effect> {
             Vec::new()
         }
         Ok(Some(Command::Refresh)) => refresh(state),
+        Ok(Some(Command::Browse(loc))) => browse::open(state, &loc.bucket, &loc.key),
         Err(message) => {
             state.status.error = Some(message);
             Vec::new()
@@ -182,6 +268,12 @@ fn quit(state: &mut State) -> Vec<Effect> {
 
 fn show(state: &mut State, pane: Pane) -> Vec<Effect> {
     state.pane = pane;
+    if pane == Pane::Segregate {
+        return segregate::on_show(state);
+    }
+    if pane == Pane::Usage {
+        return usage::on_show(state);
+    }
     Vec::new()
 }
 
@@ -218,14 +310,6 @@ fn navigate_buckets(state: &mut State, action: Action) {
         Action::Bottom => b.select_last(page),
         _ => {}
     }
-}
-
-fn open_bucket(state: &mut State) -> Vec<Effect> {
-    if let Some(name) = state.buckets.selected_bucket().map(|b| b.name.clone()) {
-        state.browse.bucket = Some(name);
-        state.pane = Pane::Browse;
-    }
-    Vec::new()
 }
 
 fn copy_bucket(state: &mut State) -> Vec<Effect> {

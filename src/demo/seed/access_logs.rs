@@ -1,5 +1,4 @@
-//! `demo-logs`: S3 server access logs in AWS's documented format, describing traffic by
-//! several requesters against the objects the other generators wrote.
+//! `demo-logs`: S3 server access logs in AWS's format, by several requesters on the demo data.
 //!
 //! Format: <https://docs.aws.amazon.com/AmazonS3/latest/userguide/LogFormat.html>
 

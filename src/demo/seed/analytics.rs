@@ -1,5 +1,6 @@
-//! `demo-analytics`: a date-partitioned data lake aged into colder storage classes, a few
-//! large files, awkward key names and abandoned multipart uploads.
+//! `demo-analytics`: a date-partitioned data lake, aged into colder storage classes.
+//!
+//! Also a few large files, awkward key names and abandoned multipart uploads.
 
 use chrono::{DateTime, Datelike, Duration, Timelike, Utc};
 use rand::Rng;

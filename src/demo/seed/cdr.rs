@@ -1,5 +1,6 @@
-//! `demo-cdr`: charging data records named after their creation time, waiting to be sorted
-//! into date prefixes; some names do not follow the pattern, a few carry impossible dates.
+//! `demo-cdr`: charging data records named after their creation time, to segregate by date.
+//!
+//! Some names do not follow the pattern, and a few carry impossible dates.
 
 use std::collections::HashSet;
 

@@ -1,5 +1,6 @@
-//! `demo-versioned`: files rewritten over months in a versioned bucket, some deleted, leaving
-//! noncurrent versions and delete markers behind.
+//! `demo-versioned`: files rewritten and deleted over months, in a versioned bucket.
+//!
+//! They leave noncurrent versions and delete markers behind.
 
 use chrono::Duration;
 use rand::Rng;

@@ -1,11 +1,11 @@
-//! Object and part bytes, immutable once written: small ones packed into append-only segment
-//! files (creating a file per small object is what makes stores slow), large ones in files of
-//! their own under `<dir>/blobs/`.
+//! Object and part bytes, immutable once written, under `<dir>/blobs/`.
 //!
-//! A blob is written completely before the index refers to it, so a crash can only leave
-//! unreferenced bytes behind; `sweep` reclaims them when the store opens: unreferenced files,
-//! and segments no object refers to any more. Packed blobs are shared by copies and reclaimed
-//! with their segment; own files are hard-linked by copies and deleted with their last object.
+//! Small blobs are packed into append-only segment files (a file per small object is what
+//! makes stores slow), large ones get files of their own. A blob is written completely before
+//! the index refers to it, so a crash can only leave unreferenced bytes behind; `sweep`
+//! reclaims them when the store opens: unreferenced files, and segments no object refers to
+//! any more. Packed blobs are shared by copies and reclaimed with their segment; own files are
+//! hard-linked by copies and deleted with their last object.
 
 use std::collections::HashSet;
 use std::fs::{self, File};
@@ -97,7 +97,7 @@ impl Blobs {
             file,
             md5: Md5::new(),
         };
-        if let Err(err) = fill(&mut out) {
+        if let Err(err) = fill(&mut out).and_then(|()| out.file.sync_data()) {
             let _ = fs::remove_file(&path);
             return Err(DemoError::io("write", &path)(err));
         }
@@ -139,6 +139,9 @@ impl Blobs {
                     .map_err(DemoError::io("write", &path))?;
             }
             file.flush().await.map_err(DemoError::io("write", &path))?;
+            file.sync_data()
+                .await
+                .map_err(DemoError::io("sync", &path))?;
             Ok(WrittenBlob {
                 blob: Some(BlobId::File(id.clone())),
                 size,
@@ -254,13 +257,19 @@ impl Blobs {
         Ok(futures::stream::try_unfold((file, remaining), read_chunk))
     }
 
+    /// Forces packed blobs onto disk (files of their own are synced when written).
+    pub fn sync(&self) -> Result<(), DemoError> {
+        self.segments.sync()
+    }
+
     /// Deletes blobs nothing refers to any more; packed ones go with their segment.
     pub fn remove<'a>(&self, ids: impl IntoIterator<Item = &'a BlobId>) {
         for id in ids {
             if let BlobId::File(id) = id {
                 let path = self.file_path(id);
                 if let Err(err) = fs::remove_file(&path) {
-                    tracing::warn!(path = %path.display(), %err, "cannot delete an unreferenced blob");
+                    let path = path.display();
+                    tracing::warn!(%path, %err, "cannot delete an unreferenced blob");
                 }
             }
         }

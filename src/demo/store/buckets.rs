@@ -1,6 +1,6 @@
 //! The `Store`: buckets persisted under one directory, shared by the S3 server and the seeder.
 //!
-//! Layout: `<dir>/buckets/<name>/{index.json,journal.jsonl}` and `<dir>/blobs/<xx>/<id>`.
+//! Layout: `<dir>/buckets/<name>/{index.json,journal.jsonl}` and `<dir>/blobs/{packs,files}/`.
 //! Each bucket sits behind its own mutex; file I/O on object bytes happens outside it.
 
 use std::collections::BTreeMap;
@@ -42,6 +42,8 @@ impl Bucket {
 #[derive(Debug)]
 pub struct Store {
     dir: PathBuf,
+    /// Held open with an exclusive lock: one process per store directory.
+    _lock: fs::File,
     pub(super) blobs: Blobs,
     buckets: RwLock<BTreeMap<String, Arc<Mutex<Bucket>>>>,
 }
@@ -53,6 +55,7 @@ impl Store {
         let dir = dir.as_ref().to_owned();
         let buckets_dir = dir.join("buckets");
         fs::create_dir_all(&buckets_dir).map_err(DemoError::io("create", &buckets_dir))?;
+        let dir_lock = lock_dir(&dir)?;
         let blobs = Blobs::new(&dir.join("blobs"))?;
         let mut buckets = BTreeMap::new();
         let entries = fs::read_dir(&buckets_dir).map_err(DemoError::io("list", &buckets_dir))?;
@@ -79,6 +82,7 @@ impl Store {
         }
         Ok(Store {
             dir,
+            _lock: dir_lock,
             blobs,
             buckets: RwLock::new(buckets),
         })
@@ -162,12 +166,18 @@ impl Store {
         self.read(bucket, |index| index.versioning)
     }
 
-    /// Forces every bucket's journal to disk.
+    /// Forces everything written so far onto disk: object bytes, then the bucket journals.
     pub fn sync(&self) -> Result<(), DemoError> {
+        self.blobs.sync()?;
         let buckets = self.buckets.read().unwrap_or_else(PoisonError::into_inner);
         buckets
             .values()
             .try_for_each(|bucket| lock(bucket).journal.sync())
+    }
+
+    /// Fails with `NoSuchBucket` unless the bucket exists.
+    pub(super) fn check_bucket(&self, name: &str) -> Result<(), DemoError> {
+        self.bucket(name).map(drop)
     }
 
     fn bucket(&self, name: &str) -> Result<Arc<Mutex<Bucket>>, DemoError> {
@@ -212,6 +222,17 @@ impl Store {
         }
         self.blobs.remove(&freed);
         Ok(())
+    }
+}
+
+/// Takes the store directory's lock file, so that a second process cannot open it.
+fn lock_dir(dir: &Path) -> Result<fs::File, DemoError> {
+    let path = dir.join("store.lock");
+    let file = fs::File::create(&path).map_err(DemoError::io("create", &path))?;
+    match file.try_lock() {
+        Ok(()) => Ok(file),
+        Err(fs::TryLockError::WouldBlock) => Err(DemoError::InUse(dir.to_owned())),
+        Err(fs::TryLockError::Error(err)) => Err(DemoError::io("lock", &path)(err)),
     }
 }
 

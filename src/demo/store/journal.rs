@@ -1,7 +1,7 @@
-//! Durable bucket indexes: a snapshot replaced atomically plus an append-only journal of mutations.
+//! Durable bucket indexes: a snapshot replaced atomically, plus an append-only mutation journal.
 //!
 //! Every mutation is appended to `journal.jsonl` (one JSON line, one `write`) before it is
-//! applied, so it survives the process being killed; `Journal::sync` makes it survive a power
+//! applied, so it survives the process being killed; `Store::sync` makes it survive a power
 //! loss. Opening a bucket replays the journal over `index.json` and, if anything was replayed,
 //! writes a new snapshot (temp + fsync + rename) and empties the journal. Records carry sequence
 //! numbers, so a crash between those two steps cannot apply a mutation twice.
@@ -84,7 +84,7 @@ pub fn create(dir: &Path, index: &BucketIndex) -> Result<Journal, DemoError> {
     Journal::open(dir)
 }
 
-/// Loads a bucket: its snapshot with the journal replayed, compacted when there was anything to replay.
+/// Loads a bucket: its snapshot with the journal replayed (and compacted, if it had records).
 pub fn load(dir: &Path) -> Result<(BucketIndex, Journal), DemoError> {
     let snapshot_path = dir.join(INDEX_FILE);
     let snapshot = fs::read(&snapshot_path).map_err(DemoError::io("read", &snapshot_path))?;
@@ -146,4 +146,66 @@ fn write_snapshot(dir: &Path, index: &BucketIndex) -> Result<(), DemoError> {
     let data = serde_json::to_vec(index)
         .map_err(|err| DemoError::io("write", &path)(io::Error::other(err)))?;
     crate::fsutil::write_atomic(&path, &data, None).map_err(DemoError::io("write", &path))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::demo::store::model::Versioning;
+
+    fn journal_text(dir: &Path) -> String {
+        fs::read_to_string(dir.join(JOURNAL_FILE)).unwrap()
+    }
+
+    #[test]
+    fn replays_compacts_and_drops_a_torn_last_record() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut journal = create(dir.path(), &BucketIndex::new(chrono::Utc::now())).unwrap();
+        journal
+            .append(1, &Mutation::SetVersioning(Versioning::Enabled))
+            .unwrap();
+        journal
+            .append(2, &Mutation::SetVersioning(Versioning::Suspended))
+            .unwrap();
+        let mut file = OpenOptions::new()
+            .append(true)
+            .open(dir.path().join(JOURNAL_FILE))
+            .unwrap();
+        file.write_all(br#"{"seq":3,"mutation":{"SetVers"#).unwrap();
+
+        let (index, _) = load(dir.path()).unwrap();
+        assert_eq!((index.seq, index.versioning), (2, Versioning::Suspended));
+        assert_eq!(journal_text(dir.path()), "", "compacted into the snapshot");
+        let (reloaded, _) = load(dir.path()).unwrap();
+        assert_eq!(reloaded, index);
+    }
+
+    #[test]
+    fn records_already_in_the_snapshot_are_not_applied_twice() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut journal = create(dir.path(), &BucketIndex::new(chrono::Utc::now())).unwrap();
+        journal
+            .append(1, &Mutation::SetVersioning(Versioning::Enabled))
+            .unwrap();
+        let (index, _) = load(dir.path()).unwrap();
+        // A crash after the snapshot was replaced but before the journal was emptied.
+        fs::write(
+            dir.path().join(JOURNAL_FILE),
+            r#"{"seq":1,"mutation":{"SetVersioning":"Suspended"}}
+"#,
+        )
+        .unwrap();
+        let (reloaded, _) = load(dir.path()).unwrap();
+        assert_eq!(reloaded, index);
+    }
+
+    #[test]
+    fn a_damaged_record_in_the_middle_is_reported() {
+        let dir = tempfile::tempdir().unwrap();
+        create(dir.path(), &BucketIndex::new(chrono::Utc::now())).unwrap();
+        fs::write(dir.path().join(JOURNAL_FILE), "garbage\n{\"seq\":1}\n").unwrap();
+        let err = load(dir.path()).unwrap_err();
+        assert!(matches!(err, DemoError::Corrupt { .. }), "{err}");
+        assert!(err.to_string().contains("delete the demo directory"));
+    }
 }

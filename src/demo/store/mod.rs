@@ -2,8 +2,9 @@
 //!
 //! Built directly on the `s3s` crate: `s3s` parses requests and checks SigV4 signatures,
 //! [`Store`] keeps the data. Each bucket's keys live in a `BTreeMap` so that every listing
-//! page costs O(log n + page); metadata is journaled per bucket (see `journal`) and object
-//! bytes are immutable files (see `blobs`).
+//! page costs O(log n + page); metadata is journaled per bucket (see `journal`); object bytes
+//! are immutable, small ones packed into segment files, large ones in files of their own
+//! (see `blobs`).
 
 mod blobs;
 mod buckets;
@@ -21,4 +22,3 @@ pub use buckets::{BucketInfo, Store};
 pub use model::{StorageClass, Versioning};
 pub use objects::{DeleteResult, PutOptions, PutResult};
 pub use server::{EmbeddedServer, ServerOptions};
-pub use uploads::MIN_PART_SIZE;

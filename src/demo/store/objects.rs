@@ -63,7 +63,7 @@ impl Store {
         options: PutOptions,
     ) -> Result<PutResult, DemoError> {
         check_key(key)?;
-        self.read(bucket, |_| ())?;
+        self.check_bucket(bucket)?;
         let written = self.blobs.write(&body)?;
         let attrs = ObjectAttrs {
             storage_class: options.storage_class,
@@ -97,7 +97,7 @@ impl Store {
         result
     }
 
-    /// Adds an object version to a locked bucket, followed by `then` (in the same critical section).
+    /// Adds an object version to a locked bucket, followed by `then` in the same critical section.
     pub(super) fn put_version(
         &self,
         bucket: &mut Bucket,
@@ -250,7 +250,7 @@ impl Store {
         let (src_bucket, src_key, src_version) = source;
         let (dst_bucket, dst_key) = destination;
         check_key(dst_key)?;
-        self.read(dst_bucket, |_| ())?;
+        self.check_bucket(dst_bucket)?;
         let (source, data) = self.read(src_bucket, |index| {
             let source = found(
                 index,
@@ -298,6 +298,7 @@ impl Store {
     ) -> Result<Option<String>, DemoError> {
         self.write(bucket, |b: &mut Bucket| {
             let version = lookup(&b.index, bucket, key, version_id)?;
+            found(&b.index, key, version)?; // a delete marker has no tags
             let version_id = version.version_id.clone();
             let reported = reported_version(&b.index, version_id.clone());
             let set = Mutation::SetTags {

@@ -55,6 +55,10 @@ impl Segments {
     pub fn append(&self, data: &[u8]) -> Result<(u32, u64), DemoError> {
         let mut segment = self.current.lock().unwrap_or_else(PoisonError::into_inner);
         if segment.len > 0 && segment.len + data.len() as u64 > SEGMENT_LIMIT {
+            segment
+                .file
+                .sync_data()
+                .map_err(DemoError::io("sync", self.path(segment.number)))?;
             *segment = open_segment(&self.dir, segment.number + 1)?;
         }
         let offset = segment.len;
@@ -65,6 +69,15 @@ impl Segments {
         }
         segment.len += data.len() as u64;
         Ok((segment.number, offset))
+    }
+
+    /// Forces the segment being appended to onto disk (full ones were when they filled up).
+    pub fn sync(&self) -> Result<(), DemoError> {
+        let segment = self.current.lock().unwrap_or_else(PoisonError::into_inner);
+        segment
+            .file
+            .sync_data()
+            .map_err(DemoError::io("sync", self.path(segment.number)))
     }
 
     /// Every file in the segment directory, with its segment number if it is a segment.

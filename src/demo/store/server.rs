@@ -43,6 +43,7 @@ impl fmt::Debug for ServerOptions {
 }
 
 /// A running S3 server on 127.0.0.1, stopped by [`EmbeddedServer::shutdown`] or on drop.
+/// Only `shutdown` waits until the store directory is released for another server.
 pub struct EmbeddedServer {
     /// `http://127.0.0.1:PORT`, for path-style clients.
     pub endpoint: String,
@@ -106,12 +107,14 @@ impl EmbeddedServer {
         })
     }
 
-    /// The store behind the server, for seeding and inspection without HTTP.
+    /// The store behind the server, for seeding and inspection without HTTP. The store
+    /// directory stays locked until the server is shut down and every such handle dropped.
     pub fn store(&self) -> Arc<Store> {
         Arc::clone(&self.store)
     }
 
-    /// Stops accepting requests, ends open connections and flushes the store to disk.
+    /// Stops accepting requests, ends open connections, flushes the store to disk and
+    /// releases its directory.
     pub async fn shutdown(mut self) {
         self.stop.cancel();
         if let Some(task) = self.task.take()
@@ -131,7 +134,7 @@ impl Drop for EmbeddedServer {
     }
 }
 
-/// Accepts connections until `stop`; dropping the connection set then closes them all.
+/// Accepts connections until `stop`, then closes them all and waits until they are gone.
 async fn serve(listener: TcpListener, service: S3Service, stop: CancellationToken) {
     let http = ConnectionBuilder::new(TokioExecutor::new());
     let mut connections = JoinSet::new();
@@ -157,4 +160,5 @@ async fn serve(listener: TcpListener, service: S3Service, stop: CancellationToke
             }
         });
     }
+    connections.shutdown().await;
 }

@@ -13,7 +13,7 @@ use super::objects::{FoundObject, PutResult, check_key};
 use crate::demo::DemoError;
 
 /// Every part but the last must be at least this large, as in S3.
-pub const MIN_PART_SIZE: u64 = 5 * 1024 * 1024;
+const MIN_PART_SIZE: u64 = 5 * 1024 * 1024;
 const MAX_PART_NUMBER: i32 = 10_000;
 
 /// Where a part goes: bucket, key, upload id and part number.

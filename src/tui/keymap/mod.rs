@@ -34,6 +34,21 @@ pub enum Action {
     Bottom,
     Open,
     Copy,
+    Back,
+    SortSize,
+    SortCount,
+    SortName,
+    SortNewest,
+    Filter,
+    Cancel,
+    Hidden,
+    Units,
+    EditRule,
+    PickRule,
+    StatusFilter,
+    ApplyPlan,
+    UsageWindow,
+    Trim,
 }
 
 /// Where an action applies; the help screen groups by it.
@@ -42,6 +57,8 @@ pub enum Group {
     Global,
     Navigation,
     Buckets,
+    Segregate,
+    Usage,
 }
 
 impl Group {
@@ -49,13 +66,15 @@ impl Group {
         match self {
             Self::Global => "Everywhere",
             Self::Navigation => "Lists and help",
-            Self::Buckets => "Buckets pane",
+            Self::Buckets => "Buckets and Browse panes",
+            Self::Segregate => "Segregate pane",
+            Self::Usage => "Usage pane",
         }
     }
 }
 
 impl Action {
-    pub const ALL: [Action; 20] = [
+    pub const ALL: [Action; 35] = [
         Self::Quit,
         Self::Help,
         Self::Command,
@@ -76,6 +95,21 @@ impl Action {
         Self::Bottom,
         Self::Open,
         Self::Copy,
+        Self::Back,
+        Self::SortSize,
+        Self::SortCount,
+        Self::SortName,
+        Self::SortNewest,
+        Self::Filter,
+        Self::Cancel,
+        Self::Hidden,
+        Self::Units,
+        Self::EditRule,
+        Self::PickRule,
+        Self::StatusFilter,
+        Self::ApplyPlan,
+        Self::UsageWindow,
+        Self::Trim,
     ];
 
     /// The name used in keymap.toml and in `[keymap]` of the config file.
@@ -101,6 +135,21 @@ impl Action {
             Self::Bottom => "bottom",
             Self::Open => "open",
             Self::Copy => "copy",
+            Self::Back => "back",
+            Self::SortSize => "sort_size",
+            Self::SortCount => "sort_count",
+            Self::SortName => "sort_name",
+            Self::SortNewest => "sort_newest",
+            Self::Filter => "filter",
+            Self::Cancel => "cancel",
+            Self::Hidden => "hidden_costs",
+            Self::Units => "units",
+            Self::EditRule => "edit_rule",
+            Self::PickRule => "pick_rule",
+            Self::StatusFilter => "status_filter",
+            Self::ApplyPlan => "apply_plan",
+            Self::UsageWindow => "usage_window",
+            Self::Trim => "trim",
         }
     }
 
@@ -125,8 +174,23 @@ impl Action {
             Self::PageDown => "page down",
             Self::Top => "first row",
             Self::Bottom => "last row",
-            Self::Open => "browse the bucket",
-            Self::Copy => "copy s3://BUCKET",
+            Self::Open => "open: bucket, prefix, files, object",
+            Self::Copy => "copy the s3:// path",
+            Self::Back => "up one prefix / back",
+            Self::SortSize => "sort by size (again: reverse)",
+            Self::SortCount => "sort by object count",
+            Self::SortName => "sort by name",
+            Self::SortNewest => "sort by newest change",
+            Self::Filter => "filter rows by name",
+            Self::Cancel => "cancel the running scan, or stop an apply safely",
+            Self::Hidden => "hidden costs (rescan with versions, uploads)",
+            Self::Units => "byte unit: auto, B, KiB ... TiB",
+            Self::EditRule => "edit the rule (Tab: next field, Enter: done)",
+            Self::PickRule => "next rule of the config file",
+            Self::StatusFilter => "show one status: move, error, conflict, already there",
+            Self::ApplyPlan => "apply the plan (asks first)",
+            Self::UsageWindow => "next window: last 1h, 24h, 7d",
+            Self::Trim => "collect, then trim the source (asks first)",
         }
     }
 
@@ -135,7 +199,21 @@ impl Action {
             Self::Up | Self::Down | Self::PageUp | Self::PageDown | Self::Top | Self::Bottom => {
                 Group::Navigation
             }
-            Self::Open | Self::Copy => Group::Buckets,
+            Self::Open
+            | Self::Copy
+            | Self::Back
+            | Self::SortSize
+            | Self::SortCount
+            | Self::SortName
+            | Self::SortNewest
+            | Self::Filter
+            | Self::Cancel
+            | Self::Hidden
+            | Self::Units => Group::Buckets,
+            Self::EditRule | Self::PickRule | Self::StatusFilter | Self::ApplyPlan => {
+                Group::Segregate
+            }
+            Self::UsageWindow | Self::Trim => Group::Usage,
             _ => Group::Global,
         }
     }

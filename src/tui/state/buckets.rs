@@ -1,7 +1,16 @@
-//! Buckets pane state: the ListBuckets result, regions merged in as they resolve, the selection.
+//! Buckets pane state: the ListBuckets result, regions merged in as they resolve, the bucket
+//! table (objects, bytes per class) merged in when it arrives, sort, filter, unit, selection.
 
+mod table; // the bucket table's load state, the visible order, totals
+
+pub use table::{TableLoad, Totals};
+
+use super::browse::Sort;
+use super::filter::Filter;
+use crate::cli::args::Unit;
 use crate::s3::buckets::BucketInfo;
 use crate::s3::error::S3Error;
+use crate::scan::buckets::BucketRow;
 use crate::tui::event::RequestId;
 use chrono::{DateTime, Utc};
 use std::collections::BTreeMap;
@@ -28,13 +37,23 @@ pub struct BucketsState {
     pub region_errors: BTreeMap<String, String>,
     /// Region lookups still outstanding.
     pub regions_pending: usize,
+    /// Index into `view`.
     pub selected: usize,
     /// First visible row.
     pub offset: usize,
     /// When the list was fetched.
     pub as_of: Option<DateTime<Utc>>,
+    /// Rows of the bucket table by bucket name.
+    pub table: BTreeMap<String, BucketRow>,
+    pub table_load: TableLoad,
+    pub sort: Sort,
+    pub filter: Filter,
+    pub unit: Unit,
+    /// Indices into `buckets`: the rows shown, filtered and sorted.
+    pub view: Vec<usize>,
     list_request: Option<RequestId>,
     regions_request: Option<RequestId>,
+    table_request: Option<RequestId>,
 }
 
 impl Default for BucketsState {
@@ -47,8 +66,15 @@ impl Default for BucketsState {
             selected: 0,
             offset: 0,
             as_of: None,
+            table: BTreeMap::new(),
+            table_load: TableLoad::Idle,
+            sort: Sort::default(),
+            filter: Filter::default(),
+            unit: Unit::Auto,
+            view: Vec::new(),
             list_request: None,
             regions_request: None,
+            table_request: None,
         }
     }
 }
@@ -71,6 +97,11 @@ impl BucketsState {
         self.list_request = Some(id);
         self.regions_request = None;
         self.regions_pending = 0;
+        // A table of the old list is stale; the new list asks for its own.
+        self.table_request = None;
+        if self.table_load == TableLoad::Loading {
+            self.table_load = TableLoad::Idle;
+        }
     }
 
     pub fn is_loading(&self) -> bool {
@@ -95,13 +126,14 @@ impl BucketsState {
                 Loaded::Failed(message)
             }
             Ok(list) => {
-                let keep = self.buckets.get(self.selected).map(|b| b.name.clone());
+                let keep = self.selected_bucket().map(|b| b.name.clone());
                 self.buckets = list;
                 self.region_errors.clear();
                 self.as_of = Some(at);
                 self.load = Load::Loaded;
+                self.rebuild_view();
                 self.selected = keep
-                    .and_then(|name| self.buckets.iter().position(|b| b.name == name))
+                    .and_then(|name| self.position(&name))
                     .unwrap_or(0);
                 self.offset = self.offset.min(self.selected);
                 let unresolved: Vec<BucketInfo> = self
@@ -154,15 +186,15 @@ impl BucketsState {
     }
 
     pub fn selected_bucket(&self) -> Option<&BucketInfo> {
-        self.buckets.get(self.selected)
+        self.buckets.get(*self.view.get(self.selected)?)
     }
 
     /// Moves the selection by `delta` rows, keeping it visible in `page` rows.
     pub fn move_by(&mut self, delta: isize, page: usize) {
-        if self.buckets.is_empty() {
+        if self.view.is_empty() {
             return;
         }
-        let last = self.buckets.len() - 1;
+        let last = self.view.len() - 1;
         self.selected = self.selected.saturating_add_signed(delta).min(last);
         self.keep_visible(page);
     }
@@ -173,11 +205,11 @@ impl BucketsState {
     }
 
     pub fn select_last(&mut self, page: usize) {
-        self.selected = self.buckets.len().saturating_sub(1);
+        self.selected = self.view.len().saturating_sub(1);
         self.keep_visible(page);
     }
 
-    fn keep_visible(&mut self, page: usize) {
+    pub(crate) fn keep_visible(&mut self, page: usize) {
         let page = page.max(1);
         if self.selected < self.offset {
             self.offset = self.selected;
@@ -205,6 +237,7 @@ mod tests {
             buckets: (0..10).map(|i| bucket(&format!("b{i}"))).collect(),
             ..Default::default()
         };
+        s.rebuild_view();
         s.move_by(-1, 3);
         assert_eq!((s.selected, s.offset), (0, 0));
         s.move_by(4, 3);

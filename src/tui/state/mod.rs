@@ -1,10 +1,11 @@
 //! Everything the screen shows, owned by `update`: panes, status line, command line, help.
 
-pub mod browse; // the bucket chosen for Browse (the scan itself is not built yet)
+pub mod browse; // the prefix tree browsed (live scan or snapshot), place, rows, files, details
 pub mod buckets; // the bucket table: load state, rows, selection
+pub mod filter; // the `/` filter of a table
 pub mod jobs; // extract/process jobs (not built yet)
-pub mod segregate; // date segregation plans (not built yet)
-pub mod usage; // request and bandwidth usage (not built yet)
+pub mod segregate; // date segregation: rule fields, live preview plan, apply job
+pub mod usage; // request and bandwidth usage: summary tree, window, collect and trim
 
 use super::event::RequestId;
 use super::keymap::Keymap;
@@ -107,8 +108,8 @@ impl State {
             pane: Pane::Buckets,
             buckets: buckets::BucketsState::default(),
             browse: browse::BrowseState::default(),
-            usage: usage::UsageState,
-            segregate: segregate::SegregateState,
+            usage: usage::UsageState::default(),
+            segregate: segregate::SegregateState::with_rules(&[]),
             jobs: jobs::JobsState,
             status: Status { message, ..status },
             command: None,

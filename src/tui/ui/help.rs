@@ -10,7 +10,13 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Padding, Paragraph, Wrap};
 
-const GROUPS: [Group; 3] = [Group::Global, Group::Navigation, Group::Buckets];
+const GROUPS: [Group; 5] = [
+    Group::Global,
+    Group::Navigation,
+    Group::Buckets,
+    Group::Segregate,
+    Group::Usage,
+];
 const GAP: u16 = 3;
 
 pub fn draw(frame: &mut Frame<'_>, area: Rect, state: &State, help: &Help, theme: Theme) {

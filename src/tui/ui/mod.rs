@@ -1,13 +1,14 @@
 //! Drawing: the frame layout (tabs, pane, status) and one view per pane; reads State, never changes it.
 
-mod browse; // Browse pane: not built yet
+mod browse; // Browse pane: the prefix tree, live or from a snapshot
 mod buckets; // Buckets pane: the bucket table
+mod fmt; // compact sizes, counts, bars, dates for table cells
 mod help; // the `?` overlay, generated from the keymap
 mod jobs; // Jobs pane: not built yet
 mod placeholder; // the shared "not built yet" panel
-mod segregate; // Segregate pane: not built yet
+mod segregate; // Segregate pane: rule fields, live preview, counts, apply progress
 mod status; // status line, messages, command line
-mod usage; // Usage pane: not built yet
+mod usage; // Usage pane: user → bucket → category table, hourly chart, collect and trim
 mod wrap; // exact word wrap for the footer
 
 use super::state::{Pane, State};

@@ -90,11 +90,25 @@ fn hints(state: &State, theme: Theme) -> Line<'static> {
         items.push((Action::Open, "browse"));
         items.push((Action::Copy, "copy"));
     }
-    items.extend([
-        (Action::Refresh, "refresh"),
-        (Action::NextPane, "next pane"),
-        (Action::Quit, "quit"),
-    ]);
+    if state.pane == Pane::Browse {
+        // Browse has more keys than room: the moving ones first, the rest in help.
+        items = vec![
+            (Action::Help, "help"),
+            (Action::Open, "in"),
+            (Action::Back, "out"),
+            (Action::SortSize, "sort"),
+            (Action::Filter, "filter"),
+            (Action::Hidden, "hidden"),
+            (Action::Refresh, "rescan"),
+            (Action::Quit, "quit"),
+        ];
+    } else {
+        items.extend([
+            (Action::Refresh, "refresh"),
+            (Action::NextPane, "next pane"),
+            (Action::Quit, "quit"),
+        ]);
+    }
     let mut spans = Vec::new();
     for (i, (action, label)) in items.into_iter().enumerate() {
         if i > 0 {

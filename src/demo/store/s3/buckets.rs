@@ -58,7 +58,7 @@ pub fn head(
     s3: &DemoS3,
     req: S3Request<dto::HeadBucketInput>,
 ) -> S3Result<S3Response<dto::HeadBucketOutput>> {
-    s3.store.versioning(&req.input.bucket)?;
+    s3.store.check_bucket(&req.input.bucket)?;
     Ok(S3Response::new(dto::HeadBucketOutput {
         bucket_region: Some(s3.region.clone()),
         ..Default::default()
@@ -69,7 +69,7 @@ pub fn location(
     s3: &DemoS3,
     req: S3Request<dto::GetBucketLocationInput>,
 ) -> S3Result<S3Response<dto::GetBucketLocationOutput>> {
-    s3.store.versioning(&req.input.bucket)?;
+    s3.store.check_bucket(&req.input.bucket)?;
     let location_constraint = (s3.region != DEFAULT_REGION)
         .then(|| dto::BucketLocationConstraint::from(s3.region.clone()));
     Ok(S3Response::new(dto::GetBucketLocationOutput {

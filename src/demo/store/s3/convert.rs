@@ -1,5 +1,6 @@
-//! Translations between the store's types and the S3 wire types of s3s: errors, times, ETags,
-//! storage classes, tags, preconditions and `encoding-type=url`.
+//! Translations between the store's types and the S3 wire types of s3s.
+//!
+//! Errors, times, ETags, storage classes, tags, preconditions and `encoding-type=url`.
 
 use std::collections::BTreeMap;
 use std::time::SystemTime;
@@ -51,6 +52,7 @@ impl From<DemoError> for S3Error {
             DemoError::NotImplemented(_) => S3ErrorCode::NotImplemented,
             DemoError::Bind { .. }
             | DemoError::Io { .. }
+            | DemoError::InUse(_)
             | DemoError::Corrupt { .. }
             | DemoError::PartialSeed { .. }
             | DemoError::SeedDescription(_) => S3ErrorCode::InternalError,

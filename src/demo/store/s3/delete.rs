@@ -41,7 +41,7 @@ pub fn delete_many(
             message,
         ));
     }
-    s3.store.versioning(&input.bucket)?;
+    s3.store.check_bucket(&input.bucket)?;
     let quiet = input.delete.quiet.unwrap_or(false);
     let mut deleted = Vec::new();
     let mut errors = Vec::new();

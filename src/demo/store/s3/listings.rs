@@ -1,4 +1,4 @@
-//! Listing S3 operations: ListObjects (v1, v2), ListObjectVersions, ListMultipartUploads, ListParts.
+//! Listing S3 operations: ListObjects v1 and v2, versions, multipart uploads and parts.
 
 use s3s::dto;
 use s3s::{S3Request, S3Response, S3Result};
@@ -23,17 +23,15 @@ pub fn objects_v2(
         .transpose()?;
     // Both mean "after this": the later of the two wins.
     let after = token.as_deref().max(input.start_after.as_deref());
+    let query = ListQuery {
+        prefix: input.prefix.as_deref().unwrap_or_default(),
+        delimiter: delimiter(input.delimiter.as_deref()),
+        key_marker: after,
+        id_marker: None,
+        max: page_size(input.max_keys)?,
+    };
     let with_owner = input.fetch_owner.unwrap_or(false);
-    let page = list_current(
-        s3,
-        &input.bucket,
-        input.prefix.as_deref(),
-        input.delimiter.as_deref(),
-        after,
-        input.max_keys,
-        with_owner,
-        encoding,
-    )?;
+    let page = list_current(s3, &input.bucket, &query, with_owner, encoding)?;
     let key_count = page.items.len() + page.common_prefixes.len();
     Ok(S3Response::new(dto::ListObjectsV2Output {
         name: Some(input.bucket),
@@ -58,16 +56,14 @@ pub fn objects_v1(
 ) -> S3Result<S3Response<dto::ListObjectsOutput>> {
     let input = req.input;
     let encoding = KeyEncoding::from_request(input.encoding_type.as_ref())?;
-    let page = list_current(
-        s3,
-        &input.bucket,
-        input.prefix.as_deref(),
-        input.delimiter.as_deref(),
-        input.marker.as_deref(),
-        input.max_keys,
-        true,
-        encoding,
-    )?;
+    let query = ListQuery {
+        prefix: input.prefix.as_deref().unwrap_or_default(),
+        delimiter: delimiter(input.delimiter.as_deref()),
+        key_marker: input.marker.as_deref(),
+        id_marker: None,
+        max: page_size(input.max_keys)?,
+    };
+    let page = list_current(s3, &input.bucket, &query, true, encoding)?;
     Ok(S3Response::new(dto::ListObjectsOutput {
         name: Some(input.bucket),
         prefix: Some(encoding.key(input.prefix.as_deref().unwrap_or_default())),
@@ -83,26 +79,16 @@ pub fn objects_v1(
     }))
 }
 
-#[allow(clippy::too_many_arguments)] // the request parameters ListObjects v1 and v2 share
+/// A page of current objects (the listing of ListObjects v1 and v2).
 fn list_current(
     s3: &DemoS3,
     bucket: &str,
-    prefix: Option<&str>,
-    delimiter_param: Option<&str>,
-    after: Option<&str>,
-    max_keys: Option<i32>,
+    query: &ListQuery<'_>,
     with_owner: bool,
     encoding: KeyEncoding,
 ) -> Result<ListPage<dto::Object>, DemoError> {
-    let query = ListQuery {
-        prefix: prefix.unwrap_or_default(),
-        delimiter: delimiter(delimiter_param),
-        key_marker: after,
-        id_marker: None,
-        max: page_size(max_keys)?,
-    };
     s3.store.read(bucket, |index| {
-        list_page(&index.objects, &query, |key, versions: &ObjectVersions| {
+        list_page(&index.objects, query, |key, versions: &ObjectVersions| {
             versions.current().into_iter().map(move |(version, data)| {
                 let object = dto::Object {
                     key: Some(encoding.key(key)),

@@ -34,7 +34,7 @@ pub async fn put(
         metadata: metadata(input.metadata),
         tags: tagging_header(input.tagging.as_deref())?,
     };
-    s3.store.read(&input.bucket, |_| ())?;
+    s3.store.check_bucket(&input.bucket)?;
     let written = match input.body {
         Some(body) => s3.store.blobs.write_stream(body).await?,
         None => s3.store.blobs.write(&[])?,
@@ -194,7 +194,7 @@ pub fn copy(
                 (attrs.content_type.clone(), attrs.metadata.clone())
             };
             Ok(ObjectAttrs {
-                // S3 does not carry the class over: a copy is STANDARD unless the request says otherwise.
+                // S3 does not carry the class over: a copy is STANDARD unless requested.
                 storage_class: requested_class.unwrap_or_default(),
                 content_type,
                 metadata,

@@ -1,0 +1,372 @@
+//! `s3scope segregate plan|apply`: the date segregation of a rule (config or flags), planned,
+//! saved, and applied with progress on stderr and a final report.
+
+mod output;
+
+use super::CliError;
+use super::args::{Format, GlobalArgs};
+use super::progress::Reporter;
+use crate::config::Config;
+use crate::s3::client::Clients;
+use crate::segregate::journal::default_path;
+use crate::segregate::report::append_to_log;
+use crate::segregate::{
+    ApplyOptions, ApplyProgress, MovePlan, Overrides, PartSettings, PlanProgress, Rule, RuleSpec,
+    SegregateError, apply, make_plan, planfile,
+};
+use clap::{Args, Subcommand};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+use std::time::Instant;
+use tokio_util::sync::CancellationToken;
+
+#[derive(Debug, Args)]
+pub struct SegregateArgs {
+    #[command(subcommand)]
+    pub action: SegregateAction,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SegregateAction {
+    /// List the source and show where each key would go; nothing is changed.
+    Plan(PlanArgs),
+    /// Apply a saved plan (--plan FILE), or plan a rule and apply it (--yes); otherwise a dry run.
+    Apply(ApplyArgs),
+}
+
+/// The rule: `--rule NAME` from `[[segregate.rules]]`, its fields replaced by these flags.
+/// `--log-file` (global) also receives the final report.
+#[derive(Debug, Clone, Default, Args)]
+pub struct RuleArgs {
+    /// A rule of the config file (`[[segregate.rules]]` name).
+    #[arg(long, value_name = "NAME")]
+    pub rule: Option<String>,
+    #[arg(long)]
+    pub bucket: Option<String>,
+    /// Keys under this prefix are segregated (a directory: `incoming` means `incoming/`).
+    #[arg(long, value_name = "PREFIX")]
+    pub source_prefix: Option<String>,
+    /// Regex on the name after the last `/`; its groups, concatenated, are the date ('' for none).
+    #[arg(long, value_name = "REGEX")]
+    pub match_pattern: Option<String>,
+    /// strftime format of the concatenated groups, e.g. %Y%m%d%H.
+    #[arg(long, value_name = "FORMAT")]
+    pub datetime_format: Option<String>,
+    /// strftime template of the destination prefix, e.g. segregated/%Y/%m/%d/.
+    #[arg(long, value_name = "TEMPLATE")]
+    pub target: Option<String>,
+    /// Where keys go that do not match or whose date does not parse.
+    #[arg(long, value_name = "PREFIX")]
+    pub error_prefix: Option<String>,
+    /// Without a pattern, date keys now minus this: seconds, or 90m, 36h, 1d (default 1d).
+    #[arg(long, value_name = "DELAY", value_parser = crate::segregate::rule::parse_delay)]
+    pub time_delay: Option<u64>,
+    /// Force the date of every key (in the rule's format, or 2022-12-31[T10:00:00]).
+    #[arg(long, value_name = "DATE")]
+    pub datetime: Option<String>,
+    /// Keys per LIST call, 1 to 1000.
+    #[arg(long, value_name = "N")]
+    pub page_size: Option<u32>,
+    /// At most this many LIST pages in this run.
+    #[arg(long, value_name = "N")]
+    pub max_pages: Option<u32>,
+    /// Objects moved at the same time (and LIST requests of the source).
+    #[arg(long, value_name = "N")]
+    pub workers: Option<usize>,
+}
+
+#[derive(Debug, Args)]
+pub struct PlanArgs {
+    #[command(flatten)]
+    pub rule: RuleArgs,
+    /// Save the plan as JSON, to be applied exactly with `segregate apply --plan FILE`.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+#[derive(Debug, Args)]
+pub struct ApplyArgs {
+    #[command(flatten)]
+    pub rule: RuleArgs,
+    /// Apply this saved plan exactly (no rule flags; --workers is allowed).
+    #[arg(long, value_name = "FILE")]
+    pub plan: Option<PathBuf>,
+    /// Plan the rule and apply it; without --yes (or --plan) nothing is changed.
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+    /// Copy over destinations that hold another object (conflicts) instead of skipping them.
+    #[arg(long)]
+    pub overwrite: bool,
+    /// The journal of the run (default: FILE.journal beside --plan, or the state dir).
+    #[arg(long, value_name = "FILE")]
+    pub journal: Option<PathBuf>,
+    /// Objects larger than this are copied in parts (default and S3's limit: 5 GiB).
+    #[arg(long, value_name = "BYTES", hide = true)]
+    pub multipart_threshold: Option<u64>,
+    /// Part size of multipart copies.
+    #[arg(long, value_name = "BYTES", hide = true)]
+    pub part_size: Option<u64>,
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+pub async fn run(
+    clients: &Clients,
+    config: &Config,
+    global: &GlobalArgs,
+    args: SegregateArgs,
+) -> Result<(), CliError> {
+    match args.action {
+        SegregateAction::Plan(a) => {
+            let rule = resolve_rule(config, global, &a.rule)?;
+            let plan = plan(clients, &rule).await?;
+            if let Some(path) = &a.out {
+                planfile::save(&plan, path).map_err(runtime)?;
+                eprintln!(
+                    "s3scope: plan {} saved to {} ({} entries); apply it with `s3scope segregate apply --plan {}`",
+                    plan.id,
+                    path.display(),
+                    plan.entries.len(),
+                    path.display()
+                );
+            }
+            output::plan(&plan, a.format, a.out.is_none())
+        }
+        SegregateAction::Apply(a) => run_apply(clients, config, global, a).await,
+    }
+}
+
+async fn run_apply(
+    clients: &Clients,
+    config: &Config,
+    global: &GlobalArgs,
+    a: ApplyArgs,
+) -> Result<(), CliError> {
+    let (plan, plan_file) = match &a.plan {
+        Some(path) => {
+            if let Some(flag) = rule_flag_given(&a.rule) {
+                return Err(CliError::Usage(format!(
+                    "--plan is applied exactly as saved; {flag} cannot change it (make a new plan instead)"
+                )));
+            }
+            let plan = planfile::load(path).map_err(segregate_error)?;
+            if plan.endpoint != clients.endpoint_label() {
+                eprintln!(
+                    "s3scope: note: the plan was made against {}, this profile talks to {}",
+                    crate::text::escape_control(&plan.endpoint),
+                    crate::text::escape_control(&clients.endpoint_label())
+                );
+            }
+            (plan, Some(path.as_path()))
+        }
+        None => {
+            let rule = resolve_rule(config, global, &a.rule)?;
+            if !a.yes {
+                let plan = plan(clients, &rule).await?;
+                output::plan(&plan, a.format, true)?;
+                eprintln!(
+                    "s3scope: dry run: nothing was changed; add --yes to apply this rule, or save a plan with `segregate plan --out FILE` and apply it with `segregate apply --plan FILE`"
+                );
+                return Ok(());
+            }
+            read_write(clients)?;
+            (plan(clients, &rule).await?, None)
+        }
+    };
+    read_write(clients)?;
+    if plan.entries.is_empty() {
+        eprintln!("s3scope: nothing to apply: the plan has no entries");
+        return Ok(());
+    }
+    let log_file = global.log_file.clone().or(plan.rule.log_file.clone());
+    let opts = ApplyOptions {
+        workers: a.rule.workers.unwrap_or(plan.rule.workers).clamp(1, 1024),
+        overwrite: a.overwrite,
+        parts: PartSettings {
+            threshold: a
+                .multipart_threshold
+                .unwrap_or(crate::segregate::MULTIPART_THRESHOLD),
+            part_size: a.part_size.unwrap_or(crate::segregate::PART_SIZE),
+        },
+        journal: a
+            .journal
+            .clone()
+            .unwrap_or_else(|| default_path(plan_file, &plan.rule)),
+    };
+    let s3 = clients.s3_for_bucket(&plan.bucket).await?;
+    let progress = Arc::new(ApplyProgress::default());
+    let cancel = CancellationToken::new();
+    let interrupt = interrupt_handler(cancel.clone());
+    let t0 = Instant::now();
+    let watch = progress.clone();
+    let reporter = Reporter::start(&format!("moving in s3://{}", plan.bucket), move || {
+        watch.snapshot(t0.elapsed()).line()
+    });
+    let endpoint = clients.endpoint_label();
+    let result = apply(&s3, &plan, &endpoint, &opts, &progress, &cancel).await;
+    reporter.finish().await;
+    interrupt.abort();
+    let report = result.map_err(segregate_error)?;
+    if let Some(path) = &log_file
+        && let Err(e) = append_to_log(path, &report)
+    {
+        eprintln!(
+            "s3scope: warning: cannot append the report to {}: {e}",
+            path.display()
+        );
+    }
+    output::report(&report, a.format)?;
+    if report.ok() {
+        Ok(())
+    } else {
+        Err(CliError::Runtime(format!(
+            "{} failed, {} changed since planning{}; the sources of those were kept (journal: {})",
+            report.failed.objects,
+            report.changed.objects,
+            if report.cancelled { ", cancelled" } else { "" },
+            report.journal.display()
+        )))
+    }
+}
+
+/// Makes the plan of `rule` with progress on stderr; Ctrl-C stops it.
+async fn plan(clients: &Clients, rule: &Rule) -> Result<MovePlan, CliError> {
+    let s3 = clients.s3_for_bucket(&rule.spec.bucket).await?;
+    let progress = Arc::new(PlanProgress::default());
+    let cancel = CancellationToken::new();
+    let interrupt = interrupt_handler(cancel.clone());
+    let watch = progress.clone();
+    let label = format!("planning s3://{}/{}", rule.spec.bucket, rule.source_prefix);
+    let reporter = Reporter::start(&label, move || {
+        let g = |a: &std::sync::atomic::AtomicU64| a.load(Ordering::Relaxed);
+        format!(
+            "{} keys listed, {} LIST calls; destinations {}/{} prefixes, {} keys",
+            g(&watch.source.objects),
+            g(&watch.source.list_calls),
+            g(&watch.prefixes_done),
+            g(&watch.prefixes_total),
+            g(&watch.destination.objects),
+        )
+    });
+    let endpoint = clients.endpoint_label();
+    let now = chrono::Utc::now();
+    let result = make_plan(&s3, rule, &endpoint, now, &progress, &cancel).await;
+    reporter.finish().await;
+    interrupt.abort();
+    let plan = result.map_err(segregate_error)?;
+    if plan.listing.keys_listed == 0 {
+        eprintln!(
+            "s3scope: no keys under s3://{}/{}: nothing to do",
+            rule.spec.bucket, rule.source_prefix
+        );
+    } else if !plan.listing.complete {
+        eprintln!(
+            "s3scope: note: stopped listing after --max-pages {} ({} keys); run again for the rest",
+            rule.spec.max_pages.unwrap_or(0),
+            plan.listing.keys_listed
+        );
+    }
+    Ok(plan)
+}
+
+/// First Ctrl-C: cancel safely (objects in flight finish); second: leave now (the journal
+/// keeps the run resumable).
+fn interrupt_handler(cancel: CancellationToken) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        if tokio::signal::ctrl_c().await.is_ok() {
+            eprintln!(
+                "\ns3scope: stopping: objects in flight finish, nothing new starts (Ctrl-C again to leave now)"
+            );
+            cancel.cancel();
+        }
+        if tokio::signal::ctrl_c().await.is_ok() {
+            std::process::exit(130);
+        }
+    })
+}
+
+/// The rule of `--rule` (or an empty one) with the flags on top, checked.
+fn resolve_rule(config: &Config, global: &GlobalArgs, a: &RuleArgs) -> Result<Rule, CliError> {
+    let base = match &a.rule {
+        Some(name) => {
+            let rules = &config.file.segregate.rules;
+            let found = rules.iter().find(|r| &r.name == name).ok_or_else(|| {
+                let known: Vec<&str> = rules.iter().map(|r| r.name.as_str()).collect();
+                CliError::Usage(format!(
+                    "no segregate rule named `{name}` in the config file; known: {}",
+                    if known.is_empty() {
+                        "none ([[segregate.rules]] is empty)".to_string()
+                    } else {
+                        known.join(", ")
+                    }
+                ))
+            })?;
+            RuleSpec::from_config(found)
+        }
+        None if a.bucket.is_none() => {
+            return Err(CliError::Usage(
+                "give --rule NAME (from [[segregate.rules]]) or a rule in flags: --bucket, --source-prefix, --match-pattern, --datetime-format, --target, --error-prefix".into(),
+            ));
+        }
+        None => RuleSpec::empty(),
+    };
+    let spec = base.with(&Overrides {
+        bucket: a.bucket.clone(),
+        source_prefix: a.source_prefix.clone(),
+        match_pattern: a.match_pattern.clone(),
+        datetime_format: a.datetime_format.clone(),
+        target: a.target.clone(),
+        error_prefix: a.error_prefix.clone(),
+        time_delay_secs: a.time_delay,
+        datetime: a.datetime.clone(),
+        page_size: a.page_size,
+        max_pages: a.max_pages,
+        workers: a.workers,
+        log_file: global.log_file.clone(),
+    });
+    Rule::compile(&spec).map_err(|e| CliError::Usage(e.to_string()))
+}
+
+/// The first rule-changing flag given, for the "--plan is applied as saved" error.
+fn rule_flag_given(a: &RuleArgs) -> Option<&'static str> {
+    [
+        (a.rule.is_some(), "--rule"),
+        (a.bucket.is_some(), "--bucket"),
+        (a.source_prefix.is_some(), "--source-prefix"),
+        (a.match_pattern.is_some(), "--match-pattern"),
+        (a.datetime_format.is_some(), "--datetime-format"),
+        (a.target.is_some(), "--target"),
+        (a.error_prefix.is_some(), "--error-prefix"),
+        (a.time_delay.is_some(), "--time-delay"),
+        (a.datetime.is_some(), "--datetime"),
+        (a.page_size.is_some(), "--page-size"),
+        (a.max_pages.is_some(), "--max-pages"),
+    ]
+    .into_iter()
+    .find_map(|(given, flag)| given.then_some(flag))
+}
+
+fn read_write(clients: &Clients) -> Result<(), CliError> {
+    let p = clients.profile();
+    if p.read_only {
+        return Err(segregate_error(SegregateError::ReadOnly {
+            profile: p.name.clone(),
+        }));
+    }
+    Ok(())
+}
+
+fn segregate_error(e: SegregateError) -> CliError {
+    match e {
+        SegregateError::S3(e) => CliError::S3(e),
+        e if e.is_usage() => CliError::Usage(e.to_string()),
+        e => CliError::Runtime(e.to_string()),
+    }
+}
+
+fn runtime(e: SegregateError) -> CliError {
+    CliError::Runtime(e.to_string())
+}

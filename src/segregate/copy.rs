@@ -1,0 +1,348 @@
+//! Server-side copies that keep what the object is: CopyObject below the multipart threshold,
+//! UploadPartCopy above it, both pinned to the planned ETag with `if-match`; then the target
+//! is verified with HEAD before anything may delete the source.
+
+use super::journal::{Journal, Record};
+use crate::s3::error::S3Error;
+use aws_sdk_s3::Client;
+use aws_sdk_s3::types::{
+    ChecksumMode, CompletedMultipartUpload, CompletedPart, MetadataDirective, StorageClass,
+    TaggingDirective,
+};
+use futures::StreamExt as _;
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+
+/// Above this size CopyObject is refused by S3: copy in parts.
+pub const MULTIPART_THRESHOLD: u64 = 5 * 1024 * 1024 * 1024;
+/// Part size of multipart copies (S3: 5 MiB to 5 GiB, at most 10,000 parts).
+pub const PART_SIZE: u64 = 512 * 1024 * 1024;
+/// Parts of one object copied at the same time.
+const PART_CONCURRENCY: usize = 8;
+
+/// Characters kept as they are in an `x-amz-copy-source` key.
+const COPY_SOURCE: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'_')
+    .remove(b'.')
+    .remove(b'~')
+    .remove(b'/');
+
+/// Why one object was not moved.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum MoveFailure {
+    #[error("the source changed since planning (its ETag is no longer {0}); make a new plan")]
+    Changed(String),
+    #[error("the source is gone (deleted since planning)")]
+    SourceGone,
+    #[error("{0}")]
+    S3(S3Error),
+    #[error("the copy at {target} does not verify: {why}; the source was kept")]
+    Verify { target: String, why: String },
+    #[error("cannot write the journal: {0}; stopped before deleting the source")]
+    Journal(String),
+}
+
+/// One object to copy.
+#[derive(Debug, Clone)]
+pub struct CopyJob<'a> {
+    pub bucket: &'a str,
+    pub key: &'a str,
+    /// The planned ETag: the copy happens only if the source still has it.
+    pub etag: Option<&'a str>,
+    pub size: u64,
+    pub storage_class: &'a str,
+    pub target: &'a str,
+}
+
+/// Multipart settings (lowered in tests).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PartSettings {
+    pub threshold: u64,
+    pub part_size: u64,
+}
+
+impl Default for PartSettings {
+    fn default() -> Self {
+        Self {
+            threshold: MULTIPART_THRESHOLD,
+            part_size: PART_SIZE,
+        }
+    }
+}
+
+/// `bucket/key`, URL-encoded, as `x-amz-copy-source` wants it.
+pub fn copy_source(bucket: &str, key: &str) -> String {
+    format!("{bucket}/{}", utf8_percent_encode(key, COPY_SOURCE))
+}
+
+fn same_etag(a: &str, b: &str) -> bool {
+    a.trim_matches('"') == b.trim_matches('"')
+}
+
+/// Sorts a failed request: a failed `if-match` or a missing source get their own cases.
+fn failure(e: S3Error, job: &CopyJob<'_>) -> MoveFailure {
+    match &e {
+        S3Error::Service { code, .. } if code == "PreconditionFailed" => {
+            MoveFailure::Changed(job.etag.unwrap_or("-").to_string())
+        }
+        S3Error::NoSuchKey { .. } => MoveFailure::SourceGone,
+        S3Error::Service { code, .. } if code == "NotFound" || code == "NoSuchKey" => {
+            MoveFailure::SourceGone
+        }
+        _ => MoveFailure::S3(e),
+    }
+}
+
+/// Copies and verifies one object; returns the target's ETag.
+pub async fn copy_verified(
+    s3: &Client,
+    job: &CopyJob<'_>,
+    parts: PartSettings,
+    endpoint: &str,
+    journal: &Journal,
+) -> Result<Option<String>, MoveFailure> {
+    let expected = if job.size > parts.threshold {
+        super::multipart::copy(s3, job, parts, endpoint, journal).await?
+    } else {
+        copy_whole(s3, job, endpoint).await?;
+        // A whole copy has the source's content, hence (unencrypted) the source's ETag.
+        job.etag.map(str::to_string)
+    };
+    verify(s3, job, expected.as_deref(), endpoint).await
+}
+
+/// CopyObject: metadata, content type and tags copied; storage class set to the source's.
+async fn copy_whole(s3: &Client, job: &CopyJob<'_>, endpoint: &str) -> Result<(), MoveFailure> {
+    let what = format!("s3://{}/{}", job.bucket, job.key);
+    let mut req = s3
+        .copy_object()
+        .bucket(job.bucket)
+        .key(job.target)
+        .copy_source(copy_source(job.bucket, job.key))
+        .metadata_directive(MetadataDirective::Copy)
+        .tagging_directive(TaggingDirective::Copy)
+        .set_copy_source_if_match(job.etag.map(str::to_string));
+    if job.storage_class != "STANDARD" {
+        req = req.storage_class(StorageClass::from(job.storage_class));
+    }
+    let out = req
+        .send()
+        .await
+        .map_err(|e| failure(S3Error::classify(&e, endpoint, "CopyObject", &what), job))?;
+    // S3 can answer 200 and still fail: the SDK turns an <Error> body into an error, and a
+    // result without an ETag is not a copy either.
+    match out.copy_object_result().and_then(|r| r.e_tag()) {
+        Some(_) => Ok(()),
+        None => Err(MoveFailure::S3(S3Error::Other {
+            operation: "CopyObject".into(),
+            detail: format!("the answer for {what} has no CopyObjectResult/ETag"),
+        })),
+    }
+}
+
+/// HEADs the target: its size must be the planned one, and its ETag the expected one (the
+/// source's for CopyObject, the parts' for a multipart copy). When the ETags cannot be
+/// compared (encrypted objects), matching checksums of source and target are required.
+async fn verify(
+    s3: &Client,
+    job: &CopyJob<'_>,
+    expected: Option<&str>,
+    endpoint: &str,
+) -> Result<Option<String>, MoveFailure> {
+    let bad = |why: String| MoveFailure::Verify {
+        target: job.target.to_string(),
+        why,
+    };
+    let what = format!("s3://{}/{}", job.bucket, job.target);
+    let head = s3
+        .head_object()
+        .bucket(job.bucket)
+        .key(job.target)
+        .checksum_mode(ChecksumMode::Enabled)
+        .send()
+        .await
+        .map_err(|e| bad(S3Error::classify(&e, endpoint, "HeadObject", &what).to_string()))?;
+    let size = u64::try_from(head.content_length().unwrap_or(-1)).unwrap_or(u64::MAX);
+    if size != job.size {
+        return Err(bad(format!("size {size}, expected {}", job.size)));
+    }
+    let got = head.e_tag().map(str::to_string);
+    let etags_agree = match (expected, got.as_deref()) {
+        (Some(e), Some(g)) => same_etag(e, g),
+        _ => false,
+    };
+    if etags_agree {
+        return Ok(got);
+    }
+    // ETags differ or are missing: only equal checksums can vouch for the copy.
+    let source = s3
+        .head_object()
+        .bucket(job.bucket)
+        .key(job.key)
+        .checksum_mode(ChecksumMode::Enabled)
+        .set_if_match(job.etag.map(str::to_string))
+        .send()
+        .await
+        .map_err(|e| {
+            bad(format!(
+                "ETag {} differs from {} and the source cannot be read for its checksum: {}",
+                got.as_deref().unwrap_or("-"),
+                expected.unwrap_or("-"),
+                S3Error::classify(&e, endpoint, "HeadObject", job.key)
+            ))
+        })?;
+    let pairs = [
+        (source.checksum_crc64_nvme(), head.checksum_crc64_nvme()),
+        (source.checksum_crc32_c(), head.checksum_crc32_c()),
+        (source.checksum_crc32(), head.checksum_crc32()),
+        (source.checksum_sha256(), head.checksum_sha256()),
+        (source.checksum_sha1(), head.checksum_sha1()),
+    ];
+    // Composite checksums ("...-N") depend on the part layout; only full-object ones compare.
+    let whole = |s: &str| !s.contains('-');
+    let compared: Vec<bool> = pairs
+        .iter()
+        .filter_map(|(a, b)| match (a, b) {
+            (Some(a), Some(b)) if whole(a) && whole(b) => Some(a == b),
+            _ => None,
+        })
+        .collect();
+    match (compared.is_empty(), compared.iter().all(|ok| *ok)) {
+        (false, true) => Ok(got),
+        (false, false) => Err(bad("its checksum differs from the source's".into())),
+        (true, _) => Err(bad(format!(
+            "ETag {} differs from {} and neither object has a checksum to compare",
+            got.as_deref().unwrap_or("-"),
+            expected.unwrap_or("-")
+        ))),
+    }
+}
+
+/// Multipart ETag of parts with these ETags: md5 of their binary md5s, then `-N`.
+/// None when a part ETag is not an MD5 (encrypted objects).
+pub fn multipart_etag(part_etags: &[String]) -> Option<String> {
+    use md5::{Digest, Md5};
+    let mut h = Md5::new();
+    for e in part_etags {
+        let raw = hex::decode(e.trim_matches('"'))
+            .ok()
+            .filter(|b| b.len() == 16)?;
+        h.update(raw);
+    }
+    Some(format!(
+        "\"{}-{}\"",
+        hex::encode(h.finalize()),
+        part_etags.len()
+    ))
+}
+
+/// Copies the parts of a multipart copy, `PART_CONCURRENCY` at a time, in order.
+pub(super) async fn copy_parts(
+    s3: &Client,
+    job: &CopyJob<'_>,
+    upload_id: &str,
+    part_size: u64,
+    endpoint: &str,
+) -> Result<Vec<CompletedPart>, MoveFailure> {
+    let count = job.size.div_ceil(part_size).max(1);
+    let what = format!("s3://{}/{}", job.bucket, job.key);
+    let source = copy_source(job.bucket, job.key);
+    let results: Vec<Result<CompletedPart, MoveFailure>> = futures::stream::iter(0..count)
+        .map(|i| {
+            let (first, last) = (i * part_size, ((i + 1) * part_size).min(job.size) - 1);
+            let req = s3
+                .upload_part_copy()
+                .bucket(job.bucket)
+                .key(job.target)
+                .upload_id(upload_id)
+                .part_number(i32::try_from(i + 1).unwrap_or(i32::MAX))
+                .copy_source(&source)
+                .copy_source_range(format!("bytes={first}-{last}"))
+                .set_copy_source_if_match(job.etag.map(str::to_string));
+            let what = what.clone();
+            async move {
+                let out = req.send().await.map_err(|e| {
+                    failure(
+                        S3Error::classify(&e, endpoint, "UploadPartCopy", &what),
+                        job,
+                    )
+                })?;
+                let etag = out
+                    .copy_part_result()
+                    .and_then(|r| r.e_tag())
+                    .ok_or_else(|| {
+                        MoveFailure::S3(S3Error::Other {
+                            operation: "UploadPartCopy".into(),
+                            detail: format!("the answer for part {} has no ETag", i + 1),
+                        })
+                    })?;
+                Ok(CompletedPart::builder()
+                    .part_number(i32::try_from(i + 1).unwrap_or(i32::MAX))
+                    .e_tag(etag)
+                    .build())
+            }
+        })
+        .buffered(PART_CONCURRENCY)
+        .collect()
+        .await;
+    results.into_iter().collect()
+}
+
+/// The parts as CompleteMultipartUpload wants them.
+pub(super) fn completed(parts: Vec<CompletedPart>) -> CompletedMultipartUpload {
+    CompletedMultipartUpload::builder()
+        .set_parts(Some(parts))
+        .build()
+}
+
+/// Journals the start of an upload so that a killed run's upload is aborted on resume.
+pub(super) async fn journal_upload(
+    journal: &Journal,
+    job: &CopyJob<'_>,
+    upload_id: &str,
+    open: bool,
+) -> Result<(), MoveFailure> {
+    let record = if open {
+        Record::UploadStarted {
+            key: job.key.to_string(),
+            target: job.target.to_string(),
+            upload_id: upload_id.to_string(),
+        }
+    } else {
+        Record::UploadClosed {
+            target: job.target.to_string(),
+            upload_id: upload_id.to_string(),
+        }
+    };
+    journal
+        .write_one(record)
+        .await
+        .map_err(MoveFailure::Journal)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn copy_source_encodes_awkward_keys() {
+        assert_eq!(copy_source("b", "a b/c+d%e"), "b/a%20b/c%2Bd%25e");
+        assert_eq!(copy_source("b", "日"), "b/%E6%97%A5");
+        assert_eq!(copy_source("b", "x-y_z.~/q?"), "b/x-y_z.~/q%3F");
+    }
+
+    #[test]
+    fn multipart_etag_is_md5_of_md5s() {
+        // Two parts whose ETags are md5("a") and md5("b").
+        let parts = [
+            "\"0cc175b9c0f1b6a831c399e269772661\"".to_string(),
+            "\"92eb5ffee6ae2fec3ad71c777531578f\"".to_string(),
+        ];
+        // python3: hashlib.md5(md5(b"a").digest() + md5(b"b").digest()).hexdigest()
+        assert_eq!(
+            multipart_etag(&parts).unwrap(),
+            "\"96e024ba2074fe77e8e965ba43a704be-2\""
+        );
+        assert_eq!(multipart_etag(&["\"not-md5\"".to_string()]), None);
+    }
+}

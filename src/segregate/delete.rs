@@ -1,0 +1,172 @@
+//! Deleting verified sources in batches: DeleteObjects of up to 1000 keys, each key conditional
+//! on its planned ETag, with the answer read key by key and each deletion journaled.
+
+use super::journal::{Journal, Record};
+use super::report::ApplyProgress;
+use crate::s3::error::S3Error;
+use aws_sdk_s3::Client;
+use aws_sdk_s3::types::{Delete, ObjectIdentifier};
+use futures::StreamExt as _;
+use futures::stream::FuturesUnordered;
+use std::collections::HashMap;
+use std::sync::atomic::Ordering;
+use std::time::{Duration, Instant};
+use tokio::sync::mpsc;
+
+/// S3's limit of keys per DeleteObjects.
+pub const MAX_BATCH: usize = 1000;
+
+/// One source to delete.
+#[derive(Debug, Clone)]
+pub struct Doomed {
+    pub key: String,
+    pub etag: Option<String>,
+}
+
+/// Deletes `batch` (at most [`MAX_BATCH`] keys). Returns, per key, None when it is gone and
+/// the reason when it is not. A key that was already gone counts as deleted.
+pub async fn delete_batch(
+    s3: &Client,
+    bucket: &str,
+    batch: &[Doomed],
+    endpoint: &str,
+) -> Vec<(String, Option<String>)> {
+    let objects: Result<Vec<ObjectIdentifier>, _> = batch
+        .iter()
+        .map(|d| {
+            ObjectIdentifier::builder()
+                .key(&d.key)
+                .set_e_tag(d.etag.clone())
+                .build()
+        })
+        .collect();
+    let request = objects.and_then(|objects| {
+        Delete::builder()
+            .set_objects(Some(objects))
+            .quiet(true)
+            .build()
+    });
+    let delete = match request {
+        Ok(d) => d,
+        Err(e) => return all_failed(batch, &format!("cannot build DeleteObjects: {e}")),
+    };
+    let out = match s3
+        .delete_objects()
+        .bucket(bucket)
+        .delete(delete)
+        .send()
+        .await
+    {
+        Ok(out) => out,
+        Err(e) => {
+            let e = S3Error::classify(&e, endpoint, "DeleteObjects", bucket);
+            return all_failed(batch, &e.to_string());
+        }
+    };
+    let mut errors: HashMap<&str, String> = HashMap::new();
+    for e in out.errors() {
+        let code = e.code().unwrap_or("");
+        if code == "NoSuchKey" {
+            continue;
+        }
+        if let Some(key) = e.key() {
+            let why = match code {
+                "PreconditionFailed" => {
+                    "the source changed after it was copied; it was kept (the copy too)".to_string()
+                }
+                _ => format!(
+                    "DeleteObjects: {code}: {}",
+                    e.message().unwrap_or("no message")
+                ),
+            };
+            errors.insert(key, why);
+        }
+    }
+    batch
+        .iter()
+        .map(|d| (d.key.clone(), errors.remove(d.key.as_str())))
+        .collect()
+}
+
+fn all_failed(batch: &[Doomed], why: &str) -> Vec<(String, Option<String>)> {
+    batch
+        .iter()
+        .map(|d| (d.key.clone(), Some(why.to_string())))
+        .collect()
+}
+
+/// A batch is sent when full or when its oldest key has waited this long.
+const MAX_WAIT: Duration = Duration::from_millis(300);
+/// DeleteObjects requests in flight at the same time.
+const CONCURRENCY: usize = 4;
+
+type Results = Vec<(usize, Option<String>)>;
+
+/// Deletes the sources sent on `rx` — (entry index, source, size) — in batches, journals each
+/// deletion, counts progress; returns per entry None (deleted) or why not.
+pub async fn deleter(
+    s3: &Client,
+    bucket: &str,
+    endpoint: &str,
+    journal: &Journal,
+    progress: &ApplyProgress,
+    sizes: &[u64],
+    mut rx: mpsc::Receiver<(usize, Doomed, u64)>,
+) -> Results {
+    let mut results = Vec::new();
+    let mut batch: Vec<(usize, Doomed)> = Vec::new();
+    let mut oldest = Instant::now();
+    let mut inflight = FuturesUnordered::new();
+    let send = |batch: Vec<(usize, Doomed)>| async move {
+        let doomed: Vec<Doomed> = batch.iter().map(|(_, d)| d.clone()).collect();
+        let answers = delete_batch(s3, bucket, &doomed, endpoint).await;
+        let records = answers
+            .iter()
+            .filter(|(_, why)| why.is_none())
+            .map(|(key, _)| Record::Deleted { key: key.clone() })
+            .collect();
+        if let Err(e) = journal.write(records).await {
+            // The sources are gone and the targets verified: a resumed run finds the
+            // targets in place and has nothing to redo.
+            tracing::warn!(error = %e, "cannot journal deletions");
+        }
+        batch
+            .into_iter()
+            .zip(answers)
+            .map(|((i, _), (_, why))| {
+                progress.done(sizes.get(i).copied().unwrap_or(0));
+                if why.is_some() {
+                    progress.errors.fetch_add(1, Ordering::Relaxed);
+                }
+                (i, why)
+            })
+            .collect::<Results>()
+    };
+    let mut open = true;
+    while open || !batch.is_empty() {
+        let full = batch.len() >= MAX_BATCH;
+        let due = !batch.is_empty() && (full || !open || oldest.elapsed() >= MAX_WAIT);
+        if due && inflight.len() < CONCURRENCY {
+            inflight.push(send(std::mem::take(&mut batch)));
+            continue;
+        }
+        let deadline = tokio::time::Instant::from_std(oldest + MAX_WAIT);
+        tokio::select! {
+            item = rx.recv(), if open && !full => match item {
+                Some((i, doomed, _)) => {
+                    if batch.is_empty() {
+                        oldest = Instant::now();
+                    }
+                    batch.push((i, doomed));
+                }
+                None => open = false,
+            },
+            Some(done) = inflight.next(), if !inflight.is_empty() => results.extend(done),
+            () = tokio::time::sleep_until(deadline), if !batch.is_empty() && !due => {}
+        }
+    }
+    while let Some(done) = inflight.next().await {
+        results.extend(done);
+    }
+    results
+}

@@ -1,0 +1,199 @@
+//! Making a plan against a bucket: list the source (bounded by max_pages), classify, list the
+//! destination prefixes to find what is already there, settle every entry's status.
+
+use super::error::SegregateError;
+use super::plan::{Draft, Existing, ListingInfo, MovePlan, PLAN_VERSION, draft, settle};
+use super::rule::{Field, Rule, RuleError};
+use crate::s3::error::S3Error;
+use crate::s3::lister::{ListOptions, ListStats, ListedObject, list_parallel};
+use aws_sdk_s3::Client;
+use chrono::{DateTime, Utc};
+use futures::StreamExt as _;
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use tokio::sync::mpsc;
+use tokio_util::sync::CancellationToken;
+
+/// Destination prefixes listed at the same time.
+const DESTINATION_CONCURRENCY: usize = 8;
+
+/// Live counters of a plan being made.
+#[derive(Debug, Default)]
+pub struct PlanProgress {
+    pub source: Arc<ListStats>,
+    pub destination: Arc<ListStats>,
+    pub prefixes_total: AtomicU64,
+    pub prefixes_done: AtomicU64,
+}
+
+/// Lists the source of `rule`: every key, or the first `max_pages` pages. Returns the objects
+/// in key order and whether the listing reached its end.
+pub async fn list_source(
+    s3: &Client,
+    rule: &Rule,
+    endpoint: &str,
+    stats: Arc<ListStats>,
+    cancel: &CancellationToken,
+) -> Result<(Vec<ListedObject>, bool), S3Error> {
+    let opts = ListOptions {
+        delimiter: None,
+        concurrency: rule.spec.workers.clamp(1, 64),
+        page_size: i32::try_from(rule.spec.page_size).unwrap_or(1000),
+        ..ListOptions::new(&rule.spec.bucket, &rule.source_prefix)
+    };
+    let max_pages = rule.spec.max_pages.map(u64::from);
+    let (objects, complete) = collect(s3, opts, stats, max_pages, cancel, endpoint).await?;
+    Ok((objects, complete))
+}
+
+/// Runs one listing to its end (or `max_pages` pages), objects sorted by key.
+async fn collect(
+    s3: &Client,
+    opts: ListOptions,
+    stats: Arc<ListStats>,
+    max_pages: Option<u64>,
+    cancel: &CancellationToken,
+    endpoint: &str,
+) -> Result<(Vec<ListedObject>, bool), S3Error> {
+    let (tx, mut rx) = mpsc::channel(64);
+    let stop = cancel.child_token();
+    let task = tokio::spawn(list_parallel(
+        s3.clone(),
+        opts,
+        stats,
+        tx,
+        stop.clone(),
+        endpoint.to_string(),
+    ));
+    let mut objects = Vec::new();
+    let mut pages = 0u64;
+    let mut complete = true;
+    while let Some(page) = rx.recv().await {
+        objects.extend(page.objects);
+        pages += 1;
+        if max_pages.is_some_and(|m| pages >= m) {
+            complete = false;
+            stop.cancel();
+            break;
+        }
+    }
+    drop(rx);
+    let listed = task.await.map_err(|e| S3Error::Other {
+        operation: "ListObjectsV2".into(),
+        detail: format!("listing task stopped: {e}"),
+    })?;
+    listed?;
+    objects.sort_unstable_by(|a, b| a.key.cmp(&b.key));
+    objects.dedup_by(|a, b| a.key == b.key);
+    Ok((objects, complete && !cancel.is_cancelled()))
+}
+
+/// Lists the destination prefixes and returns what is there, by key.
+pub async fn list_destinations(
+    s3: &Client,
+    bucket: &str,
+    prefixes: impl IntoIterator<Item = String>,
+    endpoint: &str,
+    progress: &PlanProgress,
+    cancel: &CancellationToken,
+) -> Result<HashMap<String, Existing>, S3Error> {
+    let prefixes: Vec<String> = prefixes.into_iter().collect();
+    progress
+        .prefixes_total
+        .fetch_add(prefixes.len() as u64, Ordering::Relaxed);
+    let mut found = HashMap::new();
+    let mut listings = futures::stream::iter(prefixes)
+        .map(|prefix| {
+            let opts = ListOptions {
+                delimiter: None,
+                concurrency: 4,
+                ..ListOptions::new(bucket, &prefix)
+            };
+            collect(
+                s3,
+                opts,
+                progress.destination.clone(),
+                None,
+                cancel,
+                endpoint,
+            )
+        })
+        .buffer_unordered(DESTINATION_CONCURRENCY);
+    while let Some(result) = listings.next().await {
+        let (objects, _) = result?;
+        progress.prefixes_done.fetch_add(1, Ordering::Relaxed);
+        for o in objects {
+            found.insert(
+                o.key,
+                Existing {
+                    size: o.size,
+                    etag: o.etag,
+                },
+            );
+        }
+    }
+    Ok(found)
+}
+
+/// Refuses a plan whose destinations would be listed again as sources (a dated prefix that
+/// only some dates put inside the source prefix).
+pub fn check_destinations(rule: &Rule, draft: &Draft) -> Result<(), RuleError> {
+    match draft
+        .destination_prefixes
+        .iter()
+        .find(|p| p.starts_with(rule.source_prefix.as_str()))
+    {
+        Some(p) => Err(RuleError {
+            field: Field::Target,
+            message: format!(
+                "`{}` renders `{p}`, inside the source prefix `{}`: moved keys would be listed again; put the target beside the source",
+                rule.spec.target, rule.source_prefix
+            ),
+        }),
+        None => Ok(()),
+    }
+}
+
+/// Makes the plan of `rule`: list, classify, check destinations, settle.
+pub async fn make_plan(
+    s3: &Client,
+    rule: &Rule,
+    endpoint: &str,
+    now: DateTime<Utc>,
+    progress: &PlanProgress,
+    cancel: &CancellationToken,
+) -> Result<MovePlan, SegregateError> {
+    let (objects, complete) =
+        list_source(s3, rule, endpoint, progress.source.clone(), cancel).await?;
+    if cancel.is_cancelled() {
+        return Err(SegregateError::Cancelled);
+    }
+    let mut d = draft(rule, &objects, now);
+    check_destinations(rule, &d)?;
+    let prefixes = std::mem::take(&mut d.destination_prefixes);
+    let existing =
+        list_destinations(s3, &rule.spec.bucket, prefixes, endpoint, progress, cancel).await?;
+    if cancel.is_cancelled() {
+        return Err(SegregateError::Cancelled);
+    }
+    settle(&mut d.entries, &existing);
+    let mut plan = MovePlan {
+        version: PLAN_VERSION,
+        id: String::new(),
+        created: now,
+        endpoint: endpoint.to_string(),
+        bucket: rule.spec.bucket.clone(),
+        rule: rule.spec.clone(),
+        listing: ListingInfo {
+            keys_listed: objects.len() as u64,
+            list_calls: progress.source.list_calls.load(Ordering::Relaxed),
+            complete,
+            skipped: d.skipped,
+        },
+        summary: Default::default(),
+        entries: d.entries,
+    };
+    plan.refresh();
+    Ok(plan)
+}

@@ -1,0 +1,168 @@
+//! A segregate rule as written: from `[[segregate.rules]]`, from flags, or both (flags win);
+//! saved verbatim in a plan so that a plan says how it was made.
+
+use crate::config::SegregateRuleFile;
+use serde::{Deserialize, Serialize};
+use std::path::PathBuf;
+
+/// Keys per LIST call when the rule does not say (S3's maximum).
+pub const DEFAULT_PAGE_SIZE: u32 = 1000;
+/// Objects moved at the same time when the rule does not say.
+pub const DEFAULT_WORKERS: usize = 16;
+/// With no pattern, keys are dated now minus this (the seed's default: one day).
+pub const DEFAULT_TIME_DELAY_SECS: u64 = 86_400;
+
+/// A rule as the user wrote it; saved verbatim in a plan so that it says how it was made.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RuleSpec {
+    /// Name of the `[[segregate.rules]]` entry, if it came from the config file.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    pub bucket: String,
+    /// Keys under this prefix are segregated ("" is refused: the target would be inside it).
+    pub source_prefix: String,
+    /// Regex matched against the name (after the last `/`); its groups, concatenated, are the date.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub match_pattern: Option<String>,
+    /// strftime format of the concatenated groups (and of `datetime`).
+    pub datetime_format: String,
+    /// strftime template of the destination prefix.
+    pub target: String,
+    /// Where keys go that do not match or whose date does not parse.
+    pub error_prefix: String,
+    /// With no pattern, the date is now minus this many seconds.
+    pub time_delay_secs: u64,
+    /// Forces the date of every key (the pattern is then not used).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub datetime: Option<String>,
+    pub page_size: u32,
+    /// At most this many LIST pages per run; unbounded when unset.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_pages: Option<u32>,
+    pub workers: usize,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub log_file: Option<PathBuf>,
+}
+
+/// Fields given on the command line (or typed in the TUI); each replaces the rule's.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Overrides {
+    pub bucket: Option<String>,
+    pub source_prefix: Option<String>,
+    /// `Some("")` removes the rule's pattern.
+    pub match_pattern: Option<String>,
+    pub datetime_format: Option<String>,
+    pub target: Option<String>,
+    pub error_prefix: Option<String>,
+    pub time_delay_secs: Option<u64>,
+    pub datetime: Option<String>,
+    pub page_size: Option<u32>,
+    pub max_pages: Option<u32>,
+    pub workers: Option<usize>,
+    pub log_file: Option<PathBuf>,
+}
+
+impl RuleSpec {
+    /// A rule of the config file, defaults filled in.
+    pub fn from_config(rule: &SegregateRuleFile) -> Self {
+        Self {
+            name: Some(rule.name.clone()),
+            bucket: rule.bucket.clone(),
+            source_prefix: rule.source_prefix.clone(),
+            match_pattern: rule.match_pattern.clone().filter(|p| !p.is_empty()),
+            datetime_format: rule.datetime_format.clone().unwrap_or_default(),
+            target: rule.target.clone(),
+            error_prefix: rule.error_prefix.clone(),
+            time_delay_secs: rule.time_delay.unwrap_or(DEFAULT_TIME_DELAY_SECS),
+            datetime: None,
+            page_size: rule.page_size.unwrap_or(DEFAULT_PAGE_SIZE),
+            max_pages: rule.max_pages,
+            workers: rule.workers.unwrap_or(DEFAULT_WORKERS),
+            log_file: rule.log_file.clone(),
+        }
+    }
+
+    /// A rule made of flags only: defaults for what they leave out.
+    pub fn empty() -> Self {
+        Self {
+            time_delay_secs: DEFAULT_TIME_DELAY_SECS,
+            page_size: DEFAULT_PAGE_SIZE,
+            workers: DEFAULT_WORKERS,
+            ..Self::default()
+        }
+    }
+
+    /// This rule with `o`'s fields in place of its own.
+    pub fn with(mut self, o: &Overrides) -> Self {
+        let set = |field: &mut String, value: &Option<String>| {
+            if let Some(v) = value {
+                field.clone_from(v);
+            }
+        };
+        set(&mut self.bucket, &o.bucket);
+        set(&mut self.source_prefix, &o.source_prefix);
+        set(&mut self.datetime_format, &o.datetime_format);
+        set(&mut self.target, &o.target);
+        set(&mut self.error_prefix, &o.error_prefix);
+        if let Some(p) = &o.match_pattern {
+            self.match_pattern = Some(p.clone()).filter(|p| !p.is_empty());
+        }
+        if let Some(d) = &o.datetime {
+            self.datetime = Some(d.clone()).filter(|d| !d.is_empty());
+        }
+        self.time_delay_secs = o.time_delay_secs.unwrap_or(self.time_delay_secs);
+        self.page_size = o.page_size.unwrap_or(self.page_size);
+        self.max_pages = o.max_pages.or(self.max_pages);
+        self.workers = o.workers.unwrap_or(self.workers);
+        if o.log_file.is_some() {
+            self.log_file.clone_from(&o.log_file);
+        }
+        self
+    }
+}
+
+/// The rule of the demo's `demo-cdr` bucket: the seed's example, exactly.
+pub fn demo_rule() -> SegregateRuleFile {
+    SegregateRuleFile {
+        name: "demo-cdr".into(),
+        bucket: "demo-cdr".into(),
+        source_prefix: "incoming/".into(),
+        match_pattern: Some(r"^CHARGINGCDR_.*-(\d{8})-?(\d{2}).*".into()),
+        datetime_format: Some("%Y%m%d%H".into()),
+        target: "segregated/%Y/%m/%d/".into(),
+        error_prefix: "errors/".into(),
+        ..SegregateRuleFile::default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn flags_override_the_config_rule() {
+        let file = SegregateRuleFile {
+            name: "cdr".into(),
+            bucket: "b".into(),
+            source_prefix: "in/".into(),
+            match_pattern: Some("(x)".into()),
+            target: "t/%Y/".into(),
+            error_prefix: "e/".into(),
+            ..SegregateRuleFile::default()
+        };
+        let spec = RuleSpec::from_config(&file);
+        assert_eq!(spec.page_size, DEFAULT_PAGE_SIZE);
+        assert_eq!(spec.time_delay_secs, DEFAULT_TIME_DELAY_SECS);
+        let o = Overrides {
+            bucket: Some("other".into()),
+            match_pattern: Some(String::new()),
+            max_pages: Some(3),
+            ..Overrides::default()
+        };
+        let spec = spec.with(&o);
+        assert_eq!(spec.bucket, "other");
+        assert_eq!(spec.match_pattern, None);
+        assert_eq!(spec.max_pages, Some(3));
+        assert_eq!(spec.source_prefix, "in/");
+    }
+}
