@@ -14,9 +14,11 @@
 //! assert!(days_ago(30, until) < since);
 //! ```
 
+mod period;
 mod window;
 
-pub use window::{LAST_FULL_HOUR, Period, Window, WindowError, WindowRequest, parse_instant};
+pub use period::Period;
+pub use window::{LAST_FULL_HOUR, Window, WindowError, WindowRequest, parse_instant};
 
 use chrono::{DateTime, Datelike, Duration, Months, NaiveTime, SecondsFormat, Timelike, Utc};
 

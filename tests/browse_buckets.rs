@@ -10,7 +10,7 @@ use s3scope::s3::buckets::BucketInfo;
 use s3scope::s3::error::S3Error;
 use s3scope::scan::buckets::{BucketRow, Source};
 use s3scope::tui::effect::Effect;
-use s3scope::tui::event::Event;
+use s3scope::tui::event::{Event, RequestId};
 use s3scope::tui::keymap::Keymap;
 use s3scope::tui::state::browse::Phase;
 use s3scope::tui::state::{Pane, State, Status};

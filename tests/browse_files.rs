@@ -10,7 +10,7 @@ use s3scope::s3::object::ObjectDetails;
 use s3scope::scan::files::FilesPage;
 use s3scope::tui::effect::Effect;
 use s3scope::tui::event::Event;
-use s3scope::tui::state::browse::{FILES_ROW, Origin, Phase, RowKind, SharedTree};
+use s3scope::tui::state::browse::{FILES_ROW, Origin, RowKind, SharedTree};
 use s3scope::tui::update::update;
 use std::collections::BTreeMap;
 

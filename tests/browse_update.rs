@@ -9,7 +9,7 @@ use s3scope::s3::error::S3Error;
 use s3scope::scan::tree::PrefixTree;
 use s3scope::tui::effect::Effect;
 use s3scope::tui::event::Event;
-use s3scope::tui::state::Pane;
+
 use s3scope::tui::state::browse::{FILES_ROW, Phase, SharedTree};
 use s3scope::tui::update::update;
 

@@ -67,15 +67,20 @@ pub async fn run(a: DemoArgs, config: Config) -> Result<(), CliError> {
             .push(crate::segregate::spec::demo_rule());
     }
     // The Usage pane reads the demo's access logs and writes its summary into the demo dir.
-    let demo = config.file.profiles.entry(profile.name.clone()).or_default();
-    demo.usage.get_or_insert_with(|| crate::config::UsageSection {
-        source: Some("access-logs".into()),
-        log_bucket: Some("demo-logs".into()),
-        period: Some("7d".into()),
-        results_dir: Some(dir.join("results")),
-        backup_dir: Some(dir.join("backups")),
-        ..Default::default()
-    });
+    let demo = config
+        .file
+        .profiles
+        .entry(profile.name.clone())
+        .or_default();
+    demo.usage
+        .get_or_insert_with(|| crate::config::UsageSection {
+            source: Some("access-logs".into()),
+            log_bucket: Some("demo-logs".into()),
+            period: Some("7d".into()),
+            results_dir: Some(dir.join("results")),
+            backup_dir: Some(dir.join("backups")),
+            ..Default::default()
+        });
     let result = open_tui(clients, config, Some(banner)).await;
     server.shutdown().await;
     result

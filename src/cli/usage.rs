@@ -1,19 +1,17 @@
 //! `s3scope usage collect|show`: collect request/bandwidth usage for a window; show the summary.
 
-use super::args::{Format, GlobalArgs, Unit};
-use super::output::{Table, write_json};
+mod report; // what a collection did, as text or JSON
+mod show; // `usage show`: the summary as a table, CSV, TSV or JSON
+
+use super::args::{Format, GlobalArgs};
+use super::output::write_json;
 use super::progress::Reporter;
 use super::{CliError, resolve_profile};
-use crate::config::{Config, Credentials, PROFILE_ENV};
+use crate::config::{Config, Credentials};
 use crate::instants::{Period, WindowRequest};
 use crate::s3::client::Clients;
-use crate::text::escape_control;
 use crate::usage::legacy::SeedArgs;
-use crate::usage::model::Counters;
-use crate::usage::view::{Grouping, SortKey, bucket_label, rows, sort_rows};
-use crate::usage::{
-    CollectReport, CollectRequest, Progress, SourceKind, Summary, UsageError, UsageOptions, collect,
-};
+use crate::usage::{CollectRequest, Progress, SourceKind, UsageError, UsageOptions, collect};
 use clap::{Args, Subcommand};
 use std::io::Write;
 use std::path::PathBuf;
@@ -24,9 +22,9 @@ use tokio_util::sync::CancellationToken;
 pub enum UsageAction {
     /// Collect usage for a window into results/summarized_data.json (and a backup per run);
     /// with --trim, then delete it from the source.
-    Collect(CollectArgs),
+    Collect(Box<CollectArgs>),
     /// Show the latest summary (or any backup) by user, bucket and category.
-    Show(ShowArgs),
+    Show(show::ShowArgs),
 }
 
 #[derive(Debug, Args)]
@@ -134,43 +132,19 @@ impl CollectArgs {
     }
 }
 
-#[derive(Debug, Args)]
-pub struct ShowArgs {
-    /// The summary to read (default: summary_file of the profile, results/summarized_data.json).
-    #[arg(long, value_name = "FILE")]
-    pub file: Option<PathBuf>,
-    /// Directory of the summary, when --file is not given.
-    #[arg(long, value_name = "DIR")]
-    pub results_dir: Option<PathBuf>,
-    /// One row per user, bucket, category, user and bucket, or all three.
-    #[arg(long, value_enum, default_value_t = Grouping::UserBucketCategory)]
-    pub by: Grouping,
-    /// Order of the rows (success: lowest rate first).
-    #[arg(long, value_enum, default_value_t = SortKey::Ops)]
-    pub sort: SortKey,
-    /// Only rows whose user, bucket or category contains this text (any case).
-    #[arg(long)]
-    pub filter: Option<String>,
-    #[arg(long, value_enum, default_value_t = Format::Table)]
-    pub format: Format,
-    /// Unit of byte columns in table/csv/tsv output (json is always bytes).
-    #[arg(long, value_enum, default_value_t = Unit::Auto)]
-    pub unit: Unit,
-}
-
 pub async fn run(
     action: UsageAction,
     config: &Config,
     global: &GlobalArgs,
 ) -> Result<(), CliError> {
     match action {
-        UsageAction::Collect(a) => run_collect(a, config, global).await,
-        UsageAction::Show(a) => show(&a, config, global),
+        UsageAction::Collect(a) => run_collect(*a, config, global).await,
+        UsageAction::Show(a) => show::run(&a, config, global),
     }
 }
 
 /// A usage error is a usage (exit 2) or run-time (exit 1) failure of the CLI.
-fn usage(e: impl Into<UsageError>) -> CliError {
+pub(super) fn usage(e: impl Into<UsageError>) -> CliError {
     let e = e.into();
     if e.is_usage_error() {
         CliError::Usage(e.to_string())
@@ -232,264 +206,9 @@ async fn run_collect(a: CollectArgs, config: &Config, global: &GlobalArgs) -> Re
     let report = result.map_err(usage)?;
     let mut out = std::io::stdout().lock();
     if a.format == Format::Json {
-        write_json(&report_json(&report), &mut out)?;
+        write_json(&report::json(&report), &mut out)?;
     } else {
-        write_report(&report, &mut out)?;
-    }
-    out.flush()?;
-    Ok(())
-}
-
-fn report_json(r: &CollectReport) -> serde_json::Value {
-    let s = &r.summary;
-    serde_json::json!({
-        "source": s.source,
-        "window": s.window,
-        "run": s.run,
-        "totals": s.totals,
-        "users": s.users.len(),
-        "buckets": s.buckets.len(),
-        "records": s.records.len(),
-        "rgw_entries": r.rgw_entries,
-        "access_logs": s.access_logs,
-        "summary_file": r.summary_file,
-        "backup_file": r.backup_file,
-        "state_file": r.state_file,
-        "chunk_files": r.chunk_files,
-        "trimmed": r.trimmed.as_ref().map(|t| serde_json::json!({"users": t.users, "log_objects": t.objects})),
-        "recovered": r.recovered,
-        "seconds": r.elapsed.as_secs_f64(),
-    })
-}
-
-fn write_report(r: &CollectReport, out: &mut dyn Write) -> std::io::Result<()> {
-    let s = &r.summary;
-    let size = |b: u64| humansize::format_size(b, humansize::BINARY);
-    let mut lines: Vec<(&str, String)> = Vec::new();
-    if let Some(text) = &r.recovered {
-        lines.push(("recovered", text.clone()));
-    }
-    lines.push(("source", s.source.to_string()));
-    let state = if s.window.complete {
-        "complete"
-    } else {
-        "includes the hour in progress"
-    };
-    let hours = match s.window.hours {
-        1 => "1 hour".to_string(),
-        n => format!("{n} hours"),
-    };
-    lines.push((
-        "window",
-        format!(
-            "{} .. {} UTC ({hours}, {state})",
-            s.window.since.format("%Y-%m-%d %H:%M"),
-            s.window.until.format("%Y-%m-%d %H:%M")
-        ),
-    ));
-    if let Some(entries) = r.rgw_entries {
-        lines.push(("read", plural(entries, "usage entry", "usage entries")));
-    }
-    if let Some(l) = &s.access_logs {
-        lines.push((
-            "read",
-            format!(
-                "{} log objects ({} read before, not counted again), {} lines, {} malformed \
-                 lines skipped, {} requests outside the window kept for their own hours",
-                l.objects_read,
-                l.objects_already_read,
-                l.lines,
-                l.malformed_lines,
-                l.requests_outside_window
-            ),
-        ));
-        for m in l.malformed_examples.iter().take(3) {
-            lines.push((
-                "skipped",
-                format!("{}:{}: {}: {}", m.object, m.line, m.reason, m.text),
-            ));
-        }
-    }
-    let c = &s.totals;
-    lines.push((
-        "totals",
-        format!(
-            "{} ops, {} successful ({}), {} sent, {} received; {}, {}",
-            c.ops,
-            c.successful_ops,
-            percent(c),
-            size(c.bytes_sent),
-            size(c.bytes_received),
-            plural(s.users.len() as u64, "user", "users"),
-            plural(s.buckets.len() as u64, "bucket", "buckets")
-        ),
-    ));
-    lines.push(("summary", r.summary_file.display().to_string()));
-    lines.push(("backup", r.backup_file.display().to_string()));
-    if r.chunk_files > 0 {
-        lines.push(("chunks", format!("{} files", r.chunk_files)));
-    }
-    let trimmed = match &r.trimmed {
-        None => "no (pass --trim to delete what was collected from the source)".to_string(),
-        Some(t) if !t.users.is_empty() => format!("usage of {} in the window", t.users.join(", ")),
-        Some(t) if t.objects > 0 => format!("{} log objects deleted", t.objects),
-        Some(_) => "nothing to trim".to_string(),
-    };
-    lines.push(("trimmed", trimmed));
-    lines.push(("took", format!("{:.1} s", r.elapsed.as_secs_f64())));
-    let width = lines.iter().map(|(k, _)| k.len() + 1).max().unwrap_or(0);
-    for (k, v) in lines {
-        // Names and log lines come from the server: escaped.
-        writeln!(out, "{:<width$}  {}", format!("{k}:"), escape_control(&v))?;
-    }
-    Ok(())
-}
-
-/// "1 user", "2 users".
-fn plural(n: u64, one: &str, many: &str) -> String {
-    if n == 1 {
-        format!("1 {one}")
-    } else {
-        format!("{n} {many}")
-    }
-}
-
-/// "97.5%", or "-" without requests.
-fn percent(c: &Counters) -> String {
-    c.success_rate()
-        .map_or_else(|| "-".into(), |r| format!("{:.1}%", r * 100.0))
-}
-
-fn show(a: &ShowArgs, config: &Config, global: &GlobalArgs) -> Result<(), CliError> {
-    let path = match &a.file {
-        Some(f) => f.clone(),
-        None => {
-            // Reading a file needs the profile's [usage] section only, not its credentials.
-            let name = global
-                .profile
-                .clone()
-                .or_else(|| {
-                    std::env::var(PROFILE_ENV)
-                        .ok()
-                        .filter(|v| !v.trim().is_empty())
-                })
-                .or_else(|| config.file.default_profile.clone())
-                .unwrap_or_else(|| "default".into());
-            let flags = UsageOptions {
-                results_dir: a.results_dir.clone(),
-                ..Default::default()
-            };
-            UsageOptions::from_config(config, &name)
-                .map_err(usage)?
-                .overlaid_by(flags)
-                .resolve()
-                .summary_file
-        }
-    };
-    let summary = Summary::read(&path).map_err(usage)?;
-    let needle = a.filter.as_deref().unwrap_or("").to_lowercase();
-    let mut table_rows: Vec<_> = rows(&summary, a.by)
-        .into_iter()
-        .filter(|r| r.matches(&needle))
-        .collect();
-    sort_rows(&mut table_rows, a.sort);
-    let mut out = std::io::stdout().lock();
-    if a.format == Format::Json {
-        let list: Vec<_> = table_rows
-            .iter()
-            .map(|r| {
-                serde_json::json!({
-                    "user": r.user, "bucket": r.bucket, "category": r.category,
-                    "ops": r.counters.ops, "successful_ops": r.counters.successful_ops,
-                    "bytes_sent": r.counters.bytes_sent, "bytes_received": r.counters.bytes_received,
-                })
-            })
-            .collect();
-        let body = serde_json::json!({
-            "source": summary.source, "window": summary.window, "run": summary.run,
-            "generated_at": summary.generated_at, "totals": summary.totals, "rows": list,
-        });
-        write_json(&body, &mut out)?;
-        return Ok(());
-    }
-    let unit = if a.format == Format::Table || a.unit != Unit::Auto {
-        a.unit
-    } else {
-        Unit::B
-    };
-    let (u, b, c) = match a.by {
-        Grouping::User => (true, false, false),
-        Grouping::Bucket => (false, true, false),
-        Grouping::Category => (false, false, true),
-        Grouping::UserBucket => (true, true, false),
-        Grouping::UserBucketCategory => (true, true, true),
-    };
-    let mut headers = Vec::new();
-    for (on, name) in [(u, "user"), (b, "bucket"), (c, "category")] {
-        if on {
-            headers.push(name);
-        }
-    }
-    let first_number = headers.len();
-    headers.extend(["ops", "successful", "success", "bytes_in", "bytes_out"]);
-    let mut t =
-        Table::new(&headers).align_right(&(first_number..headers.len()).collect::<Vec<_>>());
-    for r in &table_rows {
-        let mut cells: Vec<String> = Vec::new();
-        cells.extend(r.user.clone());
-        cells.extend(r.bucket.as_deref().map(|x| bucket_label(x).to_string()));
-        cells.extend(r.category.clone());
-        let k = &r.counters;
-        cells.extend([
-            k.ops.to_string(),
-            k.successful_ops.to_string(),
-            percent(k),
-            unit.format(k.bytes_received),
-            unit.format(k.bytes_sent),
-        ]);
-        t.push(cells);
-    }
-    if a.format == Format::Table {
-        let k = &summary.totals;
-        let mut cells = vec![String::new(); first_number];
-        if let Some(first) = cells.first_mut() {
-            *first = "TOTAL".into();
-        }
-        cells.extend([
-            k.ops.to_string(),
-            k.successful_ops.to_string(),
-            percent(k),
-            unit.format(k.bytes_received),
-            unit.format(k.bytes_sent),
-        ]);
-        t.push(cells);
-        let state = if summary.window.complete {
-            ""
-        } else {
-            ", hour in progress included"
-        };
-        writeln!(
-            out,
-            "{}, {} .. {} UTC{state}; collected {} UTC",
-            escape_control(&summary.source.to_string()),
-            summary.window.since.format("%Y-%m-%d %H:%M"),
-            summary.window.until.format("%Y-%m-%d %H:%M"),
-            summary.generated_at.format("%Y-%m-%d %H:%M:%S")
-        )?;
-    }
-    t.write(a.format, &mut out)?;
-    if a.format == Format::Table
-        && let Some(l) = summary
-            .access_logs
-            .as_ref()
-            .filter(|l| l.malformed_lines > 0)
-    {
-        writeln!(
-            out,
-            "{} malformed log lines were skipped (examples in {})",
-            l.malformed_lines,
-            path.display()
-        )?;
+        report::write(&report, &mut out)?;
     }
     out.flush()?;
     Ok(())

@@ -46,6 +46,7 @@ impl SegregateError {
         matches!(
             self,
             Self::Rule(_)
+                | Self::ReadPlan { .. }
                 | Self::ParsePlan { .. }
                 | Self::InvalidPlan { .. }
                 | Self::ReadOnly { .. }

@@ -120,7 +120,7 @@ impl Rule {
         if source_prefix.is_empty() {
             return Err(err(
                 Field::SourcePrefix,
-                "no source prefix: the target and error prefixes would be inside the whole bucket; give the prefix the files arrive in, e.g. incoming/",
+                "empty: give the prefix the files arrive in, e.g. incoming/ (a whole bucket cannot be the source: the target would be inside it)",
             ));
         }
         if target.head().starts_with(&source_prefix) {

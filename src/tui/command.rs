@@ -18,7 +18,7 @@ pub enum Command {
 pub const COMMANDS: &[(&[&str], &str)] = &[
     (&["q", "quit"], "quit s3scope"),
     (&["buckets"], "Buckets pane"),
-    (&["browse"], "Browse pane; :browse s3://BUCKET/PREFIX opens a location"),
+    (&["browse"], "Browse pane, or :browse s3://BUCKET/PREFIX"),
     (&["usage"], "Usage pane"),
     (&["segregate"], "Segregate pane"),
     (&["jobs"], "Jobs pane"),

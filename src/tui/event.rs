@@ -8,9 +8,9 @@ use crate::scan::buckets::{BucketRow, Source};
 use crate::scan::files::FilesPage;
 use crate::scan::job::ScanCounters;
 use crate::scan::snapshot::SnapshotMeta;
-use std::path::PathBuf;
 use chrono::{DateTime, Utc};
 use crossterm::event::KeyEvent;
+use std::path::PathBuf;
 
 /// Tags an effect and its results; a result whose id is no longer awaited is dropped.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -52,7 +52,10 @@ pub enum Event {
     /// A scan task is running; its tree grows from now on.
     ScanStarted { id: RequestId, tree: SharedTree },
     /// Live counters of a running scan (about ten per second).
-    ScanProgress { id: RequestId, counters: ScanCounters },
+    ScanProgress {
+        id: RequestId,
+        counters: ScanCounters,
+    },
     /// The scan ended: complete, cancelled (`cancelled`), or failed.
     ScanFinished {
         id: RequestId,

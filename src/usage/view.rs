@@ -81,9 +81,12 @@ impl Row {
     }
 }
 
+/// User, bucket and category of a group; `None` where the grouping leaves it out.
+type Names<'a> = (Option<&'a str>, Option<&'a str>, Option<&'a str>);
+
 /// The summary's rows grouped by `by`.
 pub fn rows(summary: &Summary, by: Grouping) -> Vec<Row> {
-    let mut map: BTreeMap<(Option<&str>, Option<&str>, Option<&str>), Counters> = BTreeMap::new();
+    let mut map: BTreeMap<Names<'_>, Counters> = BTreeMap::new();
     for r in &summary.records {
         let (u, b, c) = (
             Some(r.user.as_str()),

@@ -70,18 +70,26 @@ pub async fn put_plain(client: &Client, bucket: &str, key: &str, body: &[u8]) {
     put_with(client, bucket, key, body, Put::default()).await;
 }
 
+/// A key as listed with `encoding-type=url` (any byte survives XML that way).
+pub fn decode_key(s: &str) -> String {
+    percent_encoding::percent_decode_str(&s.replace('+', " "))
+        .decode_utf8_lossy()
+        .into_owned()
+}
+
 /// Every key of the bucket with its body.
 pub async fn contents(client: &Client, bucket: &str) -> BTreeMap<String, Vec<u8>> {
     let mut out = BTreeMap::new();
     let mut pages = client
         .list_objects_v2()
         .bucket(bucket)
+        .encoding_type(aws_sdk_s3::types::EncodingType::Url)
         .into_paginator()
         .send();
     while let Some(page) = pages.next().await {
         let page = page.expect("list");
         for o in page.contents() {
-            let key = o.key().unwrap_or_default().to_string();
+            let key = decode_key(o.key().unwrap_or_default());
             let body = client
                 .get_object()
                 .bucket(bucket)

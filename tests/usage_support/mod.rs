@@ -2,6 +2,7 @@
 //! profile and config file pointing at it, and the `s3scope` binary with a clean environment.
 #![allow(dead_code)] // each test binary uses a different part of this module
 
+pub mod fixture; // access logs of known content, collected with the library
 pub mod tui; // a TUI state on the Usage pane with a known summary
 
 use bytes::Bytes;

@@ -132,9 +132,7 @@ impl BucketsState {
                 self.as_of = Some(at);
                 self.load = Load::Loaded;
                 self.rebuild_view();
-                self.selected = keep
-                    .and_then(|name| self.position(&name))
-                    .unwrap_or(0);
+                self.selected = keep.and_then(|name| self.position(&name)).unwrap_or(0);
                 self.offset = self.offset.min(self.selected);
                 let unresolved: Vec<BucketInfo> = self
                     .buckets

@@ -34,14 +34,14 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, state: &State, theme: Theme) {
         Constraint::Length(3),
         Constraint::Length(1),
         Constraint::Min(1),
-        Constraint::Length(2),
+        Constraint::Length(3),
         Constraint::Length(1),
     ])
     .areas(inner);
     fields::draw_fields(frame, fields_area, s, theme);
     fields::draw_counts(frame, counts, state, theme);
     let (table, days) = if area.width >= WIDE && !s.preview.summary.days.is_empty() {
-        let [t, d] = Layout::horizontal([Constraint::Min(40), Constraint::Length(30)]).areas(body);
+        let [t, d] = Layout::horizontal([Constraint::Min(40), Constraint::Length(34)]).areas(body);
         (t, Some(d))
     } else {
         (body, None)

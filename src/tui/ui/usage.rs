@@ -1,27 +1,22 @@
 //! Usage pane view: the user → bucket → category table, an hourly sparkline of the selected
 //! row, the window chooser, collection progress and the trim confirmation.
 
-use super::fmt;
+mod overlay; // the hourly sparkline and the trim confirmation
+mod table; // the tree as a table: names cut to fit, rates coloured
+
 use crate::instants::Period;
 use crate::tui::keymap::Action;
 use crate::tui::sanitize;
 use crate::tui::state::State;
-use crate::tui::state::usage::{Load, PERIODS, TreeRow, UsageState};
+use crate::tui::state::usage::{Load, PERIODS};
 use crate::tui::theme::Theme;
-use crate::usage::model::Counters;
-use crate::usage::view::{SortKey, bucket_label, series};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{
-    Block, Borders, Cell, Clear, Padding, Paragraph, Row, Sparkline, Table, Wrap,
-};
+use ratatui::widgets::{Block, Borders, Padding, Paragraph, Wrap};
 
 const SPINNER: [char; 4] = ['|', '/', '-', '\\'];
-/// Success rates below these are shown as worth a look, and as failing.
-const WARN_RATE: f64 = 0.95;
-const BAD_RATE: f64 = 0.5;
 
 pub fn draw(frame: &mut Frame<'_>, area: Rect, state: &State, theme: Theme) {
     let u = &state.usage;
@@ -58,14 +53,14 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, state: &State, theme: Theme) {
             body,
         );
     } else {
-        draw_table(frame, body, state, theme);
+        table::draw(frame, body, state, theme);
         if chart_rows > 0 {
-            draw_chart(frame, chart, u, theme);
+            overlay::chart(frame, chart, u, theme);
         }
     }
     frame.render_widget(Paragraph::new(footer(state, theme)), foot);
     if let Some(c) = &u.confirm {
-        draw_confirm(frame, area, state, &c.window.to_string(), &c.what, theme);
+        overlay::confirm(frame, area, state, &c.window.to_string(), &c.what, theme);
     }
 }
 
@@ -186,189 +181,6 @@ fn empty(state: &State, theme: Theme) -> Vec<Line<'static>> {
     lines
 }
 
-fn draw_table(frame: &mut Frame<'_>, area: Rect, state: &State, theme: Theme) {
-    let u = &state.usage;
-    let page = usize::from(area.height.saturating_sub(1)).max(1);
-    let offset = u.offset.min(u.rows.len().saturating_sub(1));
-    // The numbers take 9 + 7 + 10 + 10 columns and 4 gaps; the name gets the rest.
-    let name_width = usize::from(area.width.saturating_sub(40)).max(10);
-    let rows: Vec<Row<'_>> = u
-        .rows
-        .iter()
-        .enumerate()
-        .skip(offset)
-        .take(page)
-        .map(|(i, r)| table_row(r, i == u.selected, name_width, theme))
-        .collect();
-    let marked = |name: &'static str, key: SortKey| -> String {
-        match (u.sort == key, key) {
-            (true, SortKey::Success) => format!("{name}▲"),
-            (true, _) => format!("{name}▼"),
-            (false, _) => name.to_string(),
-        }
-    };
-    let titles = [
-        marked("user / bucket / category", SortKey::Name),
-        marked("ops", SortKey::Ops),
-        marked("success", SortKey::Success),
-        marked("bytes in", SortKey::BytesReceived),
-        marked("bytes out", SortKey::BytesSent),
-    ];
-    let header = Row::new(titles.into_iter().enumerate().map(|(i, h)| {
-        Cell::from(if i > 0 {
-            Line::from(h).right_aligned()
-        } else {
-            Line::from(h)
-        })
-    }))
-    .style(theme.header());
-    let widths = [
-        Constraint::Min(10),
-        Constraint::Length(9),
-        Constraint::Length(7),
-        Constraint::Length(10),
-        Constraint::Length(10),
-    ];
-    frame.render_widget(
-        Table::new(rows, widths).header(header).column_spacing(1),
-        area,
-    );
-}
-
-fn table_row(r: &TreeRow, selected: bool, width: usize, theme: Theme) -> Row<'static> {
-    let marker = match (r.depth, r.expanded) {
-        (2, _) => "  ",
-        (_, true) => "▾ ",
-        (_, false) => "▸ ",
-    };
-    let indent = "  ".repeat(usize::from(r.depth));
-    let name = match r.depth {
-        1 => bucket_label(r.name()).to_string(),
-        _ => r.name().to_string(),
-    };
-    let base = if selected {
-        theme.selected()
-    } else {
-        Style::new()
-    };
-    let room = width.saturating_sub(indent.len() + 2);
-    let mut spans = vec![Span::styled(format!("{indent}{marker}"), base)];
-    // Names with control characters are shown whole, their escapes marked.
-    let plain = matches!(sanitize::sanitize(&name), std::borrow::Cow::Borrowed(_));
-    let shown = if plain { fit_middle(&name, room) } else { name };
-    spans.extend(sanitize::spans(&shown, base, theme.escaped()));
-    let c = &r.counters;
-    let right = |s: String| Cell::from(Line::from(s).right_aligned());
-    Row::new(vec![
-        Cell::from(Line::from(spans)),
-        right(fmt::count(c.ops)),
-        Cell::from(Line::from(Span::styled(rate(c), rate_style(c, theme))).right_aligned()),
-        right(fmt::size(c.bytes_received)),
-        right(fmt::size(c.bytes_sent)),
-    ])
-    .style(base)
-}
-
-/// `name` cut in the middle to `width` columns: the ends of ARNs and bucket names are what
-/// tell them apart.
-fn fit_middle(name: &str, width: usize) -> String {
-    use unicode_width::UnicodeWidthChar;
-    let w = |c: char| c.width().unwrap_or(0);
-    if name.chars().map(w).sum::<usize>() <= width || width < 5 {
-        return name.to_string();
-    }
-    let head_room = (width - 1) / 3;
-    let tail_room = width - 1 - head_room;
-    let take = |chars: &mut dyn Iterator<Item = char>, room: usize| {
-        let mut used = 0;
-        let mut out = Vec::new();
-        for c in chars {
-            if used + w(c) > room {
-                break;
-            }
-            used += w(c);
-            out.push(c);
-        }
-        out
-    };
-    let head: String = take(&mut name.chars(), head_room).into_iter().collect();
-    let tail: String = take(&mut name.chars().rev(), tail_room)
-        .into_iter()
-        .rev()
-        .collect();
-    format!("{head}…{tail}")
-}
-
-fn rate(c: &Counters) -> String {
-    c.success_rate()
-        .map_or_else(|| "-".into(), |r| format!("{:.1}%", r * 100.0))
-}
-
-/// Failures stand out: below 95 % worth a look, below 50 % failing.
-fn rate_style(c: &Counters, theme: Theme) -> Style {
-    match c.success_rate() {
-        Some(r) if r < BAD_RATE => theme.error(),
-        Some(r) if r < WARN_RATE => theme.warn(),
-        _ => Style::new(),
-    }
-}
-
-/// Requests per hour of the selected row, as many hours as fit (older ones summed).
-fn draw_chart(frame: &mut Frame<'_>, area: Rect, u: &UsageState, theme: Theme) {
-    let (Some(summary), Some(row)) = (&u.summary, u.selected_row()) else {
-        return;
-    };
-    let hours = series(
-        summary,
-        Some(&row.user),
-        row.bucket.as_deref(),
-        row.category.as_deref(),
-    );
-    let ops: Vec<u64> = hours.iter().map(|c| c.ops).collect();
-    let width = usize::from(area.width.saturating_sub(2)).max(1);
-    let per = ops.len().div_ceil(width).max(1);
-    let data: Vec<u64> = ops.chunks(per).map(|c| c.iter().sum()).collect();
-    let peak = data.iter().copied().max().unwrap_or(0);
-    let sent: u64 = hours.iter().map(|c| c.bytes_sent).sum();
-    let unit = if per == 1 {
-        "hour".to_string()
-    } else {
-        format!("{per} hours")
-    };
-    let what = [
-        Some(row.user.as_str()),
-        row.bucket.as_deref().map(bucket_label),
-        row.category.as_deref(),
-    ]
-    .into_iter()
-    .flatten()
-    .collect::<Vec<_>>()
-    .join(" / ");
-    let title = Line::from(vec![
-        Span::styled(
-            format!(
-                " ops per {unit}, peak {} · {} out · ",
-                fmt::count(peak),
-                fmt::size(sent)
-            ),
-            theme.dim(),
-        ),
-        Span::raw(sanitize::sanitize(&what).into_owned()),
-        Span::raw(" "),
-    ]);
-    let block = Block::default()
-        .borders(Borders::TOP)
-        .border_style(theme.border())
-        .title(title);
-    frame.render_widget(
-        Sparkline::default()
-            .block(block)
-            .data(&data)
-            .style(theme.bar()),
-        area,
-    );
-}
-
 /// The last line: progress of a running collection, the filter field, or the keys.
 fn footer(state: &State, theme: Theme) -> Line<'static> {
     let u = &state.usage;
@@ -433,55 +245,4 @@ fn footer(state: &State, theme: Theme) -> Line<'static> {
         spans.push(Span::styled(format!(" {what} "), theme.dim()));
     }
     Line::from(spans)
-}
-
-fn draw_confirm(
-    frame: &mut Frame<'_>,
-    area: Rect,
-    state: &State,
-    window: &str,
-    what: &str,
-    theme: Theme,
-) {
-    let width = area.width.saturating_sub(4).min(72);
-    let height = 8.min(area.height);
-    let popup = Rect {
-        x: area.x + (area.width.saturating_sub(width)) / 2,
-        y: area.y + (area.height.saturating_sub(height)) / 2,
-        width,
-        height,
-    };
-    frame.render_widget(Clear, popup);
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_style(theme.warn())
-        .padding(Padding::horizontal(1))
-        .title(Span::styled(" Trim? ", theme.title()));
-    let lines = vec![
-        Line::from(format!(
-            "Collect {window}, save the summary and its backup,"
-        )),
-        sanitize::line(
-            &format!("then delete {what}."),
-            Style::new(),
-            theme.escaped(),
-        ),
-        Line::from(""),
-        Line::styled(
-            format!("Profile `{}` allows writes.", state.status.profile),
-            theme.dim(),
-        ),
-        Line::from(vec![
-            Span::styled("y", theme.key()),
-            Span::raw(" trim · "),
-            Span::styled("any other key", theme.key()),
-            Span::raw(" cancel"),
-        ]),
-    ];
-    frame.render_widget(
-        Paragraph::new(lines)
-            .block(block)
-            .wrap(Wrap { trim: false }),
-        popup,
-    );
 }

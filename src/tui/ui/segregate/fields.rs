@@ -102,12 +102,8 @@ pub fn draw_counts(frame: &mut Frame<'_>, area: Rect, state: &State, theme: Them
             0.0
         };
         let mut label = format!(
-            "{} {}/{} objects · {}/{} · {:.0}/s",
-            if job.cancelling {
-                "stopping"
-            } else {
-                "applying"
-            },
+            "{}{}/{} · {}/{} · {:.0}/s",
+            if job.cancelling { "stopping: " } else { "" },
             p.objects_done,
             p.objects_total,
             format_size(p.bytes_done, BINARY),
@@ -117,7 +113,10 @@ pub fn draw_counts(frame: &mut Frame<'_>, area: Rect, state: &State, theme: Them
         if let Some(eta) = p.eta_secs {
             label.push_str(&format!(" · ETA {}", eta_text(eta)));
         }
-        label.push_str(&format!(" · {} errors", p.errors));
+        if p.errors > 0 {
+            let what = if p.errors == 1 { "error" } else { "errors" };
+            label.push_str(&format!(" · {} {what}", p.errors));
+        }
         let filled = (ratio * BAR as f64).round() as usize;
         let line = Line::from(vec![
             Span::styled("█".repeat(filled), theme.key()),

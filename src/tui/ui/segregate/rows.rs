@@ -16,33 +16,22 @@ use ratatui::widgets::{Cell, Paragraph, Row, Table};
 use unicode_width::UnicodeWidthStr;
 
 const DATE_WIDTH: u16 = 13;
-const STATUS_WIDTH: u16 = 14;
+const STATUS_WIDTH: u16 = 13;
+/// Below this width the date column is left out (the groups and the destination show it).
+const DATE_FROM: u16 = 100;
 
 pub fn draw(frame: &mut Frame<'_>, area: Rect, state: &State, theme: Theme) {
     let s = &state.segregate;
-    if s.preview.entries.is_empty()
-        && let Some(report) = &s.report
-    {
-        let lines: Vec<Line<'static>> = report
-            .lines()
-            .iter()
-            .map(|l| sanitize::line(l, Style::new(), theme.escaped()))
-            .collect();
-        frame.render_widget(Paragraph::new(lines), area);
-        return;
-    }
     if s.preview.entries.is_empty() {
-        let text = match (&s.listing.phase, &s.preview.error) {
-            (ListPhase::Idle, _) => {
-                "Give a bucket and the source prefix the files arrive in (e edits the rule)."
-            }
-            (ListPhase::Running, _) => "Listing the source…",
-            (ListPhase::Failed(_), _) => "The source could not be listed (r to retry).",
-            (_, Some(_)) => "Fix the rule above to see where each key goes.",
-            (_, None) if s.listing.objects.is_empty() => "No keys under this source prefix.",
-            (_, None) => "Nothing to move: every key listed is skipped.",
+        let lines = match &s.report {
+            Some(report) => report
+                .lines()
+                .iter()
+                .map(|l| sanitize::line(l, Style::new(), theme.escaped()))
+                .collect(),
+            None => vec![Line::styled(empty_text(state), theme.dim())],
         };
-        frame.render_widget(Paragraph::new(Line::styled(text, theme.dim())), area);
+        frame.render_widget(Paragraph::new(lines), area);
         return;
     }
     let height = usize::from(area.height.saturating_sub(1));
@@ -55,41 +44,67 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, state: &State, theme: Theme) {
         .max()
         .unwrap_or(10)
         .clamp(10, usize::from(area.width / 3)) as u16;
+    let with_date = area.width >= DATE_FROM;
+    let date_width = if with_date { DATE_WIDTH + 1 } else { 0 };
     let key_width = area
         .width
-        .saturating_sub(DATE_WIDTH + dest_width + STATUS_WIDTH + 3 + 2);
-    let header = Row::new(["Key", "Date", "Destination", "Status"]).style(theme.header());
+        .saturating_sub(date_width + dest_width + STATUS_WIDTH + 2);
+    let mut titles = vec!["Key", "Date", "Destination", "Status"];
+    if !with_date {
+        titles.remove(1);
+    }
+    let header = Row::new(titles).style(theme.header());
     let source_len = s.listing.prefix.len();
     let rows = rows_shown.iter().take(height).enumerate().map(|(n, &i)| {
         let e = &s.preview.entries[i];
         let selected = s.offset + n == s.selected;
-        let row = Row::new(vec![
+        let mut cells = vec![
             Cell::from(key_line(e, source_len, usize::from(key_width), theme)),
-            Cell::from(
-                e.date
-                    .map_or_else(|| "-".into(), |d| d.format("%Y-%m-%d %H").to_string()),
-            ),
             Cell::from(sanitize::line(
                 destination(e, source_len),
                 Style::new(),
                 theme.escaped(),
             )),
             Cell::from(status_cell(e, s.preview.checked[i], theme)),
-        ]);
+        ];
+        if with_date {
+            let date = e
+                .date
+                .map_or_else(|| "-".into(), |d| d.format("%Y-%m-%d %H").to_string());
+            cells.insert(1, Cell::from(date));
+        }
+        let row = Row::new(cells);
         if selected {
             row.style(theme.selected())
         } else {
             row
         }
     });
-    let widths = [
+    let mut widths = vec![
         Constraint::Length(key_width),
-        Constraint::Length(DATE_WIDTH),
         Constraint::Length(dest_width),
         Constraint::Length(STATUS_WIDTH),
     ];
+    if with_date {
+        widths.insert(1, Constraint::Length(DATE_WIDTH));
+    }
     let table = Table::new(rows, widths).header(header).column_spacing(1);
     frame.render_widget(table, area);
+}
+
+/// Why there are no rows.
+fn empty_text(state: &State) -> &'static str {
+    let s = &state.segregate;
+    match (&s.listing.phase, &s.preview.error) {
+        (ListPhase::Idle, _) => {
+            "Give a bucket and the source prefix the files arrive in (e edits the rule)."
+        }
+        (ListPhase::Running, _) => "Listing the source…",
+        (ListPhase::Failed(_), _) => "The source could not be listed (r to retry).",
+        (_, Some(_)) => "Fix the rule above to see where each key goes.",
+        (_, None) if s.listing.objects.is_empty() => "No keys under this source prefix.",
+        (_, None) => "Nothing to move: every key listed is skipped.",
+    }
 }
 
 /// The destination without the key's relative name: `segregated/2022/12/31/` or `errors/`.

@@ -52,9 +52,9 @@ pub fn draw_detail(frame: &mut Frame<'_>, area: Rect, s: &SegregateState, theme:
         return;
     };
     let e = &s.preview.entries[i];
-    let mut first = sanitize::spans(&e.key, Style::new(), theme.escaped());
-    first.push(Span::styled(" → ", theme.dim()));
-    first.extend(sanitize::spans(
+    let first = sanitize::spans(&e.key, Style::new(), theme.escaped());
+    let mut arrow = vec![Span::styled("→ ", theme.dim())];
+    arrow.extend(sanitize::spans(
         &e.target,
         status_style(theme, e.status),
         theme.escaped(),
@@ -80,8 +80,9 @@ pub fn draw_detail(frame: &mut Frame<'_>, area: Rect, s: &SegregateState, theme:
         _ => "copied, verified, then the source is deleted".into(),
     };
     second.extend(sanitize::spans(&why, theme.dim(), theme.escaped()));
-    let lines = vec![Line::from(first), Line::from(second)];
-    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
+    // One line each, cut at the edge: a wrapped key would push the others out.
+    let lines = vec![Line::from(first), Line::from(arrow), Line::from(second)];
+    frame.render_widget(Paragraph::new(lines), area);
 }
 
 /// The question before an apply, with the counts it will act on.
@@ -99,7 +100,11 @@ pub fn draw_confirm(
     let mut lines = vec![
         Line::from(vec![
             Span::styled(format!("{:>7} ", sum.moves.objects), theme.title()),
-            Span::raw(format!("move to {target} ({})", size(sum.moves.bytes))),
+            Span::raw(format!(
+                "move to {target} ({}, {} days)",
+                size(sum.moves.bytes),
+                sum.days.len()
+            )),
         ]),
         Line::from(vec![
             Span::styled(format!("{:>7} ", sum.error.objects), theme.title()),
