@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The project's test command: `bash scripts/test-all.sh` (also what CI runs, via .ci/run).
 #
-# 1. installs the Debian packages the tests need when missing (Ceph, curl, python3-venv),
+# 1. installs the Debian packages the tests need when missing (Ceph, curl, promtool, python3-venv),
 # 2. creates/updates the Python virtualenv .venv/ (moto),
 # 3. starts a fresh Ceph RGW and moto under .test-servers/ and exports their endpoints and keys,
 # 4. runs cargo fmt --check, cargo clippy (warnings are errors) and cargo test, all targets,
@@ -62,7 +62,8 @@ cleanup() {
   exit "$rc"
 }
 install_packages() {
-  local pkgs=(ceph-mon ceph-osd radosgw ceph-common uuid-runtime curl)
+  # prometheus: its promtool validates the /metrics exposition of `s3scope serve`.
+  local pkgs=(ceph-mon ceph-osd radosgw ceph-common uuid-runtime curl prometheus)
   if ! command -v python3 >/dev/null; then
     pkgs+=(python3 python3-venv)
   elif ! python3 -c 'import venv, ensurepip' 2>/dev/null; then

@@ -231,7 +231,15 @@ fn against_the_embedded_server() {
 
     let r = s3scope(
         home.path(),
-        &["--endpoint", &ep, "buckets", "--format", "json", "--sort", "name"],
+        &[
+            "--endpoint",
+            &ep,
+            "buckets",
+            "--format",
+            "json",
+            "--sort",
+            "name",
+        ],
         &good,
     );
     assert_eq!(r.code, 0, "{}", r.stderr);

@@ -157,6 +157,9 @@ async fn multipart_copies_on_ceph_with_5_mib_parts() {
         ..Put::default()
     };
     put_with(&client, &b, &key, &body, put).await;
+    // Untagged: RGW answers GetObjectTagging with an empty body.
+    let plain = format!("incoming/{}", cdr(5, "20230101", "01"));
+    put_plain(&client, &b, &plain, &body[..9 * 1024 * 1024]).await;
     let p = plan(&client, &seed_rule(&b)).await;
     let dir = tempfile::tempdir().unwrap();
     let opts = ApplyOptions {
@@ -193,6 +196,8 @@ async fn multipart_copies_on_ceph_with_5_mib_parts() {
         .unwrap();
     assert_eq!(tags.tag_set().len(), 1);
     let got = contents(&client, &b).await;
-    assert_eq!(got.len(), 1);
+    assert_eq!(got.len(), 2);
     assert!(got[&target] == body, "the copy's bytes differ");
+    let plain_target = format!("segregated/2023/01/01/{}", cdr(5, "20230101", "01"));
+    assert!(got[&plain_target] == body[..9 * 1024 * 1024], "the copy's bytes differ");
 }

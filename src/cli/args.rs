@@ -60,6 +60,8 @@ pub enum Command {
         #[command(subcommand)]
         action: super::usage::UsageAction,
     },
+    /// Serve Prometheus metrics and the bucket table over HTTP, behind a bearer token.
+    Serve(super::serve::ServeArgs),
     /// Validate configuration.
     Config {
         #[command(subcommand)]

@@ -49,7 +49,7 @@ pub async fn buckets(
 }
 
 /// Sums of the rows that have numbers.
-fn totals(rows: &[BucketRow]) -> serde_json::Value {
+pub(super) fn totals(rows: &[BucketRow]) -> serde_json::Value {
     let objects: u64 = rows.iter().filter_map(|r| r.objects).sum();
     let bytes: u64 = rows.iter().filter_map(|r| r.bytes).sum();
     let mut classes: BTreeMap<&str, u64> = BTreeMap::new();

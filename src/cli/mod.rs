@@ -8,6 +8,7 @@ mod du_diff;
 pub mod output;
 mod progress;
 mod segregate;
+pub mod serve;
 mod usage;
 
 use crate::config::{Config, ConfigError, Overrides, Profile};
@@ -112,6 +113,10 @@ async fn dispatch(command: Command, global: &GlobalArgs, config: Config) -> Resu
             segregate::run(&clients, &config, global, a).await
         }
         Command::Usage { action } => usage::run(action, &config, global).await,
+        Command::Serve(a) => {
+            let clients = connect(&config, global).await?;
+            serve::run(clients, a, config.scan_concurrency()).await
+        }
         Command::Tui => {
             let clients = connect(&config, global).await?;
             demo::open_tui(clients, config, None).await

@@ -364,7 +364,9 @@ async fn process(
         }
         Err(failure) => {
             let outcome = match failure {
-                MoveFailure::Changed(_) | MoveFailure::SourceGone => Outcome::Changed,
+                MoveFailure::Changed(_)
+                | MoveFailure::SourceGone
+                | MoveFailure::ChangedUnguarded { .. } => Outcome::Changed,
                 _ => Outcome::Failed,
             };
             let message = failure.to_string();

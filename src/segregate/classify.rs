@@ -67,6 +67,8 @@ pub struct Classifier<'r> {
     fallback: NaiveDateTime,
     prefixes: HashMap<NaiveDateTime, String>,
     concat: String,
+    /// Capture positions, reused from key to key (no allocation per match).
+    locations: Option<regex::CaptureLocations>,
 }
 
 impl<'r> Classifier<'r> {
@@ -77,6 +79,7 @@ impl<'r> Classifier<'r> {
             fallback,
             prefixes: HashMap::new(),
             concat: String::new(),
+            locations: rule.pattern.as_ref().map(regex::Regex::capture_locations),
         }
     }
 
@@ -107,7 +110,9 @@ impl<'r> Classifier<'r> {
             return Err(Skip::UnderTarget);
         }
         let dated = |this: &mut Self, date: NaiveDateTime, matched: Option<Match>| {
-            let mut destination = this.prefix_of(date).to_string();
+            let prefix = this.prefix_of(date);
+            let mut destination = String::with_capacity(prefix.len() + rel.len());
+            destination.push_str(prefix);
             destination.push_str(rel);
             Classified {
                 matched,
@@ -117,24 +122,28 @@ impl<'r> Classifier<'r> {
                 detail: None,
             }
         };
-        let pattern = match (&rule.pattern, rule.forced) {
-            (Some(p), None) => p,
+        let (pattern, locations) = match (&rule.pattern, rule.forced, self.locations.as_mut()) {
+            (Some(p), None, Some(l)) => (p, l),
             _ => return Ok(dated(self, self.fallback, None)),
         };
         let name_at = key.rfind('/').map_or(0, |i| i + 1);
         let name = &key[name_at..];
-        let Some(caps) = pattern.captures(name) else {
+        if pattern.captures_read(locations, name).is_none() {
             return Ok(self.to_errors(rel, None, Reason::NoMatch, None));
-        };
+        }
         self.concat.clear();
+        let groups = locations.len() - 1;
         let mut matched = Match {
-            groups: Vec::with_capacity(caps.len() - 1),
-            spans: Vec::with_capacity(caps.len() - 1),
+            groups: Vec::with_capacity(groups),
+            spans: Vec::with_capacity(groups),
         };
-        for g in caps.iter().skip(1).flatten() {
-            self.concat.push_str(g.as_str());
-            matched.groups.push(g.as_str().to_string());
-            matched.spans.push((name_at + g.start(), name_at + g.end()));
+        for i in 1..=groups {
+            if let Some((start, end)) = locations.get(i) {
+                let text = &name[start..end];
+                self.concat.push_str(text);
+                matched.groups.push(text.to_string());
+                matched.spans.push((name_at + start, name_at + end));
+            }
         }
         match rule.format.parse(&self.concat) {
             Ok(date) => Ok(dated(self, date, Some(matched))),

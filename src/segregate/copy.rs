@@ -34,6 +34,10 @@ pub enum MoveFailure {
     Changed(String),
     #[error("the source is gone (deleted since planning)")]
     SourceGone,
+    #[error(
+        "the source changed since planning (its ETag is no longer {planned}) and the server did not enforce if-match: {target} holds a copy of the new content; the source was kept, the next run finishes the move"
+    )]
+    ChangedUnguarded { planned: String, target: String },
     #[error("{0}")]
     S3(S3Error),
     #[error("the copy at {target} does not verify: {why}; the source was kept")]
@@ -108,7 +112,31 @@ pub async fn copy_verified(
         // A whole copy has the source's content, hence (unencrypted) the source's ETag.
         job.etag.map(str::to_string)
     };
-    verify(s3, job, expected.as_deref(), endpoint).await
+    match verify(s3, job, expected.as_deref(), endpoint).await {
+        Err(MoveFailure::Verify { target, why }) => Err(changed_under_us(s3, job)
+            .await
+            .unwrap_or(MoveFailure::Verify { target, why })),
+        other => other,
+    }
+}
+
+/// A server that ignores `x-amz-copy-source-if-match` (Ceph RGW before the fix of tracker
+/// 40808) copies a source that changed: a copy that does not verify is told apart from one
+/// that went wrong by the source's ETag now.
+async fn changed_under_us(s3: &Client, job: &CopyJob<'_>) -> Option<MoveFailure> {
+    let planned = job.etag?;
+    let head = s3
+        .head_object()
+        .bucket(job.bucket)
+        .key(job.key)
+        .send()
+        .await
+        .ok()?;
+    let now = head.e_tag()?;
+    (!same_etag(now, planned)).then(|| MoveFailure::ChangedUnguarded {
+        planned: planned.to_string(),
+        target: job.target.to_string(),
+    })
 }
 
 /// CopyObject: metadata, content type and tags copied; storage class set to the source's.
@@ -258,7 +286,13 @@ pub(super) async fn copy_parts(
                 .part_number(i32::try_from(i + 1).unwrap_or(i32::MAX))
                 .copy_source(&source)
                 .copy_source_range(format!("bytes={first}-{last}"))
-                .set_copy_source_if_match(job.etag.map(str::to_string));
+                .set_copy_source_if_match(job.etag.map(str::to_string))
+                // The request has no body; Ceph RGW answers 411 MissingContentLength unless
+                // it is told so.
+                .customize()
+                .mutate_request(|r| {
+                    r.headers_mut().insert("content-length", "0");
+                });
             let what = what.clone();
             async move {
                 let out = req.send().await.map_err(|e| {

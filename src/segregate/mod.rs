@@ -21,6 +21,7 @@ pub mod planner; // list source and destinations into a plan
 pub mod report; // progress and the final report
 pub mod rule; // Rule: a RuleSpec with every field checked
 pub mod spec; // RuleSpec as written: config rule, flags, defaults
+mod tags; // object tags of multipart copies, Ceph's empty tag sets
 
 pub use apply::{ApplyOptions, apply};
 pub use copy::{MULTIPART_THRESHOLD, PART_SIZE, PartSettings, copy_source};

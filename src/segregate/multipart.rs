@@ -5,17 +5,10 @@ use super::copy::{
     CopyJob, MoveFailure, PartSettings, completed, copy_parts, journal_upload, multipart_etag,
 };
 use super::journal::{Journal, Record};
+use super::tags;
 use crate::s3::error::S3Error;
 use aws_sdk_s3::Client;
 use aws_sdk_s3::types::StorageClass;
-use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
-
-/// Characters kept as they are in `x-amz-tagging` (URL query encoding).
-const QUERY: &AsciiSet = &NON_ALPHANUMERIC
-    .remove(b'-')
-    .remove(b'_')
-    .remove(b'.')
-    .remove(b'~');
 
 /// Copies `job` in parts; returns the ETag the completed object must have.
 pub(super) async fn copy(
@@ -42,24 +35,9 @@ pub(super) async fn copy(
         .send()
         .await
         .map_err(|e| classify(S3Error::classify(&e, endpoint, "HeadObject", &what)))?;
-    let tags = s3
-        .get_object_tagging()
-        .bucket(job.bucket)
-        .key(job.key)
-        .send()
+    let tags = tags::read(s3, job.bucket, job.key, endpoint)
         .await
-        .map_err(|e| classify(S3Error::classify(&e, endpoint, "GetObjectTagging", &what)))?;
-    let tagging: Vec<String> = tags
-        .tag_set()
-        .iter()
-        .map(|t| {
-            format!(
-                "{}={}",
-                utf8_percent_encode(t.key(), QUERY),
-                utf8_percent_encode(t.value(), QUERY)
-            )
-        })
-        .collect();
+        .map_err(classify)?;
     abort_stale_uploads(s3, job, endpoint).await?;
     let class = head
         .storage_class()
@@ -78,8 +56,8 @@ pub(super) async fn copy(
     if class != "STANDARD" {
         create = create.storage_class(StorageClass::from(class));
     }
-    if !tagging.is_empty() {
-        create = create.tagging(tagging.join("&"));
+    if let Some(tagging) = tags::header(&tags) {
+        create = create.tagging(tagging);
     }
     let created = create.send().await.map_err(|e| {
         MoveFailure::S3(S3Error::classify(
@@ -98,7 +76,20 @@ pub(super) async fn copy(
     }
     journal_upload(journal, job, &upload_id, true).await?;
     let part_size = parts.part_size.max(job.size.div_ceil(10_000)).max(1);
-    let result = finish(s3, job, &upload_id, part_size, endpoint, journal).await;
+    let mut result = finish(s3, job, &upload_id, part_size, endpoint, journal).await;
+    if result.is_ok()
+        && let Err(e) = tags::write(s3, job.bucket, job.target, &tags, endpoint).await
+    {
+        // A copy without its tags must not pass for a moved object: take it back (it is
+        // this run's own new object) and keep the source.
+        let _ = s3
+            .delete_object()
+            .bucket(job.bucket)
+            .key(job.target)
+            .send()
+            .await;
+        result = Err(MoveFailure::S3(e));
+    }
     if result.is_err() {
         // Best effort: an upload left behind costs storage until aborted; a later run aborts
         // it from the journal if this fails too.

@@ -236,6 +236,9 @@ pub struct Draft {
     pub skipped: Skipped,
     /// Prefixes to list to find existing destinations (non-overlapping).
     pub destination_prefixes: BTreeSet<String>,
+    /// Some destination prefix lies under another, or overlaps the source prefix: only then
+    /// can two keys share a destination, or a destination be another key's source.
+    pub overlapping: bool,
 }
 
 /// Classifies listed objects (in key order) under `rule`; `now` dates keys without a pattern.
@@ -286,7 +289,13 @@ pub fn draft(rule: &Rule, objects: &[ListedObject], now: DateTime<Utc>) -> Draft
             existing: None,
         });
     }
+    let source = rule.source_prefix.as_str();
+    d.overlapping = prefixes
+        .iter()
+        .any(|p| p.starts_with(source) || source.starts_with(p.as_str()));
+    let count = prefixes.len();
     d.destination_prefixes = outermost(prefixes);
+    d.overlapping |= d.destination_prefixes.len() != count;
     d
 }
 
@@ -301,13 +310,16 @@ fn outermost(prefixes: BTreeSet<String>) -> BTreeSet<String> {
     out
 }
 
-/// Settles every entry against the objects found at the destinations, then marks entries
-/// whose destination is another entry's source or destination as conflicts.
-pub fn settle(entries: &mut [PlanEntry], existing: &HashMap<String, Existing>) {
-    for e in entries.iter_mut() {
+/// Settles every entry against the objects found at the destinations, then (when the draft's
+/// prefixes overlap) marks entries whose destination is another entry's source or destination
+/// as conflicts.
+pub fn settle(draft: &mut Draft, existing: &HashMap<String, Existing>) {
+    for e in draft.entries.iter_mut() {
         e.settle(existing.get(&e.target));
     }
-    mark_collisions(entries);
+    if draft.overlapping {
+        mark_collisions(&mut draft.entries);
+    }
 }
 
 /// Marks entries whose destination is another entry's source or destination as conflicts.

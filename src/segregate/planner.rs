@@ -177,7 +177,7 @@ pub async fn make_plan(
     if cancel.is_cancelled() {
         return Err(SegregateError::Cancelled);
     }
-    settle(&mut d.entries, &existing);
+    settle(&mut d, &existing);
     let mut plan = MovePlan {
         version: PLAN_VERSION,
         id: String::new(),

@@ -282,6 +282,7 @@ impl Run<'_> {
             writer.write("rgw_usage", &value)?;
             chunk_files = 1;
         }
+        drop(answer);
         self.state.hours.replace_live(&window, read.hours);
         let trim = self
             .state

@@ -51,6 +51,31 @@ pub fn parent_dir(file: &Path) -> &Path {
     }
 }
 
+/// Replaces `path` atomically with what `fill` writes, streamed (a summary of millions of
+/// records is never held in memory as text): temp file in the same directory, fsync, rename,
+/// fsync of the directory. Readers see the old file or the new one, never a mix.
+pub fn write_atomic_with(
+    path: &Path,
+    fill: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,
+) -> std::io::Result<()> {
+    use std::io::Write as _;
+    let dir = parent_dir(path);
+    let tmp = tempfile::Builder::new()
+        .prefix(".s3scope-tmp-")
+        .tempfile_in(dir)?;
+    let mut out = std::io::BufWriter::with_capacity(1 << 20, tmp);
+    fill(&mut out)?;
+    out.flush()?;
+    let tmp = out
+        .into_inner()
+        .map_err(std::io::IntoInnerError::into_error)?;
+    tmp.as_file().sync_all()?;
+    tmp.persist(path).map_err(|e| e.error)?;
+    #[cfg(unix)]
+    std::fs::File::open(dir)?.sync_all()?;
+    Ok(())
+}
+
 /// Writes raw chunks (each usage response or log object as JSON) of one run.
 #[derive(Debug, Clone)]
 pub struct ChunkWriter {

@@ -120,6 +120,23 @@ pub fn records(hours: &Hours) -> Vec<Record> {
         .collect()
 }
 
+/// Every record of `hours`, in hour then row order, moving the names rather than copying.
+pub fn into_records(hours: Hours) -> Vec<Record> {
+    let mut out = Vec::with_capacity(hours.values().map(Rows::len).sum());
+    for (hour, rows) in hours {
+        for (k, counters) in rows {
+            out.push(Record {
+                hour,
+                user: k.user,
+                bucket: k.bucket,
+                category: k.category,
+                counters,
+            });
+        }
+    }
+    out
+}
+
 /// Sums millions of single requests cheaply: names are interned once, keys are four integers.
 #[derive(Debug, Default)]
 pub struct Tally {

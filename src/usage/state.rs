@@ -5,9 +5,9 @@
 //! knows exactly what to redo. A lock file next to it keeps two runs from interleaving.
 
 use super::UsageError;
+use super::files::write_atomic_with;
 use super::ledger::Ledger;
 use super::logs::read::MalformedLine;
-use crate::fsutil::write_atomic;
 use crate::instants::Window;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -271,15 +271,10 @@ impl StateFile {
 
     /// Replaces the state file atomically; once this returns, the state survives a crash.
     pub fn save(&self, state: &UsageState) -> Result<(), UsageError> {
-        let body = serde_json::to_vec(state).map_err(|e| {
-            UsageError::io("write the state file", &self.path)(std::io::Error::other(e))
-        })?;
-        write_atomic(&self.path, &body, None).map_err(|source| UsageError::Io {
-            action: "write the state file",
-            path: self.path.clone(),
-            source,
-            before_trim: true,
+        write_atomic_with(&self.path, |w| {
+            serde_json::to_writer(w, state).map_err(std::io::Error::from)
         })
+        .map_err(UsageError::io("write the state file", &self.path))
     }
 
     pub fn path(&self) -> &Path {

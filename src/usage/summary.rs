@@ -5,9 +5,9 @@
 //! what the numbers cover. Written atomically, with one backup per run.
 
 use super::UsageError;
-use super::model::{Counters, Hours, Record, records};
+use super::files::write_atomic_with;
+use super::model::{Counters, Hours, Record, into_records};
 use super::state::{LogReadInfo, SourceId};
-use crate::fsutil::write_atomic;
 use crate::instants::Window;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -78,10 +78,9 @@ impl Summary {
         window: &Window,
         run: &str,
         generated_at: DateTime<Utc>,
-        hours: &Hours,
+        hours: Hours,
         access_logs: Option<LogReadInfo>,
     ) -> Self {
-        let records = records(hours);
         let mut s = Self {
             format: SUMMARY_FORMAT.to_string(),
             source: source.clone(),
@@ -110,6 +109,7 @@ impl Summary {
             records: Vec::new(),
             access_logs,
         };
+        let records = into_records(hours);
         for r in &records {
             let c = &r.counters;
             s.totals += c;
@@ -128,19 +128,19 @@ impl Summary {
         s
     }
 
-    /// The summary as written: pretty JSON with a trailing newline.
-    pub fn to_json(&self) -> Vec<u8> {
-        let mut out = serde_json::to_vec_pretty(self).unwrap_or_default();
-        out.push(b'\n');
-        out
-    }
-
-    /// Writes the backup, then the summary, each atomically and durably (fsync'ed).
+    /// Writes the backup, then the summary as a copy of it, each atomically and durably
+    /// (fsync'ed): pretty JSON with a trailing newline, streamed to disk.
     pub fn write(&self, backup: &Path, summary: &Path) -> Result<(), UsageError> {
-        let body = self.to_json();
-        write_atomic(backup, &body, None).map_err(UsageError::io("write the backup", backup))?;
+        write_atomic_with(backup, |w| {
+            serde_json::to_writer_pretty(&mut *w, self)?;
+            w.write_all(b"\n")
+        })
+        .map_err(UsageError::io("write the backup", backup))?;
         super::kill_point("backup");
-        write_atomic(summary, &body, None).map_err(UsageError::io("write the summary", summary))
+        write_atomic_with(summary, |w| {
+            std::io::copy(&mut std::fs::File::open(backup)?, w).map(drop)
+        })
+        .map_err(UsageError::io("write the summary", summary))
     }
 
     /// Reads a summary written by `usage collect`.
@@ -212,7 +212,7 @@ mod tests {
                 .into(),
             ),
         ]);
-        let s = Summary::build(&source, &w, "2024-05-10_12-00-05", h(12), &hours, None);
+        let s = Summary::build(&source, &w, "2024-05-10_12-00-05", h(12), hours, None);
         assert_eq!(s.totals, c(5, 155));
         assert_eq!(s.users["alice"].totals, c(4, 150));
         assert_eq!(

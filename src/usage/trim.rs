@@ -46,7 +46,7 @@ impl Run<'_> {
             &p.window,
             &p.run,
             p.started,
-            &hours,
+            hours,
             p.logs.clone(),
         );
         summary.write(&p.backup, &p.summary)?;

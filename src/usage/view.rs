@@ -211,7 +211,7 @@ mod tests {
             &Window::new(h(9), h(11)).unwrap(),
             "r",
             h(11),
-            &hours,
+            hours,
             None,
         )
     }

@@ -127,7 +127,7 @@ pub fn summary() -> Summary {
         &window,
         "2024-05-10_14-05-00",
         hour(14) + Duration::minutes(5),
-        &hours,
+        hours,
         None,
     )
 }

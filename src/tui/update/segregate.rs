@@ -377,7 +377,9 @@ pub fn on_event(state: &mut State, event: SegregateEvent) -> Vec<Effect> {
                     state.status.error = Some(format!("cannot check the destinations: {e}"));
                 }
             }
-            let out = recompute(state);
+            let s = &mut state.segregate;
+            s.preview.resettle(&s.targets, s.filter);
+            let out = check_missing(state, AUTO_CHECK_MAX);
             confirm_when_checked(state);
             out
         }

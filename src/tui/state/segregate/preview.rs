@@ -48,6 +48,8 @@ pub struct Preview {
     pub skipped: Skipped,
     /// Destination prefixes of the entries (non-overlapping).
     pub prefixes: BTreeSet<String>,
+    /// Destinations may collide (see `Draft::overlapping`).
+    pub overlapping: bool,
     /// Indices into `entries` shown under the current filter.
     pub rows: Vec<usize>,
 }
@@ -99,7 +101,9 @@ impl Preview {
             }
             checked.push(known);
         }
-        mark_collisions(&mut d.entries);
+        if d.overlapping {
+            mark_collisions(&mut d.entries);
+        }
         let summary = Summary::of(&d.entries);
         let mut p = Self {
             rule: Some(rule),
@@ -110,10 +114,44 @@ impl Preview {
             summary,
             skipped: d.skipped,
             prefixes: d.destination_prefixes,
+            overlapping: d.overlapping,
             rows: Vec::new(),
         };
         p.filter(filter);
         p
+    }
+
+    /// Settles the entries whose destination prefix was listed since: the regex did not change,
+    /// so nothing is classified again (a check answering costs a pass over the entries).
+    pub fn resettle(&mut self, targets: &Targets, filter: Option<Status>) {
+        if self.rule.is_none() || self.unchecked == 0 {
+            return;
+        }
+        let known: BTreeSet<&str> = self
+            .prefixes
+            .iter()
+            .filter(|p| targets.covers(p))
+            .map(String::as_str)
+            .collect();
+        for (e, checked) in self.entries.iter_mut().zip(self.checked.iter_mut()) {
+            if *checked {
+                continue;
+            }
+            let covered = known
+                .range(..=e.target.as_str())
+                .next_back()
+                .is_some_and(|p| e.target.starts_with(p));
+            if covered {
+                e.settle(targets.objects.get(&e.target));
+                *checked = true;
+                self.unchecked -= 1;
+            }
+        }
+        if self.overlapping {
+            mark_collisions(&mut self.entries);
+        }
+        self.summary = Summary::of(&self.entries);
+        self.filter(filter);
     }
 
     /// Keeps the rows of one status (None: all).

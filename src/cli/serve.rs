@@ -1,0 +1,217 @@
+//! `s3scope serve`: flags, token loading and wiring of the bucket table into `crate::serve`.
+
+use super::CliError;
+use super::args::{Format, Unit};
+use super::commands::{bucket_rows_table, totals};
+use super::output::write_json;
+use crate::s3::client::Clients;
+use crate::scan::buckets::{BucketRow, Source, bucket_table};
+use crate::serve::{Fetch, ServeOptions, Server, TableFormat, TableRenderer};
+use clap::Args;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+/// The environment variable that may hold the token (never a flag: flags show in `ps`).
+pub const TOKEN_ENV: &str = "S3SCOPE_SERVE_TOKEN";
+/// Shorter tokens are refused: they can be guessed.
+const MIN_TOKEN_LEN: usize = 16;
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address to listen on; a non-loopback one also needs --allow-remote.
+    #[arg(long, default_value = "127.0.0.1:9340", value_name = "ADDR:PORT")]
+    pub listen: SocketAddr,
+    /// Accept a --listen address other than loopback (the token is required either way).
+    #[arg(long)]
+    pub allow_remote: bool,
+    /// How often the bucket table is read in the background: e.g. 30s, 15m, 1h.
+    #[arg(long, default_value = "15m", value_parser = parse_interval, value_name = "DURATION")]
+    pub refresh: Duration,
+    /// File holding the bearer token (first line); otherwise $S3SCOPE_SERVE_TOKEN.
+    #[arg(long, value_name = "FILE")]
+    pub token_file: Option<PathBuf>,
+    /// Where sizes come from: rgw admin stats, CloudWatch daily metrics, a scan, or the cheapest.
+    #[arg(long, value_enum, default_value_t = Source::Auto)]
+    pub source: Source,
+    /// Only buckets whose name matches this glob (e.g. 'logs-*').
+    #[arg(long, value_name = "GLOB")]
+    pub filter: Option<String>,
+    /// Connections served at once; further clients wait.
+    #[arg(long, default_value_t = 64, value_name = "N")]
+    pub max_connections: usize,
+}
+
+/// `30s`, `15m`, `2h`, `1d`: at least one second.
+pub fn parse_interval(s: &str) -> Result<Duration, String> {
+    let s = s.trim();
+    let split = s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
+    let (num, unit) = s.split_at(split);
+    let n: u64 = num
+        .parse()
+        .map_err(|_| format!("`{s}` is not a duration: use e.g. 30s, 15m, 1h"))?;
+    let mult = match unit {
+        "s" => 1,
+        "m" => 60,
+        "h" => 3600,
+        "d" => 86_400,
+        _ => return Err(format!("`{s}` needs a unit: s, m, h or d (e.g. 15m)")),
+    };
+    match n.checked_mul(mult) {
+        Some(0) => Err("the refresh interval must be at least 1s".into()),
+        Some(secs) => Ok(Duration::from_secs(secs)),
+        None => Err(format!("`{s}` is too long")),
+    }
+}
+
+/// The token from --token-file, else from the environment; refused when missing or short.
+pub fn load_token(file: Option<&Path>) -> Result<String, CliError> {
+    let (token, origin) = match file {
+        Some(path) => {
+            let text = std::fs::read_to_string(path).map_err(|e| {
+                CliError::Usage(format!("cannot read --token-file {}: {e}", path.display()))
+            })?;
+            warn_if_readable_by_others(path);
+            let first = text.lines().next().unwrap_or_default().trim().to_string();
+            (first, format!("--token-file {}", path.display()))
+        }
+        None => match std::env::var(TOKEN_ENV) {
+            Ok(v) => (v.trim().to_string(), format!("${TOKEN_ENV}")),
+            Err(_) => {
+                return Err(CliError::Usage(format!(
+                    "serve needs a bearer token: --token-file FILE or ${TOKEN_ENV} \
+                     (e.g. `openssl rand -hex 32 > token; chmod 600 token`)"
+                )));
+            }
+        },
+    };
+    if token.len() < MIN_TOKEN_LEN || token.chars().any(|c| c.is_control() || c == ' ') {
+        return Err(CliError::Usage(format!(
+            "the token from {origin} must be at least {MIN_TOKEN_LEN} printable characters \
+             without spaces (e.g. `openssl rand -hex 32`)"
+        )));
+    }
+    Ok(token)
+}
+
+#[cfg(unix)]
+fn warn_if_readable_by_others(path: &Path) {
+    use std::os::unix::fs::PermissionsExt;
+    if let Ok(m) = std::fs::metadata(path)
+        && m.permissions().mode() & 0o077 != 0
+    {
+        eprintln!(
+            "s3scope: warning: {} is readable by other users; `chmod 600` it",
+            path.display()
+        );
+    }
+}
+
+#[cfg(not(unix))]
+fn warn_if_readable_by_others(_: &Path) {}
+
+/// The table bodies, exactly as `s3scope buckets --format json|csv|tsv --unit B` prints them.
+pub fn table_renderer() -> Box<TableRenderer> {
+    Box::new(|rows: &[BucketRow], f: TableFormat| {
+        let mut out = Vec::new();
+        let written = match f {
+            TableFormat::Json => write_json(
+                &serde_json::json!({ "buckets": rows, "totals": totals(rows) }),
+                &mut out,
+            ),
+            TableFormat::Csv => {
+                bucket_rows_table(rows, Unit::B, Format::Csv).write(Format::Csv, &mut out)
+            }
+            TableFormat::Tsv => {
+                bucket_rows_table(rows, Unit::B, Format::Tsv).write(Format::Tsv, &mut out)
+            }
+        };
+        if let Err(e) = written {
+            tracing::warn!(error = %e, "cannot render the bucket table");
+        }
+        out
+    })
+}
+
+/// Reads the bucket table with `clients`, largest first like `s3scope buckets`.
+pub fn fetcher(
+    clients: Clients,
+    source: Source,
+    filter: Option<globset::GlobMatcher>,
+    concurrency: usize,
+) -> Fetch {
+    let filter = Arc::new(filter);
+    Arc::new(move || {
+        let clients = clients.clone();
+        let filter = Arc::clone(&filter);
+        Box::pin(async move {
+            let keep = |name: &str| filter.as_ref().as_ref().is_none_or(|m| m.is_match(name));
+            let mut rows = bucket_table(&clients, source, &keep, concurrency)
+                .await
+                .map_err(|e| e.to_string())?;
+            rows.sort_by_key(|r| std::cmp::Reverse(r.bytes));
+            Ok(rows)
+        })
+    })
+}
+
+pub async fn run(clients: Clients, a: ServeArgs, concurrency: usize) -> Result<(), CliError> {
+    if !a.listen.ip().is_loopback() && !a.allow_remote {
+        return Err(CliError::Usage(format!(
+            "--listen {} is not a loopback address: add --allow-remote to expose the endpoint \
+             (clients still need the token)",
+            a.listen
+        )));
+    }
+    let token = load_token(a.token_file.as_deref())?;
+    let filter = match &a.filter {
+        Some(glob) => Some(
+            globset::Glob::new(glob)
+                .map_err(|e| {
+                    CliError::Usage(format!("--filter `{glob}` is not a valid glob: {e}"))
+                })?
+                .compile_matcher(),
+        ),
+        None => None,
+    };
+    let opts = ServeOptions {
+        listen: a.listen,
+        refresh: a.refresh,
+        token,
+        max_connections: a.max_connections,
+    };
+    let fetch = fetcher(clients, a.source, filter, concurrency);
+    let mut server = Server::start(opts, fetch, table_renderer())
+        .await
+        .map_err(|e| CliError::Runtime(e.to_string()))?;
+    eprintln!(
+        "s3scope serve: listening on http://{} (refresh every {}s); GET /metrics, \
+         /api/buckets?fmt=json|csv|tsv with `Authorization: Bearer <token>`; /healthz",
+        server.addr,
+        a.refresh.as_secs()
+    );
+    tokio::select! {
+        r = tokio::signal::ctrl_c() => r?,
+        () = terminated() => {}
+        () = server.wait() => {}
+    }
+    server.shutdown().await;
+    Ok(())
+}
+
+#[cfg(unix)]
+async fn terminated() {
+    use tokio::signal::unix::{SignalKind, signal};
+    match signal(SignalKind::terminate()) {
+        Ok(mut s) => {
+            s.recv().await;
+        }
+        Err(_) => std::future::pending().await,
+    }
+}
+
+#[cfg(not(unix))]
+async fn terminated() {
+    std::future::pending().await
+}

@@ -1,0 +1,268 @@
+//! Prometheus text exposition (0.0.4) and OpenMetrics 1.0 of the cached bucket table.
+//!
+//! One series per bucket and storage class; totals are left to PromQL `sum()`. Label values
+//! are escaped as the format requires (`\\`, `\"`, `\n`), whatever the bucket names contain.
+
+use super::cache::Snapshot;
+use crate::scan::buckets::{BucketRow, Source};
+use chrono::{DateTime, Utc};
+use std::fmt::Write;
+
+/// Which exposition format the scraper asked for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Exposition {
+    Prometheus,
+    OpenMetrics,
+}
+
+impl Exposition {
+    pub const PROMETHEUS_TYPE: &str = "text/plain; version=0.0.4; charset=utf-8";
+    pub const OPENMETRICS_TYPE: &str = "application/openmetrics-text; version=1.0.0; charset=utf-8";
+
+    /// OpenMetrics when the Accept header names it, the classic text format otherwise.
+    pub fn negotiate(accept: Option<&str>) -> Self {
+        match accept {
+            Some(a) if a.contains("application/openmetrics-text") => Self::OpenMetrics,
+            _ => Self::Prometheus,
+        }
+    }
+
+    pub fn content_type(self) -> &'static str {
+        match self {
+            Self::Prometheus => Self::PROMETHEUS_TYPE,
+            Self::OpenMetrics => Self::OPENMETRICS_TYPE,
+        }
+    }
+}
+
+/// Escapes a label value: backslash, double quote and line feed.
+pub fn escape_label(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for c in value.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '"' => out.push_str("\\\""),
+            '\n' => out.push_str("\\n"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn source_name(s: Source) -> &'static str {
+    match s {
+        Source::Auto => "auto",
+        Source::Scan => "scan",
+        Source::Rgw => "rgw",
+        Source::Cloudwatch => "cloudwatch",
+    }
+}
+
+fn seconds(t: DateTime<Utc>) -> f64 {
+    t.timestamp_millis() as f64 / 1000.0
+}
+
+/// Writes one metric family: HELP, TYPE and its samples.
+struct Family<'a> {
+    out: &'a mut String,
+    format: Exposition,
+}
+
+impl Family<'_> {
+    /// Starts a family; `name` of a counter is given without `_total`.
+    fn header(&mut self, name: &str, kind: &str, help: &str) {
+        let typed = if kind == "counter" && self.format == Exposition::Prometheus {
+            format!("{name}_total")
+        } else {
+            name.to_string()
+        };
+        let _ = writeln!(self.out, "# HELP {typed} {help}");
+        let _ = writeln!(self.out, "# TYPE {typed} {kind}");
+    }
+
+    fn sample(&mut self, name: &str, labels: &[(&str, &str)], value: f64) {
+        self.out.push_str(name);
+        if !labels.is_empty() {
+            self.out.push('{');
+            for (i, (k, v)) in labels.iter().enumerate() {
+                if i > 0 {
+                    self.out.push(',');
+                }
+                let _ = write!(self.out, "{k}=\"{}\"", escape_label(v));
+            }
+            self.out.push('}');
+        }
+        let _ = writeln!(self.out, " {value}");
+    }
+}
+
+/// Renders the whole exposition of a snapshot.
+pub fn render(snap: &Snapshot, format: Exposition) -> String {
+    let mut out = String::with_capacity(256 + snap.rows.len() * 600);
+    let mut f = Family {
+        out: &mut out,
+        format,
+    };
+    bucket_families(&mut f, &snap.rows);
+    refresh_families(&mut f, snap);
+    if format == Exposition::OpenMetrics {
+        out.push_str("# EOF\n");
+    }
+    out
+}
+
+fn bucket_families(f: &mut Family<'_>, rows: &[BucketRow]) {
+    let labels = |r: &BucketRow| {
+        (
+            r.bucket.clone(),
+            r.region.clone().unwrap_or_default(),
+            source_name(r.source),
+        )
+    };
+    f.header(
+        "s3scope_bucket_size_bytes",
+        "gauge",
+        "Bytes stored per bucket and storage class (current versions).",
+    );
+    for r in rows {
+        let (b, region, src) = labels(r);
+        for (class, t) in &r.storage_classes {
+            let l = [
+                ("bucket", b.as_str()),
+                ("storage_class", class.as_str()),
+                ("region", region.as_str()),
+                ("source", src),
+            ];
+            f.sample("s3scope_bucket_size_bytes", &l, t.bytes as f64);
+        }
+    }
+    f.header(
+        "s3scope_bucket_objects",
+        "gauge",
+        "Objects per bucket and storage class (0 where the source gives bytes only).",
+    );
+    for r in rows {
+        let (b, region, src) = labels(r);
+        for (class, t) in &r.storage_classes {
+            let l = [
+                ("bucket", b.as_str()),
+                ("storage_class", class.as_str()),
+                ("region", region.as_str()),
+                ("source", src),
+            ];
+            f.sample("s3scope_bucket_objects", &l, t.objects as f64);
+        }
+    }
+    f.header(
+        "s3scope_bucket_multipart_bytes",
+        "gauge",
+        "Bytes of incomplete multipart uploads per bucket, where the source knows them.",
+    );
+    for r in rows {
+        if let Some(mp) = r.multipart_bytes {
+            let (b, region, src) = labels(r);
+            let l = [
+                ("bucket", b.as_str()),
+                ("region", region.as_str()),
+                ("source", src),
+            ];
+            f.sample("s3scope_bucket_multipart_bytes", &l, mp as f64);
+        }
+    }
+    f.header(
+        "s3scope_bucket_data_timestamp_seconds",
+        "gauge",
+        "When the source computed the numbers of the bucket (Unix time).",
+    );
+    for r in rows {
+        if let Some(t) = r.as_of {
+            let (b, region, src) = labels(r);
+            let l = [
+                ("bucket", b.as_str()),
+                ("region", region.as_str()),
+                ("source", src),
+            ];
+            f.sample("s3scope_bucket_data_timestamp_seconds", &l, seconds(t));
+        }
+    }
+    f.header(
+        "s3scope_bucket_created_timestamp_seconds",
+        "gauge",
+        "Creation time of the bucket (Unix time).",
+    );
+    for r in rows {
+        if let Some(t) = r.created {
+            let l = [("bucket", r.bucket.as_str())];
+            f.sample("s3scope_bucket_created_timestamp_seconds", &l, seconds(t));
+        }
+    }
+    f.header(
+        "s3scope_bucket_up",
+        "gauge",
+        "1 when the bucket's numbers were read, 0 when its row has an error.",
+    );
+    for r in rows {
+        let (b, region, src) = labels(r);
+        let l = [
+            ("bucket", b.as_str()),
+            ("region", region.as_str()),
+            ("source", src),
+        ];
+        let up = if r.error.is_none() { 1.0 } else { 0.0 };
+        f.sample("s3scope_bucket_up", &l, up);
+    }
+}
+
+fn refresh_families(f: &mut Family<'_>, snap: &Snapshot) {
+    f.header("s3scope_buckets", "gauge", "Buckets in the served table.");
+    f.sample("s3scope_buckets", &[], snap.rows.len() as f64);
+    f.header(
+        "s3scope_refresh_success",
+        "gauge",
+        "1 when the last background refresh succeeded, 0 when it failed and older data is served.",
+    );
+    let ok = if snap.last_error.is_none() && snap.refreshed_at.is_some() {
+        1.0
+    } else {
+        0.0
+    };
+    f.sample("s3scope_refresh_success", &[], ok);
+    f.header(
+        "s3scope_refresh_last_success_timestamp_seconds",
+        "gauge",
+        "When the served data was read (Unix time).",
+    );
+    if let Some(t) = snap.refreshed_at {
+        f.sample(
+            "s3scope_refresh_last_success_timestamp_seconds",
+            &[],
+            seconds(t),
+        );
+    }
+    f.header(
+        "s3scope_refresh_last_attempt_timestamp_seconds",
+        "gauge",
+        "When the last refresh ended, successful or not (Unix time).",
+    );
+    if let Some(t) = snap.attempted_at {
+        f.sample(
+            "s3scope_refresh_last_attempt_timestamp_seconds",
+            &[],
+            seconds(t),
+        );
+    }
+    f.header(
+        "s3scope_refresh_duration_seconds",
+        "gauge",
+        "How long the last refresh took.",
+    );
+    if let Some(d) = snap.duration {
+        f.sample("s3scope_refresh_duration_seconds", &[], d.as_secs_f64());
+    }
+    f.header(
+        "s3scope_refresh_failures",
+        "counter",
+        "Background refreshes that failed since the server started.",
+    );
+    f.sample("s3scope_refresh_failures_total", &[], snap.failures as f64);
+}

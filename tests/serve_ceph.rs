@@ -1,0 +1,102 @@
+//! `serve` against the real Ceph RGW (scripts/ceph-rgw.sh): with the admin API as the source,
+//! /metrics carries exactly the bucket table `s3scope buckets --source rgw` computes.
+
+mod support;
+
+use s3scope::cli::serve::{fetcher, table_renderer};
+use s3scope::config::{Credentials, Profile, Secret};
+use s3scope::s3::client::Clients;
+use s3scope::scan::buckets::{Source, bucket_table};
+use s3scope::serve::{ServeOptions, Server};
+use std::time::Duration;
+use support::rgw::s3_client;
+use support::servers::{self, unique_bucket};
+
+const TOKEN: &str = "ceph-serve-test-token-0123456789";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn metrics_equal_the_rgw_bucket_table() {
+    let Some(env) = servers::rgw() else { return };
+    let bucket = unique_bucket("serve");
+    let s3 = s3_client(&env);
+    s3.create_bucket().bucket(&bucket).send().await.unwrap();
+    for (i, size) in [100usize, 2048, 7].iter().enumerate() {
+        s3.put_object()
+            .bucket(&bucket)
+            .key(format!("k/{i}"))
+            .body(vec![1u8; *size].into())
+            .send()
+            .await
+            .unwrap();
+    }
+    let clients = Clients::new(&Profile {
+        name: "ceph-test".into(),
+        endpoint: Some(url::Url::parse(&env.endpoint).unwrap()),
+        region: Some("us-east-1".into()),
+        path_style: true,
+        aws_profile: None,
+        credentials: Credentials::Static {
+            access_key_id: env.access_key.clone(),
+            secret_access_key: Secret::new(env.secret_key.clone()),
+            origin: "test".into(),
+        },
+        ca_bundle: None,
+        read_only: true,
+        rgw_admin: true,
+        connect_timeout: Duration::from_secs(5),
+        read_timeout: Duration::from_secs(30),
+        max_attempts: 1,
+    })
+    .await
+    .unwrap();
+    let server = Server::start(
+        ServeOptions {
+            listen: "127.0.0.1:0".parse().unwrap(),
+            refresh: Duration::from_secs(3600),
+            token: TOKEN.into(),
+            max_connections: 4,
+        },
+        fetcher(clients.clone(), Source::Rgw, None, 4),
+        table_renderer(),
+    )
+    .await
+    .unwrap();
+    let url = format!("http://{}/metrics", server.addr);
+    let http = reqwest::Client::new();
+    let mut body = String::new();
+    for _ in 0..200 {
+        body = http
+            .get(&url)
+            .bearer_auth(TOKEN)
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        if body.contains("\ns3scope_refresh_success 1\n") {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let rows = bucket_table(&clients, Source::Rgw, &|b| b == bucket, 4)
+        .await
+        .unwrap();
+    assert_eq!(rows.len(), 1);
+    let row = &rows[0];
+    assert_eq!(row.bytes, Some(100 + 2048 + 7));
+    for (class, t) in &row.storage_classes {
+        let labels = format!(
+            "{{bucket=\"{bucket}\",storage_class=\"{class}\",region=\"us-east-1\",source=\"rgw\"}}"
+        );
+        let size = format!("\ns3scope_bucket_size_bytes{labels} {}\n", t.bytes);
+        let objects = format!("\ns3scope_bucket_objects{labels} {}\n", t.objects);
+        assert!(body.contains(&size), "{size} in\n{body}");
+        assert!(body.contains(&objects), "{objects} in\n{body}");
+    }
+    let mp = format!(
+        "\ns3scope_bucket_multipart_bytes{{bucket=\"{bucket}\",region=\"us-east-1\",source=\"rgw\"}} 0\n"
+    );
+    assert!(body.contains(&mp), "{mp}");
+    server.shutdown().await;
+}
