@@ -184,7 +184,7 @@ fn quits_with_q_and_restores_the_terminal() {
     s.press("\x1b");
     std::thread::sleep(Duration::from_millis(300));
     s.press("3");
-    s.wait_for("Usage (requests and bandwidth");
+    s.wait_for("has no usage source");
     s.press(":frob\r");
     s.wait_for("unknown command `:frob`");
     s.press("q");

@@ -151,7 +151,9 @@ pub async fn bucket_metrics(
         ));
         index.push((bucket.clone(), None));
     }
-    let start = SmithyTime::from_secs((now - Duration::days(lookback_days)).timestamp());
+    // Daily periods aligned to 00:00 UTC, as S3 publishes them: each datapoint is one day.
+    let start = (now - Duration::days(lookback_days)).timestamp();
+    let start = SmithyTime::from_secs(start - start.rem_euclid(86_400));
     let end = SmithyTime::from_secs(now.timestamp());
     let mut out: BTreeMap<String, CwBucket> = BTreeMap::new();
     for batch in queries.chunks(MAX_QUERIES_PER_CALL) {

@@ -316,9 +316,14 @@ fn start_apply(state: &mut State) -> Vec<Effect> {
     })]
 }
 
+/// Keys listed beyond this are classified every few ticks only while the listing runs (each
+/// pass classifies every key again); the last batch always is.
+const EVERY_TICK_UP_TO: usize = 20_000;
+
 /// The next tick: keys that arrived since the last preview are classified.
 pub fn on_tick(state: &mut State) -> Vec<Effect> {
-    if state.segregate.listing.dirty {
+    let l = &state.segregate.listing;
+    if l.dirty && (l.objects.len() <= EVERY_TICK_UP_TO || state.frame % 8 == 0) {
         return recompute(state);
     }
     Vec::new()
