@@ -143,9 +143,9 @@ fn the_filter_keeps_matching_rows_with_their_parents() {
 #[test]
 fn collecting_reports_progress_and_shows_the_result() {
     let mut s = loaded((80, 24), false);
-    assert_eq!(s.usage.period().to_string(), "1h");
+    assert_eq!(s.usage.choice().label(), "1h");
     ch(&mut s, 'w');
-    assert_eq!(s.usage.period().to_string(), "24h");
+    assert_eq!(s.usage.choice().label(), "24h");
     let (id, req) = collect_effect(&ch(&mut s, 'r'));
     assert_eq!(
         req.window,
@@ -261,4 +261,22 @@ fn a_finished_collection_replaces_the_summary() {
         s.usage.last_run.as_deref(),
         Some("collected in 1.5 s: 503 ops")
     );
+}
+
+#[test]
+fn the_hour_in_progress_is_collected_but_never_trimmed() {
+    let mut s = loaded((80, 24), false);
+    for _ in 0..3 {
+        ch(&mut s, 'w');
+    }
+    assert_eq!(s.usage.choice().label(), "now");
+    assert!(ch(&mut s, 'T').is_empty());
+    assert!(s.usage.confirm.is_none());
+    assert!(s.status.error.as_deref().unwrap().contains("not trimmed"));
+    let (_, req) = collect_effect(&ch(&mut s, 'r'));
+    assert_eq!(req.window, Window::new(hour(14), hour(15)).unwrap());
+    assert!(!req.trim);
+    ch(&mut s, 'c');
+    ch(&mut s, 'w');
+    assert_eq!(s.usage.choice().label(), "1h");
 }

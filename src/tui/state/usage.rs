@@ -7,17 +7,61 @@ pub use messages::{UsageEffect, UsageEvent};
 
 use super::filter::Filter;
 use crate::config::Config;
-use crate::instants::{Period, Window};
+use crate::instants::{Period, Span, Window, WindowError, WindowRequest, start_of};
 use crate::s3::client::Clients;
 use crate::tui::event::RequestId;
 use crate::usage::model::Counters;
 use crate::usage::view::{Grouping, Row, SortKey, rows, sort_rows};
 use crate::usage::{Snapshot, Source, Summary, UsageOptions, UsageSettings, source_id};
+use chrono::{DateTime, Duration, Utc};
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
-/// The windows `w` cycles through, each ending at the last full hour.
-pub const PERIODS: [Period; 3] = [Period::HOUR, Period::DAY, Period::WEEK];
+/// A window the pane collects.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Choice {
+    /// The period ending at the last full hour.
+    Last(Period),
+    /// The hour in progress: its numbers still grow, and it is never trimmed.
+    Now,
+}
+
+impl Choice {
+    /// "1h", "24h", "7d", "now".
+    pub fn label(self) -> String {
+        match self {
+            Self::Last(p) => p.to_string(),
+            Self::Now => "now".into(),
+        }
+    }
+
+    /// "the last 24h", "the hour in progress".
+    pub fn describe(self) -> String {
+        match self {
+            Self::Last(p) => format!("the last {p}"),
+            Self::Now => "the hour in progress".into(),
+        }
+    }
+
+    /// The window at `now`.
+    pub fn window(self, now: DateTime<Utc>) -> Result<Window, WindowError> {
+        match self {
+            Self::Last(p) => WindowRequest::default().resolve(p, now),
+            Self::Now => {
+                let hour = start_of(now, Span::Hour);
+                Window::new(hour, hour + Duration::hours(1))
+            }
+        }
+    }
+}
+
+/// The windows `w` cycles through.
+pub const CHOICES: [Choice; 4] = [
+    Choice::Last(Period::HOUR),
+    Choice::Last(Period::DAY),
+    Choice::Last(Period::WEEK),
+    Choice::Now,
+];
 
 /// Where the summary stands.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -84,7 +128,7 @@ pub struct UsageState {
     pub setup: Option<Result<Setup, String>>,
     pub summary: Option<Arc<Summary>>,
     pub load: Load,
-    /// Index into [`PERIODS`] of the window the next collection reads.
+    /// Index into [`CHOICES`] of the window the next collection reads.
     pub period: usize,
     pub sort: SortKey,
     pub filter: Filter,
@@ -135,7 +179,11 @@ impl UsageState {
         let period = setup
             .as_ref()
             .ok()
-            .and_then(|s| PERIODS.iter().position(|p| *p == s.settings.period))
+            .and_then(|s| {
+                CHOICES
+                    .iter()
+                    .position(|c| *c == Choice::Last(s.settings.period))
+            })
             .unwrap_or(0);
         Self {
             setup: Some(setup),
@@ -152,12 +200,15 @@ impl UsageState {
         }
     }
 
-    pub fn period(&self) -> Period {
-        PERIODS.get(self.period).copied().unwrap_or(Period::HOUR)
+    pub fn choice(&self) -> Choice {
+        CHOICES
+            .get(self.period)
+            .copied()
+            .unwrap_or(Choice::Last(Period::HOUR))
     }
 
-    pub fn next_period(&mut self) {
-        self.period = (self.period + 1) % PERIODS.len();
+    pub fn next_choice(&mut self) {
+        self.period = (self.period + 1) % CHOICES.len();
     }
 
     pub fn is_busy(&self) -> bool {

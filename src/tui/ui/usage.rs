@@ -8,7 +8,7 @@ use crate::instants::Period;
 use crate::tui::keymap::Action;
 use crate::tui::sanitize;
 use crate::tui::state::State;
-use crate::tui::state::usage::{Load, PERIODS};
+use crate::tui::state::usage::{CHOICES, Load};
 use crate::tui::theme::Theme;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -106,14 +106,14 @@ fn chooser(state: &State, theme: Theme) -> Line<'static> {
         Span::styled(state.keymap.first(Action::UsageWindow), theme.key()),
         Span::styled(" window", theme.dim()),
     ];
-    for (i, p) in PERIODS.iter().enumerate() {
+    for (i, c) in CHOICES.iter().enumerate() {
         spans.push(Span::raw(" "));
         let style = if i == state.usage.period {
             theme.tab_active()
         } else {
             theme.dim()
         };
-        spans.push(Span::styled(p.to_string(), style));
+        spans.push(Span::styled(c.label(), style));
     }
     Line::from(spans)
 }
@@ -144,7 +144,7 @@ fn empty(state: &State, theme: Theme) -> Vec<Line<'static>> {
         Line::from(vec![
             Span::raw("Press "),
             key(Action::Refresh),
-            Span::raw(format!(" to collect the last {} from ", u.period())),
+            Span::raw(format!(" to collect {} from ", u.choice().describe())),
             Span::raw(sanitize::sanitize(&setup.label).into_owned()),
             Span::raw("."),
         ])

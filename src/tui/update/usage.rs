@@ -1,10 +1,9 @@
 //! Usage pane: load the summary on first show, move in the tree, sort, filter, pick the window,
 //! collect with progress, trim after a confirmation (never on a read-only profile).
 
-use crate::instants::WindowRequest;
 use crate::tui::effect::Effect;
 use crate::tui::keymap::Action;
-use crate::tui::state::usage::{Confirm, Job, Load, UsageEffect, UsageEvent};
+use crate::tui::state::usage::{Choice, Confirm, Job, Load, UsageEffect, UsageEvent};
 use crate::tui::state::{Pane, State};
 use crate::usage::view::SortKey;
 use crate::usage::{CollectRequest, Source};
@@ -101,9 +100,10 @@ pub fn on_action(state: &mut State, action: Action) -> Vec<Effect> {
         Action::SortName => u.sort_by(SortKey::Name),
         Action::Filter => u.filter.begin(),
         Action::UsageWindow => {
-            u.next_period();
-            let period = u.period();
-            state.status.message = Some(format!("window: the last {period}; r collects it"));
+            u.next_choice();
+            let what = u.choice().describe();
+            let key = state.keymap.first(Action::Refresh);
+            state.status.message = Some(format!("window: {what}; {key} collects it"));
         }
         Action::Refresh => return collect(state, false),
         Action::Trim => ask_trim(state),
@@ -129,6 +129,14 @@ fn ask_trim(state: &mut State) {
         return;
     }
     if busy(state) {
+        return;
+    }
+    if state.usage.choice() == Choice::Now {
+        let key = state.keymap.first(Action::UsageWindow);
+        state.status.error = Some(format!(
+            "the hour in progress is not trimmed: requests logged meanwhile would be lost; \
+             pick a finished window with {key}"
+        ));
         return;
     }
     let setup = match state.usage.setup() {
@@ -195,14 +203,13 @@ fn busy(state: &mut State) -> bool {
     false
 }
 
-/// The chosen period ending at the last full hour, as of the last tick.
+/// The chosen window, as of the last tick.
 fn window(state: &mut State) -> Option<crate::instants::Window> {
     let Some(now) = state.now else {
         state.status.message = Some("the clock has not ticked yet; press the key again".into());
         return None;
     };
-    let period = state.usage.period();
-    match WindowRequest::default().resolve(period, now) {
+    match state.usage.choice().window(now) {
         Ok(w) => Some(w),
         Err(e) => {
             state.status.error = Some(e.to_string());
