@@ -199,5 +199,8 @@ async fn multipart_copies_on_ceph_with_5_mib_parts() {
     assert_eq!(got.len(), 2);
     assert!(got[&target] == body, "the copy's bytes differ");
     let plain_target = format!("segregated/2023/01/01/{}", cdr(5, "20230101", "01"));
-    assert!(got[&plain_target] == body[..9 * 1024 * 1024], "the copy's bytes differ");
+    assert!(
+        got[&plain_target] == body[..9 * 1024 * 1024],
+        "the copy's bytes differ"
+    );
 }

@@ -12,7 +12,7 @@ use crate::segregate::journal::default_path;
 use crate::segregate::report::append_to_log;
 use crate::segregate::{
     ApplyOptions, ApplyProgress, MovePlan, Overrides, PartSettings, PlanProgress, Rule, RuleSpec,
-    SegregateError, apply, make_plan, planfile,
+    SegregateError, Verify, apply, make_plan, planfile,
 };
 use clap::{Args, Subcommand};
 use std::path::PathBuf;
@@ -109,8 +109,19 @@ pub struct ApplyArgs {
     /// Part size of multipart copies.
     #[arg(long, value_name = "BYTES", hide = true)]
     pub part_size: Option<u64>,
+    /// How each copy is checked before its source is deleted: HEAD the target (size, ETag or
+    /// checksum), or trust CopyObject's answer when its ETag is the planned one (HEAD otherwise).
+    #[arg(long, value_enum, default_value_t = VerifyArg::Head)]
+    pub verify: VerifyArg,
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
+}
+
+/// `--verify`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum VerifyArg {
+    Head,
+    CopyEtag,
 }
 
 pub async fn run(
@@ -190,6 +201,10 @@ async fn run_apply(
                 .multipart_threshold
                 .unwrap_or(crate::segregate::MULTIPART_THRESHOLD),
             part_size: a.part_size.unwrap_or(crate::segregate::PART_SIZE),
+        },
+        verify: match a.verify {
+            VerifyArg::Head => Verify::Head,
+            VerifyArg::CopyEtag => Verify::CopyEtag,
         },
         journal: a
             .journal

@@ -2,7 +2,7 @@
 //! the planned ETag), verify, journal, and delete the sources in batches; bounded concurrency,
 //! a safe cancel (running objects finish, nothing new starts) and a resumable journal.
 
-use super::copy::{CopyJob, MoveFailure, PartSettings, copy_verified};
+use super::copy::{CopyJob, MoveFailure, PartSettings, Verify, copy_verified};
 use super::delete::{Doomed, deleter};
 use super::error::SegregateError;
 use super::journal::{self, Journal, Past, Record};
@@ -31,6 +31,7 @@ pub struct ApplyOptions {
     /// Copy over conflicting destinations instead of skipping them.
     pub overwrite: bool,
     pub parts: PartSettings,
+    pub verify: Verify,
     pub journal: PathBuf,
 }
 
@@ -346,7 +347,7 @@ async fn process(
         storage_class: &e.storage_class,
         target: &e.target,
     };
-    match copy_verified(s3, &job, opts.parts, endpoint, journal).await {
+    match copy_verified(s3, &job, opts.parts, opts.verify, endpoint, journal).await {
         Ok(target_etag) => {
             let rec = Record::Copied {
                 key: e.key.clone(),
@@ -355,7 +356,8 @@ async fn process(
                 target_etag,
                 size: e.size,
             };
-            match journal.write_one(rec).await {
+            // On disk before its source is deleted: the deleter syncs the journal first.
+            match journal.append(rec) {
                 Ok(()) => Step::Deleting(copied),
                 Err(why) => {
                     Step::Final(Outcome::Failed, Some(MoveFailure::Journal(why).to_string()))
@@ -374,7 +376,7 @@ async fn process(
                 key: e.key.clone(),
                 error: message.clone(),
             };
-            if let Err(why) = journal.write_one(rec).await {
+            if let Err(why) = journal.append(rec) {
                 tracing::warn!(error = %why, "cannot journal a failure");
             }
             Step::Final(outcome, Some(message))

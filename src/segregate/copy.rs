@@ -58,6 +58,17 @@ pub struct CopyJob<'a> {
     pub target: &'a str,
 }
 
+/// How a copy is checked before its source may be deleted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Verify {
+    /// HEAD the target: its size, and its ETag (or checksums) against the source's.
+    #[default]
+    Head,
+    /// Trust the ETag in CopyObject's own answer when it equals the planned one (the MD5 of
+    /// the bytes the server wrote); HEAD only when it does not (multipart, encrypted objects).
+    CopyEtag,
+}
+
 /// Multipart settings (lowered in tests).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PartSettings {
@@ -102,13 +113,20 @@ pub async fn copy_verified(
     s3: &Client,
     job: &CopyJob<'_>,
     parts: PartSettings,
+    check: Verify,
     endpoint: &str,
     journal: &Journal,
 ) -> Result<Option<String>, MoveFailure> {
     let expected = if job.size > parts.threshold {
         super::multipart::copy(s3, job, parts, endpoint, journal).await?
     } else {
-        copy_whole(s3, job, endpoint).await?;
+        let answered = copy_whole(s3, job, endpoint).await?;
+        if check == Verify::CopyEtag
+            && let Some(planned) = job.etag
+            && same_etag(&answered, planned)
+        {
+            return Ok(Some(answered));
+        }
         // A whole copy has the source's content, hence (unencrypted) the source's ETag.
         job.etag.map(str::to_string)
     };
@@ -140,7 +158,8 @@ async fn changed_under_us(s3: &Client, job: &CopyJob<'_>) -> Option<MoveFailure>
 }
 
 /// CopyObject: metadata, content type and tags copied; storage class set to the source's.
-async fn copy_whole(s3: &Client, job: &CopyJob<'_>, endpoint: &str) -> Result<(), MoveFailure> {
+/// Returns the ETag of the new object as the answer gives it.
+async fn copy_whole(s3: &Client, job: &CopyJob<'_>, endpoint: &str) -> Result<String, MoveFailure> {
     let what = format!("s3://{}/{}", job.bucket, job.key);
     let mut req = s3
         .copy_object()
@@ -160,7 +179,7 @@ async fn copy_whole(s3: &Client, job: &CopyJob<'_>, endpoint: &str) -> Result<()
     // S3 can answer 200 and still fail: the SDK turns an <Error> body into an error, and a
     // result without an ETag is not a copy either.
     match out.copy_object_result().and_then(|r| r.e_tag()) {
-        Some(_) => Ok(()),
+        Some(etag) => Ok(etag.to_string()),
         None => Err(MoveFailure::S3(S3Error::Other {
             operation: "CopyObject".into(),
             detail: format!("the answer for {what} has no CopyObjectResult/ETag"),

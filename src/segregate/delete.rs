@@ -119,7 +119,11 @@ pub async fn deleter(
     let mut inflight = FuturesUnordered::new();
     let send = |batch: Vec<(usize, Doomed)>| async move {
         let doomed: Vec<Doomed> = batch.iter().map(|(_, d)| d.clone()).collect();
-        let answers = delete_batch(s3, bucket, &doomed, endpoint).await;
+        // Every `copied` record of this batch is on disk before any of its sources goes.
+        let answers = match journal.sync().await {
+            Ok(()) => delete_batch(s3, bucket, &doomed, endpoint).await,
+            Err(e) => all_failed(&doomed, &format!("cannot write the journal: {e}")),
+        };
         let records = answers
             .iter()
             .filter(|(_, why)| why.is_none())

@@ -1,10 +1,11 @@
 //! The apply journal: an append-only file of JSON lines, fsynced before apply goes on, so that a
 //! killed run can be resumed and audited.
 //!
-//! A record is written (and fsynced) after the step it describes: `copied` after the target is
-//! verified and before the source may be deleted, `deleted` after DeleteObjects answered. One
-//! thread writes; records arriving together share one fsync (group commit). A line cut short
-//! by a crash is skipped on reading; the next run starts on a fresh line.
+//! A record is written after the step it describes: `copied` after the target is verified,
+//! `deleted` after DeleteObjects answered. Before a batch of sources is deleted, every record
+//! so far is fsynced; `completing` is fsynced before a multipart copy is completed. One thread
+//! writes; records arriving together share one fsync (group commit). A line cut short by a
+//! crash is skipped on reading; the next run starts on a fresh line.
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -166,8 +167,6 @@ pub fn default_path(plan_file: Option<&Path>, rule: &super::rule::RuleSpec) -> P
     dir.join(name)
 }
 
-type Batch = Vec<(Record, Option<oneshot::Sender<Result<(), String>>>)>;
-
 /// The writer of one journal file; cheap to clone, shared by every worker.
 #[derive(Clone)]
 pub struct Journal {
@@ -215,18 +214,14 @@ impl Journal {
         &self.path
     }
 
-    /// Appends records and returns once they are on disk.
+    /// Appends records and returns once they (and all before them) are on disk.
     pub async fn write(&self, records: Vec<Record>) -> Result<(), String> {
-        if records.is_empty() {
-            return Ok(());
-        }
         let (ack, done) = oneshot::channel();
-        let mut batch: Batch = records.into_iter().map(|r| (r, None)).collect();
-        if let Some(last) = batch.last_mut() {
-            last.1 = Some(ack);
-        }
         self.tx
-            .send(batch)
+            .send(Batch {
+                records,
+                ack: Some(ack),
+            })
             .map_err(|_| "the journal writer stopped".to_string())?;
         done.await
             .map_err(|_| "the journal writer stopped".to_string())?
@@ -236,9 +231,32 @@ impl Journal {
     pub async fn write_one(&self, record: Record) -> Result<(), String> {
         self.write(vec![record]).await
     }
+
+    /// Queues a record without waiting: it reaches the file at once and the disk with the
+    /// next [`Journal::sync`] (or any waited write).
+    pub fn append(&self, record: Record) -> Result<(), String> {
+        self.tx
+            .send(Batch {
+                records: vec![record],
+                ack: None,
+            })
+            .map_err(|_| "the journal writer stopped".to_string())
+    }
+
+    /// Returns once every record queued so far is on disk.
+    pub async fn sync(&self) -> Result<(), String> {
+        self.write(Vec::new()).await
+    }
 }
 
-/// Writes every batch waiting, fsyncs once, then acknowledges them all.
+/// Records sent together, and who waits for them to be on disk.
+struct Batch {
+    records: Vec<Record>,
+    ack: Option<oneshot::Sender<Result<(), String>>>,
+}
+
+/// Writes every batch waiting and hands it to the OS (a killed process loses nothing
+/// written); fsyncs once when someone waits, then acknowledges them all.
 fn writer(file: std::fs::File, rx: std_mpsc::Receiver<Batch>) {
     let mut out = std::io::BufWriter::with_capacity(1 << 16, file);
     let mut failed: Option<String> = None;
@@ -249,7 +267,7 @@ fn writer(file: std::fs::File, rx: std_mpsc::Receiver<Batch>) {
             pending.push(more);
         }
         for batch in pending {
-            for (record, ack) in batch {
+            for record in batch.records {
                 if failed.is_none() {
                     let line = serde_json::to_vec(&record).map_err(|e| e.to_string());
                     let written = line.and_then(|mut l| {
@@ -260,12 +278,15 @@ fn writer(file: std::fs::File, rx: std_mpsc::Receiver<Batch>) {
                         failed = Some(e);
                     }
                 }
-                acks.extend(ack);
             }
+            acks.extend(batch.ack);
         }
         if failed.is_none() {
-            let synced = out.flush().and_then(|()| out.get_ref().sync_data());
-            if let Err(e) = synced {
+            let mut done = out.flush();
+            if done.is_ok() && !acks.is_empty() {
+                done = out.get_ref().sync_data();
+            }
+            if let Err(e) = done {
                 failed = Some(e.to_string());
             }
         }

@@ -24,7 +24,7 @@ pub mod spec; // RuleSpec as written: config rule, flags, defaults
 mod tags; // object tags of multipart copies, Ceph's empty tag sets
 
 pub use apply::{ApplyOptions, apply};
-pub use copy::{MULTIPART_THRESHOLD, PART_SIZE, PartSettings, copy_source};
+pub use copy::{MULTIPART_THRESHOLD, PART_SIZE, PartSettings, Verify, copy_source};
 pub use error::SegregateError;
 pub use plan::{MovePlan, PlanEntry, Status};
 pub use planner::{PlanProgress, make_plan};

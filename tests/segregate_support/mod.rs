@@ -9,7 +9,7 @@ use aws_sdk_s3::types::StorageClass;
 use chrono::{TimeZone, Utc};
 use s3scope::segregate::{
     ApplyOptions, ApplyProgress, ApplyReport, MovePlan, PartSettings, PlanProgress, Rule, RuleSpec,
-    apply, make_plan,
+    Verify, apply, make_plan,
 };
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -133,6 +133,7 @@ pub fn options(journal: &Path) -> ApplyOptions {
         workers: 8,
         overwrite: false,
         parts: PartSettings::default(),
+        verify: Verify::default(),
         journal: journal.to_path_buf(),
     }
 }

@@ -1,8 +1,10 @@
 //! Usage pane state: the summary shown as a user → bucket → category tree, the window chooser,
 //! the `/` filter, a running collection and the trim confirmation.
 
+mod choice; // the windows `w` cycles through
 mod messages; // effects and events of the pane
 
+pub use choice::{CHOICES, Choice};
 pub use messages::{UsageEffect, UsageEvent};
 
 use super::filter::Filter;
@@ -16,52 +18,6 @@ use crate::usage::{Snapshot, Source, Summary, UsageOptions, UsageSettings, sourc
 use chrono::{DateTime, Duration, Utc};
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
-
-/// A window the pane collects.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Choice {
-    /// The period ending at the last full hour.
-    Last(Period),
-    /// The hour in progress: its numbers still grow, and it is never trimmed.
-    Now,
-}
-
-impl Choice {
-    /// "1h", "24h", "7d", "now".
-    pub fn label(self) -> String {
-        match self {
-            Self::Last(p) => p.to_string(),
-            Self::Now => "now".into(),
-        }
-    }
-
-    /// "the last 24h", "the hour in progress".
-    pub fn describe(self) -> String {
-        match self {
-            Self::Last(p) => format!("the last {p}"),
-            Self::Now => "the hour in progress".into(),
-        }
-    }
-
-    /// The window at `now`.
-    pub fn window(self, now: DateTime<Utc>) -> Result<Window, WindowError> {
-        match self {
-            Self::Last(p) => WindowRequest::default().resolve(p, now),
-            Self::Now => {
-                let hour = start_of(now, Span::Hour);
-                Window::new(hour, hour + Duration::hours(1))
-            }
-        }
-    }
-}
-
-/// The windows `w` cycles through.
-pub const CHOICES: [Choice; 4] = [
-    Choice::Last(Period::HOUR),
-    Choice::Last(Period::DAY),
-    Choice::Last(Period::WEEK),
-    Choice::Now,
-];
 
 /// Where the summary stands.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]

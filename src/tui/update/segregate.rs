@@ -3,7 +3,7 @@
 
 use crate::segregate::journal::default_path;
 use crate::segregate::rule::as_dir;
-use crate::segregate::{ApplyOptions, PartSettings};
+use crate::segregate::{ApplyOptions, PartSettings, Verify};
 use crate::tui::effect::Effect;
 use crate::tui::keymap::Action;
 use crate::tui::state::segregate::{
@@ -295,6 +295,7 @@ fn start_apply(state: &mut State) -> Vec<Effect> {
         workers: plan.rule.workers.max(1),
         overwrite: false,
         parts: PartSettings::default(),
+        verify: Verify::default(),
         journal: default_path(None, &plan.rule),
     };
     let log_file = plan.rule.log_file.clone();
@@ -323,7 +324,7 @@ const EVERY_TICK_UP_TO: usize = 20_000;
 /// The next tick: keys that arrived since the last preview are classified.
 pub fn on_tick(state: &mut State) -> Vec<Effect> {
     let l = &state.segregate.listing;
-    if l.dirty && (l.objects.len() <= EVERY_TICK_UP_TO || state.frame % 8 == 0) {
+    if l.dirty && (l.objects.len() <= EVERY_TICK_UP_TO || state.frame.is_multiple_of(8)) {
         return recompute(state);
     }
     Vec::new()
