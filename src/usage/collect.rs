@@ -201,19 +201,7 @@ fn check(clients: &Clients, req: &CollectRequest, now: DateTime<Utc>) -> Result<
 
 /// The identity of the source, as recorded in the state file and the summary.
 pub fn source_id(clients: &Clients, source: &Source) -> SourceId {
-    let endpoint = clients.endpoint_label();
-    match source {
-        Source::Rgw { uid, bucket } => SourceId::Rgw {
-            endpoint,
-            uid: uid.clone(),
-            bucket: bucket.clone(),
-        },
-        Source::AccessLogs { bucket, prefix, .. } => SourceId::AccessLogs {
-            endpoint,
-            bucket: bucket.clone(),
-            prefix: prefix.clone(),
-        },
-    }
+    SourceId::of(&clients.endpoint_label(), source)
 }
 
 /// What step 2 found.

@@ -8,6 +8,7 @@ use super::UsageError;
 use super::files::write_atomic_with;
 use super::ledger::Ledger;
 use super::logs::read::MalformedLine;
+use super::settings::Source;
 use crate::instants::Window;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -35,6 +36,25 @@ pub enum SourceId {
         bucket: String,
         prefix: String,
     },
+}
+
+impl SourceId {
+    /// The identity of `source` on the gateway or S3 service at `endpoint`.
+    pub fn of(endpoint: &str, source: &Source) -> Self {
+        let endpoint = endpoint.to_string();
+        match source {
+            Source::Rgw { uid, bucket } => Self::Rgw {
+                endpoint,
+                uid: uid.clone(),
+                bucket: bucket.clone(),
+            },
+            Source::AccessLogs { bucket, prefix, .. } => Self::AccessLogs {
+                endpoint,
+                bucket: bucket.clone(),
+                prefix: prefix.clone(),
+            },
+        }
+    }
 }
 
 impl fmt::Display for SourceId {

@@ -9,13 +9,12 @@ pub use messages::{UsageEffect, UsageEvent};
 
 use super::filter::Filter;
 use crate::config::Config;
-use crate::instants::{Period, Span, Window, WindowError, WindowRequest, start_of};
+use crate::instants::{Period, Window};
 use crate::s3::client::Clients;
 use crate::tui::event::RequestId;
 use crate::usage::model::Counters;
 use crate::usage::view::{Grouping, Row, SortKey, rows, sort_rows};
 use crate::usage::{Snapshot, Source, Summary, UsageOptions, UsageSettings, source_id};
-use chrono::{DateTime, Duration, Utc};
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
