@@ -75,7 +75,10 @@ async fn sizes_per_class_from_newest_datapoints_in_batches() {
             .await
             .unwrap();
     }
-    assert!(780 > MAX_QUERIES_PER_CALL);
+    assert!(
+        buckets.len() * 3 > MAX_QUERIES_PER_CALL,
+        "the read must need two batches"
+    );
     let found = bucket_metrics(&cw, &buckets, now, 3, "moto").await.unwrap();
     assert_eq!(found.len(), buckets.len());
     for (i, b) in buckets.iter().enumerate() {

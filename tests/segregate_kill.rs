@@ -27,7 +27,7 @@ fn body(run: u64, i: u32, big: bool) -> Vec<u8> {
         64 + (i as usize * 37) % 3000
     };
     (0..n)
-        .map(|j| ((j as u64).wrapping_mul(31) ^ run ^ u64::from(i) * 7) as u8)
+        .map(|j| ((j as u64).wrapping_mul(31) ^ run ^ (u64::from(i) * 7)) as u8)
         .collect()
 }
 
