@@ -7,7 +7,7 @@ mod store_support;
 
 use aws_sdk_s3::Client;
 use s3scope::segregate::plan::Status;
-use s3scope::segregate::{ApplyOptions, ApplyProgress, Outcome, PartSettings, apply};
+use s3scope::segregate::{ApplyOptions, ApplyProgress, Outcome, PartSettings, Verify, apply};
 use segregate_support::*;
 use store_support::create_bucket;
 use tokio_util::sync::CancellationToken;
@@ -73,27 +73,40 @@ const PUT: Put<'static> = Put {
 async fn a_move_keeps_class_type_metadata_tags_and_bytes() {
     let t = store_support::start().await;
     let client = store_support::client(&t.server);
-    create_bucket(&client, "seg-keep").await;
+    for verify in [Verify::List, Verify::Head, Verify::CopyEtag] {
+        keeps_everything(&client, verify).await;
+    }
+}
+
+/// One move with the given verification, in a bucket of its own.
+async fn keeps_everything(client: &Client, verify: Verify) {
+    let bucket = format!("seg-keep-{verify:?}").to_lowercase();
+    let (client, b) = (client, bucket.as_str());
+    create_bucket(client, b).await;
     let body = b"record 1\nrecord 2\n".to_vec();
     let key = format!("incoming/{SEED_NAME}");
-    put_with(&client, "seg-keep", &key, &body, PUT).await;
-    put_plain(&client, "seg-keep", "incoming/README", b"no date").await;
-    let p = plan(&client, &seed_rule("seg-keep")).await;
+    put_with(client, b, &key, &body, PUT).await;
+    put_plain(client, b, "incoming/README", b"no date").await;
+    let p = plan(client, &seed_rule(b)).await;
     let dir = tempfile::tempdir().unwrap();
-    let report = run(&client, &p, &options(&dir.path().join("j"))).await;
+    let opts = ApplyOptions {
+        verify,
+        ..options(&dir.path().join("j"))
+    };
+    let report = run(client, &p, &opts).await;
     assert!(report.ok(), "{:#?}", report);
     assert_eq!(report.moved.objects, 1);
     assert_eq!(report.moved_to_errors.objects, 1);
     assert_eq!(report.bytes_copied, body.len() as u64 + 7);
     let target = format!("segregated/2022/12/31/{SEED_NAME}");
-    check_preserved(&client, "seg-keep", &target, &body).await;
-    let left = contents(&client, "seg-keep").await;
+    check_preserved(client, b, &target, &body).await;
+    let left = contents(client, b).await;
     assert_eq!(
         left.keys().collect::<Vec<_>>(),
         ["errors/README", target.as_str()]
     );
     // Applying the same plan again finds it done in the journal.
-    let again = run(&client, &p, &options(&dir.path().join("j"))).await;
+    let again = run(client, &p, &opts).await;
     assert_eq!(again.done_before.objects, 2);
     assert_eq!(again.moved.objects + again.failed.objects, 0);
 }

@@ -1,19 +1,18 @@
-//! Applying a MovePlan exactly: check the destinations again, then for each entry copy (pinned to
-//! the planned ETag), verify, journal, and delete the sources in batches; bounded concurrency,
-//! a safe cancel (running objects finish, nothing new starts) and a resumable journal.
+//! Applying a MovePlan exactly: check the destinations again, then, window by window in target
+//! order, copy each entry (pinned to its planned ETag), verify, journal, and delete the sources
+//! in batches; bounded concurrency, a safe cancel (running objects finish, nothing new starts)
+//! and a resumable journal.
 
-use super::copy::{CopyJob, MoveFailure, PartSettings, Verify, copy_verified};
+use super::copy::{PartSettings, Verify};
 use super::delete::{Doomed, deleter};
 use super::error::SegregateError;
-use super::journal::{self, Journal, Past, Record};
-use super::multipart::abort_leftovers;
-use super::plan::{Count, MovePlan, PlanEntry, Status};
-use super::planner::{PlanProgress, list_destinations};
+use super::journal::{self, Journal, Record};
+use super::plan::{Count, MovePlan, PlanEntry};
 use super::report::{ApplyProgress, ApplyReport, Outcome, Problem};
+use super::resume::{abort_open_uploads, recheck};
 use super::rule::as_dir;
+use super::work::{self, Ctx, Step};
 use aws_sdk_s3::Client;
-use futures::StreamExt as _;
-use std::collections::BTreeSet;
 use std::path::PathBuf;
 use std::sync::atomic::Ordering;
 use std::time::Instant;
@@ -22,6 +21,8 @@ use tokio_util::sync::CancellationToken;
 
 /// At most this many problems are listed in a report (the journal has them all).
 const MAX_PROBLEMS: usize = 1000;
+/// Entries per window: copied, then verified together, then handed to the deleter.
+const WINDOW: usize = 1000;
 
 /// How to apply.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -33,12 +34,6 @@ pub struct ApplyOptions {
     pub parts: PartSettings,
     pub verify: Verify,
     pub journal: PathBuf,
-}
-
-/// An entry's result before its source is deleted: final, or waiting for the deleter.
-enum Step {
-    Final(Outcome, Option<String>),
-    Deleting(Outcome),
 }
 
 /// Applies `plan`. Per-object failures are in the report; an error is returned only when
@@ -79,44 +74,30 @@ pub async fn apply(
         Ordering::Relaxed,
     );
 
-    let (tx, rx) = mpsc::channel::<(usize, Doomed, u64)>(opts.workers.max(1) * 4);
-    let work = {
-        let entries = &entries;
-        let journal = &journal;
-        futures::stream::iter(pending.iter().copied())
-            .map(move |i| {
-                let tx = tx.clone();
-                async move {
-                    let step =
-                        process(s3, plan, &entries[i], opts, journal, endpoint, cancel).await;
-                    let step = match step {
-                        Step::Deleting(outcome) => {
-                            let e = &entries[i];
-                            let doomed = Doomed {
-                                key: e.key.clone(),
-                                etag: e.etag.clone(),
-                            };
-                            match tx.send((i, doomed, e.size)).await {
-                                Ok(()) => Step::Deleting(outcome),
-                                Err(_) => Step::Final(
-                                    Outcome::Failed,
-                                    Some("the deleter stopped; the source was kept".into()),
-                                ),
-                            }
-                        }
-                        last => last,
-                    };
-                    if let Step::Final(outcome, _) = &step {
-                        progress.done(entries[i].size);
-                        if matches!(outcome, Outcome::Failed | Outcome::Changed) {
-                            progress.errors.fetch_add(1, Ordering::Relaxed);
-                        }
-                    }
-                    (i, step)
-                }
-            })
-            .buffer_unordered(opts.workers.max(1))
-            .collect::<Vec<_>>()
+    // Windows in target order: each window's copies are verified by listing their prefixes.
+    let mut order = pending.clone();
+    order.sort_by(|&a, &b| entries[a].target.cmp(&entries[b].target));
+    let (tx, rx) = mpsc::channel::<(usize, Doomed, u64)>(WINDOW + opts.workers.max(1) * 4);
+    let ctx = Ctx {
+        s3,
+        plan,
+        opts,
+        journal: &journal,
+        endpoint,
+        cancel,
+        progress,
+        source: as_dir(&plan.rule.source_prefix),
+        tx,
+    };
+    let entries_ref = &entries;
+    let work = async move {
+        let mut steps = Vec::with_capacity(order.len());
+        for w in order.chunks(WINDOW) {
+            steps.extend(work::window(&ctx, entries_ref, w).await);
+        }
+        // Dropping the context closes the deleter's channel: it flushes and ends.
+        drop(ctx);
+        steps
     };
     let sizes: Vec<u64> = entries.iter().map(|e| e.size).collect();
     let (steps, deleted) = tokio::join!(
@@ -224,162 +205,5 @@ fn record(report: &mut ApplyReport, e: &PlanEntry, outcome: Outcome, message: Op
             outcome,
             message,
         });
-    }
-}
-
-/// Aborts the multipart uploads a killed run left open, and journals them closed.
-async fn abort_open_uploads(s3: &Client, bucket: &str, past: &Past, journal: &Journal) -> usize {
-    if past.open_uploads.is_empty() {
-        return 0;
-    }
-    let aborted = abort_leftovers(s3, bucket, &past.open_uploads).await;
-    let closed = aborted
-        .iter()
-        .map(|(target, upload_id)| Record::UploadClosed {
-            target: target.clone(),
-            upload_id: upload_id.clone(),
-        })
-        .collect();
-    if let Err(e) = journal.write(closed).await {
-        tracing::warn!(error = %e, "cannot journal the aborted uploads");
-    }
-    aborted.len()
-}
-
-/// Lists the destinations of the entries not done yet and settles them again: a destination
-/// that appeared since planning turns a move into a conflict (or into already_there when it
-/// is the same object, e.g. copied by a killed run). Returns the entries to work on and how
-/// many changed status.
-async fn recheck(
-    s3: &Client,
-    plan: &MovePlan,
-    entries: &mut [PlanEntry],
-    past: &Past,
-    endpoint: &str,
-    cancel: &CancellationToken,
-) -> Result<(Vec<usize>, u64), SegregateError> {
-    let source = as_dir(&plan.rule.source_prefix);
-    let pending: Vec<usize> = (0..entries.len())
-        .filter(|&i| !past.deleted.contains(&entries[i].key))
-        .collect();
-    let mut prefixes = BTreeSet::new();
-    for &i in &pending {
-        let e = &entries[i];
-        let rel_len = e.key.strip_prefix(source.as_str()).map_or(0, str::len);
-        let cut = e.target.len().saturating_sub(rel_len);
-        prefixes.insert(e.target.get(..cut).unwrap_or("").to_string());
-    }
-    let progress = PlanProgress::default();
-    let existing =
-        list_destinations(s3, &plan.bucket, prefixes, endpoint, &progress, cancel).await?;
-    let mut changed = 0;
-    for &i in &pending {
-        let e = &mut entries[i];
-        let clash = e.status == Status::Conflict && e.existing.is_none();
-        if clash {
-            continue;
-        }
-        let before = e.status;
-        let found = existing.get(&e.target);
-        e.settle(found);
-        // A destination this tool wrote from this very source (multipart: another ETag).
-        if e.status == Status::Conflict
-            && let Some(found) = found
-            && found.size == e.size
-            && past
-                .copied
-                .get(&(e.key.clone(), e.etag.clone(), e.target.clone()))
-                .is_some_and(|t| match (t, &found.etag) {
-                    (Some(a), Some(b)) => a.trim_matches('"') == b.trim_matches('"'),
-                    _ => false,
-                })
-        {
-            e.status = Status::AlreadyThere;
-        }
-        if e.status != before {
-            changed += 1;
-        }
-    }
-    Ok((pending, changed))
-}
-
-/// One entry up to the deletion of its source.
-async fn process(
-    s3: &Client,
-    plan: &MovePlan,
-    e: &PlanEntry,
-    opts: &ApplyOptions,
-    journal: &Journal,
-    endpoint: &str,
-    cancel: &CancellationToken,
-) -> Step {
-    if cancel.is_cancelled() {
-        return Step::Final(Outcome::NotStarted, None);
-    }
-    let copied = match e.status {
-        Status::AlreadyThere => return Step::Deleting(Outcome::AlreadyThere),
-        Status::Conflict if !(opts.overwrite && e.existing.is_some()) => {
-            let why = e.detail.clone().unwrap_or_else(|| match &e.existing {
-                Some(x) => format!(
-                    "{} exists with size {} and ETag {}",
-                    e.target,
-                    x.size,
-                    x.etag.as_deref().unwrap_or("-")
-                ),
-                None => "the destination is taken".into(),
-            });
-            return Step::Final(Outcome::Conflict, Some(why));
-        }
-        Status::Error => Outcome::MovedToErrors,
-        Status::Move | Status::Conflict => {
-            if e.reason.is_some() {
-                Outcome::MovedToErrors
-            } else {
-                Outcome::Moved
-            }
-        }
-    };
-    let job = CopyJob {
-        bucket: &plan.bucket,
-        key: &e.key,
-        etag: e.etag.as_deref(),
-        size: e.size,
-        storage_class: &e.storage_class,
-        target: &e.target,
-    };
-    match copy_verified(s3, &job, opts.parts, opts.verify, endpoint, journal).await {
-        Ok(target_etag) => {
-            let rec = Record::Copied {
-                key: e.key.clone(),
-                etag: e.etag.clone(),
-                target: e.target.clone(),
-                target_etag,
-                size: e.size,
-            };
-            // On disk before its source is deleted: the deleter syncs the journal first.
-            match journal.append(rec) {
-                Ok(()) => Step::Deleting(copied),
-                Err(why) => {
-                    Step::Final(Outcome::Failed, Some(MoveFailure::Journal(why).to_string()))
-                }
-            }
-        }
-        Err(failure) => {
-            let outcome = match failure {
-                MoveFailure::Changed(_)
-                | MoveFailure::SourceGone
-                | MoveFailure::ChangedUnguarded { .. } => Outcome::Changed,
-                _ => Outcome::Failed,
-            };
-            let message = failure.to_string();
-            let rec = Record::Failed {
-                key: e.key.clone(),
-                error: message.clone(),
-            };
-            if let Err(why) = journal.append(rec) {
-                tracing::warn!(error = %why, "cannot journal a failure");
-            }
-            Step::Final(outcome, Some(message))
-        }
     }
 }

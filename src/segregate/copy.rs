@@ -6,8 +6,7 @@ use super::journal::{Journal, Record};
 use crate::s3::error::S3Error;
 use aws_sdk_s3::Client;
 use aws_sdk_s3::types::{
-    ChecksumMode, CompletedMultipartUpload, CompletedPart, MetadataDirective, StorageClass,
-    TaggingDirective,
+    CompletedMultipartUpload, CompletedPart, MetadataDirective, StorageClass, TaggingDirective,
 };
 use futures::StreamExt as _;
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
@@ -61,8 +60,11 @@ pub struct CopyJob<'a> {
 /// How a copy is checked before its source may be deleted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Verify {
-    /// HEAD the target: its size, and its ETag (or checksums) against the source's.
+    /// Read each target's size and ETag back from the server, batched: one LIST per window of
+    /// copies and destination prefix; HEAD (with checksums) for what the listing cannot vouch for.
     #[default]
+    List,
+    /// HEAD each target: its size, and its ETag (or checksums) against the source's.
     Head,
     /// Trust the ETag in CopyObject's own answer when it equals the planned one (the MD5 of
     /// the bytes the server wrote); HEAD only when it does not (multipart, encrypted objects).
@@ -90,7 +92,7 @@ pub fn copy_source(bucket: &str, key: &str) -> String {
     format!("{bucket}/{}", utf8_percent_encode(key, COPY_SOURCE))
 }
 
-fn same_etag(a: &str, b: &str) -> bool {
+pub(super) fn same_etag(a: &str, b: &str) -> bool {
     a.trim_matches('"') == b.trim_matches('"')
 }
 
@@ -108,7 +110,27 @@ fn failure(e: S3Error, job: &CopyJob<'_>) -> MoveFailure {
     }
 }
 
-/// Copies and verifies one object; returns the target's ETag.
+/// Copies one object, without verifying it; returns the ETag the target must have (the
+/// planned one for CopyObject, the parts' for a multipart copy) and, for CopyObject, the ETag
+/// its answer gave.
+pub async fn copy_unverified(
+    s3: &Client,
+    job: &CopyJob<'_>,
+    parts: PartSettings,
+    endpoint: &str,
+    journal: &Journal,
+) -> Result<(Option<String>, Option<String>), MoveFailure> {
+    if job.size > parts.threshold {
+        let expected = super::multipart::copy(s3, job, parts, endpoint, journal).await?;
+        return Ok((expected, None));
+    }
+    let answered = copy_whole(s3, job, endpoint).await?;
+    // A whole copy has the source's content, hence (unencrypted) the source's ETag.
+    Ok((job.etag.map(str::to_string), Some(answered)))
+}
+
+/// Copies and verifies one object (HEAD, or the answer's ETag with `Verify::CopyEtag`);
+/// returns the target's ETag.
 pub async fn copy_verified(
     s3: &Client,
     job: &CopyJob<'_>,
@@ -117,47 +139,16 @@ pub async fn copy_verified(
     endpoint: &str,
     journal: &Journal,
 ) -> Result<Option<String>, MoveFailure> {
-    let expected = if job.size > parts.threshold {
-        super::multipart::copy(s3, job, parts, endpoint, journal).await?
-    } else {
-        let answered = copy_whole(s3, job, endpoint).await?;
-        if check == Verify::CopyEtag
-            && let Some(planned) = job.etag
-            && same_etag(&answered, planned)
-        {
-            return Ok(Some(answered));
-        }
-        // A whole copy has the source's content, hence (unencrypted) the source's ETag.
-        job.etag.map(str::to_string)
-    };
-    match verify(s3, job, expected.as_deref(), endpoint).await {
-        Err(MoveFailure::Verify { target, why }) => Err(changed_under_us(s3, job)
-            .await
-            .unwrap_or(MoveFailure::Verify { target, why })),
-        other => other,
+    let (expected, answered) = copy_unverified(s3, job, parts, endpoint, journal).await?;
+    if check == Verify::CopyEtag
+        && let (Some(planned), Some(answered)) = (job.etag, &answered)
+        && same_etag(answered, planned)
+    {
+        return Ok(Some(answered.clone()));
     }
+    super::verify::by_head(s3, job, expected.as_deref(), endpoint).await
 }
 
-/// A server that ignores `x-amz-copy-source-if-match` (Ceph RGW before the fix of tracker
-/// 40808) copies a source that changed: a copy that does not verify is told apart from one
-/// that went wrong by the source's ETag now.
-async fn changed_under_us(s3: &Client, job: &CopyJob<'_>) -> Option<MoveFailure> {
-    let planned = job.etag?;
-    let head = s3
-        .head_object()
-        .bucket(job.bucket)
-        .key(job.key)
-        .send()
-        .await
-        .ok()?;
-    let now = head.e_tag()?;
-    (!same_etag(now, planned)).then(|| MoveFailure::ChangedUnguarded {
-        planned: planned.to_string(),
-        target: job.target.to_string(),
-    })
-}
-
-/// CopyObject: metadata, content type and tags copied; storage class set to the source's.
 /// Returns the ETag of the new object as the answer gives it.
 async fn copy_whole(s3: &Client, job: &CopyJob<'_>, endpoint: &str) -> Result<String, MoveFailure> {
     let what = format!("s3://{}/{}", job.bucket, job.key);
@@ -184,84 +175,6 @@ async fn copy_whole(s3: &Client, job: &CopyJob<'_>, endpoint: &str) -> Result<St
             operation: "CopyObject".into(),
             detail: format!("the answer for {what} has no CopyObjectResult/ETag"),
         })),
-    }
-}
-
-/// HEADs the target: its size must be the planned one, and its ETag the expected one (the
-/// source's for CopyObject, the parts' for a multipart copy). When the ETags cannot be
-/// compared (encrypted objects), matching checksums of source and target are required.
-async fn verify(
-    s3: &Client,
-    job: &CopyJob<'_>,
-    expected: Option<&str>,
-    endpoint: &str,
-) -> Result<Option<String>, MoveFailure> {
-    let bad = |why: String| MoveFailure::Verify {
-        target: job.target.to_string(),
-        why,
-    };
-    let what = format!("s3://{}/{}", job.bucket, job.target);
-    let head = s3
-        .head_object()
-        .bucket(job.bucket)
-        .key(job.target)
-        .checksum_mode(ChecksumMode::Enabled)
-        .send()
-        .await
-        .map_err(|e| bad(S3Error::classify(&e, endpoint, "HeadObject", &what).to_string()))?;
-    let size = u64::try_from(head.content_length().unwrap_or(-1)).unwrap_or(u64::MAX);
-    if size != job.size {
-        return Err(bad(format!("size {size}, expected {}", job.size)));
-    }
-    let got = head.e_tag().map(str::to_string);
-    let etags_agree = match (expected, got.as_deref()) {
-        (Some(e), Some(g)) => same_etag(e, g),
-        _ => false,
-    };
-    if etags_agree {
-        return Ok(got);
-    }
-    // ETags differ or are missing: only equal checksums can vouch for the copy.
-    let source = s3
-        .head_object()
-        .bucket(job.bucket)
-        .key(job.key)
-        .checksum_mode(ChecksumMode::Enabled)
-        .set_if_match(job.etag.map(str::to_string))
-        .send()
-        .await
-        .map_err(|e| {
-            bad(format!(
-                "ETag {} differs from {} and the source cannot be read for its checksum: {}",
-                got.as_deref().unwrap_or("-"),
-                expected.unwrap_or("-"),
-                S3Error::classify(&e, endpoint, "HeadObject", job.key)
-            ))
-        })?;
-    let pairs = [
-        (source.checksum_crc64_nvme(), head.checksum_crc64_nvme()),
-        (source.checksum_crc32_c(), head.checksum_crc32_c()),
-        (source.checksum_crc32(), head.checksum_crc32()),
-        (source.checksum_sha256(), head.checksum_sha256()),
-        (source.checksum_sha1(), head.checksum_sha1()),
-    ];
-    // Composite checksums ("...-N") depend on the part layout; only full-object ones compare.
-    let whole = |s: &str| !s.contains('-');
-    let compared: Vec<bool> = pairs
-        .iter()
-        .filter_map(|(a, b)| match (a, b) {
-            (Some(a), Some(b)) if whole(a) && whole(b) => Some(a == b),
-            _ => None,
-        })
-        .collect();
-    match (compared.is_empty(), compared.iter().all(|ok| *ok)) {
-        (false, true) => Ok(got),
-        (false, false) => Err(bad("its checksum differs from the source's".into())),
-        (true, _) => Err(bad(format!(
-            "ETag {} differs from {} and neither object has a checksum to compare",
-            got.as_deref().unwrap_or("-"),
-            expected.unwrap_or("-")
-        ))),
     }
 }
 

@@ -19,9 +19,12 @@ pub mod plan; // MovePlan, entries, statuses, counts
 pub mod planfile; // plan files on disk
 pub mod planner; // list source and destinations into a plan
 pub mod report; // progress and the final report
+mod resume; // a killed run's uploads aborted, destinations checked again
 pub mod rule; // Rule: a RuleSpec with every field checked
 pub mod spec; // RuleSpec as written: config rule, flags, defaults
 mod tags; // object tags of multipart copies, Ceph's empty tag sets
+mod verify; // copies read back (HEAD, or LIST per window) before sources go
+mod work; // one window of entries: copy, verify, journal, hand over
 
 pub use apply::{ApplyOptions, apply};
 pub use copy::{MULTIPART_THRESHOLD, PART_SIZE, PartSettings, Verify, copy_source};
