@@ -2,7 +2,7 @@
 
 use s3scope::config::{
     ConfigFile, LogSection, ProfileFile, ScanSection, SegregateRuleFile, SegregateSection,
-    UsageSection, parse,
+    ServeSection, UsageSection, parse,
 };
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -71,6 +71,16 @@ fn every_field() -> ConfigFile {
                 workers: Some(16),
                 log_file: Some("/l".into()),
             }],
+        },
+        serve: ServeSection {
+            listen: Some("127.0.0.1:9340".into()),
+            allow_remote: Some(false),
+            refresh: Some("15m".into()),
+            token_file: Some("/t".into()),
+            source: Some("auto".into()),
+            filter: Some("*".into()),
+            max_connections: Some(64),
+            usage_summary: Some("/u".into()),
         },
     }
 }

@@ -55,6 +55,7 @@ async fn metrics_equal_the_rgw_bucket_table() {
             refresh: Duration::from_secs(3600),
             token: TOKEN.into(),
             max_connections: 4,
+            usage_summary: None,
         },
         fetcher(clients.clone(), Source::Rgw, None, 4),
         table_renderer(),
@@ -98,5 +99,33 @@ async fn metrics_equal_the_rgw_bucket_table() {
         "\ns3scope_bucket_multipart_bytes{{bucket=\"{bucket}\",region=\"us-east-1\",source=\"rgw\"}} 0\n"
     );
     assert!(body.contains(&mp), "{mp}");
+
+    // The TUI's Buckets pane on the same profile holds the rows the endpoint serves (the pane
+    // uses `auto`, which picks the admin API here, so both say source rgw).
+    let served: serde_json::Value = http
+        .get(format!("http://{}/api/buckets?fmt=json", server.addr))
+        .bearer_auth(TOKEN)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let state = support::tui_table::loaded_buckets_pane(clients.clone()).await;
+    let pane = support::tui_table::pane_rows(&state);
+    let mine = pane.get(&bucket).expect("the test bucket in the pane");
+    let served_row = served["buckets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|b| b["bucket"] == bucket.as_str())
+        .expect("the test bucket served");
+    let mut mine = serde_json::to_value(mine).unwrap();
+    let mut served_row = served_row.clone();
+    // Other tests write to the shared cluster meanwhile; `as_of` is each read's own time.
+    mine["as_of"] = serde_json::Value::Null;
+    served_row["as_of"] = serde_json::Value::Null;
+    assert_eq!(mine, served_row);
+    assert_eq!(mine["source"], "rgw");
     server.shutdown().await;
 }

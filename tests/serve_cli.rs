@@ -79,6 +79,44 @@ fn refusals_exit_2_with_one_line() {
         s3scope(h, url).args(["serve", "--refresh", "0s"]),
         "at least 1s",
     );
+    // The [serve] section: its values are checked like the flags, and the flags win.
+    let config = h.join("serve.toml");
+    std::fs::write(&config, "[serve]\nlisten = \"localhost\"\n").unwrap();
+    refused(
+        s3scope(h, url)
+            .arg("--config")
+            .arg(&config)
+            .arg("serve")
+            .env("S3SCOPE_SERVE_TOKEN", TOKEN),
+        "[serve] listen: `localhost` is not an ADDR:PORT",
+    );
+    std::fs::write(&config, "[serve]\nlisten = \"10.1.2.3:9340\"\n").unwrap();
+    refused(
+        s3scope(h, url)
+            .arg("--config")
+            .arg(&config)
+            .arg("serve")
+            .env("S3SCOPE_SERVE_TOKEN", TOKEN),
+        "--listen 10.1.2.3:9340 is not a loopback address",
+    );
+    std::fs::write(&config, "[serve]\nrefresh = \"5 minutes\"\n").unwrap();
+    refused(
+        s3scope(h, url)
+            .arg("--config")
+            .arg(&config)
+            .args(["serve", "--listen", "127.0.0.1:0"])
+            .env("S3SCOPE_SERVE_TOKEN", TOKEN),
+        "[serve] refresh:",
+    );
+    std::fs::write(&config, "[serve]\nsource = \"guess\"\n").unwrap();
+    refused(
+        s3scope(h, url)
+            .arg("--config")
+            .arg(&config)
+            .arg("serve")
+            .env("S3SCOPE_SERVE_TOKEN", TOKEN),
+        "[serve] source: `guess` is not one of auto, scan, rgw, cloudwatch",
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -101,16 +139,20 @@ async fn the_binary_serves_until_sigterm() {
         std::os::unix::fs::PermissionsExt::from_mode(0o600),
     )
     .unwrap();
+    // Listen address, refresh and token file come from the [serve] section.
+    let config = dir.path().join("config.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "[serve]\nlisten = \"127.0.0.1:0\"\nrefresh = \"1h\"\ntoken_file = \"{}\"\n",
+            token_file.display()
+        ),
+    )
+    .unwrap();
     let mut child = s3scope(dir.path(), &s3.endpoint)
-        .args([
-            "serve",
-            "--listen",
-            "127.0.0.1:0",
-            "--refresh",
-            "1h",
-            "--token-file",
-        ])
-        .arg(&token_file)
+        .arg("--config")
+        .arg(&config)
+        .arg("serve")
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();

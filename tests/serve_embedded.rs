@@ -10,6 +10,8 @@ use s3scope::s3::client::Clients;
 use s3scope::scan::buckets::{BucketRow, Source, bucket_table};
 use s3scope::serve::{ServeOptions, Server};
 use std::collections::HashMap;
+
+mod support;
 use std::io::{Read, Write};
 use std::time::Duration;
 
@@ -77,6 +79,7 @@ async fn serve(clients: Clients, max_connections: usize) -> Server {
             refresh: Duration::from_secs(3600),
             token: TOKEN.into(),
             max_connections,
+            usage_summary: None,
         },
         fetcher(clients, Source::Scan, None, 4),
         table_renderer(),
@@ -351,4 +354,36 @@ async fn token_verbs_and_limits() {
     assert!(!answer.contains("nope"));
     server.shutdown().await;
     s3.shutdown().await;
+}
+
+/// The Buckets pane of the TUI, pointed at the same server, shows what the endpoint serves.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_buckets_pane_shows_what_the_endpoint_serves() {
+    let dir = tempfile::tempdir().unwrap();
+    let s3 = embedded(dir.path()).await;
+    let c = clients(&s3.endpoint).await;
+    // Both front ends on Source::Auto, which is what the TUI always uses.
+    let server = Server::start(
+        ServeOptions {
+            listen: "127.0.0.1:0".parse().unwrap(),
+            refresh: Duration::from_secs(3600),
+            token: TOKEN.into(),
+            max_connections: 4,
+            usage_summary: None,
+        },
+        fetcher(c.clone(), Source::Auto, None, 4),
+        table_renderer(),
+    )
+    .await
+    .unwrap();
+    let base = format!("http://{}", server.addr);
+    metrics_when(&base, 1.0).await;
+    let served: serde_json::Value = get(&format!("{base}/api/buckets?fmt=json"), Some(TOKEN))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let state = support::tui_table::loaded_buckets_pane(c).await;
+    support::tui_table::assert_pane_equals_endpoint(&state, &served);
+    server.shutdown().await;
 }

@@ -5,7 +5,9 @@ use chrono::{TimeZone, Utc};
 use s3scope::scan::buckets::{BucketRow, Source};
 use s3scope::scan::report::ClassTotal;
 use s3scope::serve::metrics::{Exposition, escape_label, render};
+use s3scope::serve::usage::{UsageMetrics, UsageSeries, UsageState};
 use s3scope::serve::{Cache, Snapshot, TableFormat};
+use s3scope::usage::model::Counters;
 use std::collections::BTreeMap;
 use std::io::Write;
 use std::process::{Command, Stdio};
@@ -56,6 +58,39 @@ fn snapshot() -> Snapshot {
         duration: Some(Duration::from_millis(1500)),
         last_error: None,
         failures: 2,
+        usage: Some(UsageState {
+            metrics: Some(UsageMetrics {
+                source: "rgw",
+                since: Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap(),
+                until: Utc.with_ymd_and_hms(2026, 1, 2, 0, 0, 0).unwrap(),
+                generated_at: Utc.with_ymd_and_hms(2026, 1, 2, 0, 5, 0).unwrap(),
+                series: vec![
+                    UsageSeries {
+                        user: NASTY.into(),
+                        bucket: "plain".into(),
+                        category: "get_obj".into(),
+                        counters: Counters {
+                            ops: 5,
+                            successful_ops: 4,
+                            bytes_sent: 4096,
+                            bytes_received: 0,
+                        },
+                    },
+                    UsageSeries {
+                        user: "anonymous".into(),
+                        bucket: String::new(),
+                        category: "list_buckets".into(),
+                        counters: Counters {
+                            ops: 1,
+                            successful_ops: 1,
+                            bytes_sent: 300,
+                            bytes_received: 0,
+                        },
+                    },
+                ],
+            }),
+            error: None,
+        }),
     }
 }
 
@@ -67,6 +102,9 @@ fn label_values_are_escaped() {
                 storage_class=\"GLACIER\",region=\"eu-\\\"west\\\"-1\",source=\"rgw\"} 10";
     assert!(text.lines().any(|l| l == line), "{text}");
     assert!(!text.contains("access denied"), "error text is not a label");
+    let usage = "s3scope_usage_ops{user=\"we\\\"ird\\\\na\\nme,x=\\\"y\\\"}\",\
+                 bucket=\"plain\",category=\"get_obj\",source=\"rgw\"} 5";
+    assert!(text.lines().any(|l| l == usage), "{text}");
     assert!(text.contains(
         "s3scope_bucket_up{bucket=\"denied\",region=\"eu-\\\"west\\\"-1\",source=\"rgw\"} 0\n"
     ));

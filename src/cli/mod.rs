@@ -114,8 +114,19 @@ async fn dispatch(command: Command, global: &GlobalArgs, config: Config) -> Resu
         }
         Command::Usage { action } => usage::run(action, &config, global).await,
         Command::Serve(a) => {
+            let profile = resolve_profile(&config, global)?;
+            let profile_usage = match config.file.profiles.get(&profile.name) {
+                Some(p) if p.usage.is_some() => Some(
+                    crate::usage::UsageOptions::from_config(&config, &profile.name)
+                        .map_err(|e| CliError::Usage(e.to_string()))?
+                        .resolve()
+                        .summary_file,
+                ),
+                _ => None,
+            };
+            let settings = serve::ServeSettings::resolve(a, &config.file.serve, profile_usage)?;
             let clients = connect(&config, global).await?;
-            serve::run(clients, a, config.scan_concurrency()).await
+            serve::run(clients, settings, config.scan_concurrency()).await
         }
         Command::Tui => {
             let clients = connect(&config, global).await?;

@@ -4,6 +4,7 @@ use super::CliError;
 use super::args::{Format, Unit};
 use super::commands::{bucket_rows_table, totals};
 use super::output::write_json;
+use crate::config::ServeSection;
 use crate::s3::client::Clients;
 use crate::scan::buckets::{BucketRow, Source, bucket_table};
 use crate::serve::{Fetch, ServeOptions, Server, TableFormat, TableRenderer};
@@ -20,27 +21,105 @@ const MIN_TOKEN_LEN: usize = 16;
 
 #[derive(Debug, Args)]
 pub struct ServeArgs {
-    /// Address to listen on; a non-loopback one also needs --allow-remote.
-    #[arg(long, default_value = "127.0.0.1:9340", value_name = "ADDR:PORT")]
-    pub listen: SocketAddr,
+    /// Address to listen on (default 127.0.0.1:9340); a non-loopback one also needs --allow-remote.
+    #[arg(long, value_name = "ADDR:PORT")]
+    pub listen: Option<SocketAddr>,
     /// Accept a --listen address other than loopback (the token is required either way).
     #[arg(long)]
     pub allow_remote: bool,
-    /// How often the bucket table is read in the background: e.g. 30s, 15m, 1h.
-    #[arg(long, default_value = "15m", value_parser = parse_interval, value_name = "DURATION")]
-    pub refresh: Duration,
+    /// How often the bucket table is read in the background: e.g. 30s, 15m (default), 1h.
+    #[arg(long, value_parser = parse_interval, value_name = "DURATION")]
+    pub refresh: Option<Duration>,
     /// File holding the bearer token (first line); otherwise $S3SCOPE_SERVE_TOKEN.
     #[arg(long, value_name = "FILE")]
     pub token_file: Option<PathBuf>,
-    /// Where sizes come from: rgw admin stats, CloudWatch daily metrics, a scan, or the cheapest.
-    #[arg(long, value_enum, default_value_t = Source::Auto)]
-    pub source: Source,
+    /// Where sizes come from: rgw admin stats, CloudWatch daily metrics, a scan, or the cheapest (default).
+    #[arg(long, value_enum)]
+    pub source: Option<Source>,
     /// Only buckets whose name matches this glob (e.g. 'logs-*').
     #[arg(long, value_name = "GLOB")]
     pub filter: Option<String>,
-    /// Connections served at once; further clients wait.
-    #[arg(long, default_value_t = 64, value_name = "N")]
+    /// Connections served at once (default 64); further clients wait.
+    #[arg(long, value_name = "N")]
+    pub max_connections: Option<usize>,
+    /// Usage summary (summarized_data.json of `usage collect`) exported as s3scope_usage_*;
+    /// default: the profile's [profiles.NAME.usage] summary when that section exists.
+    #[arg(long, value_name = "FILE")]
+    pub usage_summary: Option<PathBuf>,
+    /// Do not export usage counters even when the profile has a usage section.
+    #[arg(long, conflicts_with = "usage_summary")]
+    pub no_usage: bool,
+}
+
+/// `serve`'s settings: flags over `[serve]` over defaults.
+#[derive(Debug)]
+pub struct ServeSettings {
+    pub listen: SocketAddr,
+    pub allow_remote: bool,
+    pub refresh: Duration,
+    pub token_file: Option<PathBuf>,
+    pub source: Source,
+    pub filter: Option<String>,
     pub max_connections: usize,
+    pub usage_summary: Option<PathBuf>,
+}
+
+impl ServeSettings {
+    /// Layers the flags over the `[serve]` section; `profile_usage` is the summary file of the
+    /// profile's usage section, when it has one.
+    pub fn resolve(
+        a: ServeArgs,
+        file: &ServeSection,
+        profile_usage: Option<PathBuf>,
+    ) -> Result<Self, CliError> {
+        let bad = |key: &str, why: String| CliError::Usage(format!("[serve] {key}: {why}"));
+        let listen = match (a.listen, &file.listen) {
+            (Some(l), _) => l,
+            (None, Some(l)) => l.parse().map_err(|_| {
+                bad(
+                    "listen",
+                    format!("`{l}` is not an ADDR:PORT such as 127.0.0.1:9340"),
+                )
+            })?,
+            (None, None) => SocketAddr::from(([127, 0, 0, 1], 9340)),
+        };
+        let refresh = match (a.refresh, &file.refresh) {
+            (Some(r), _) => r,
+            (None, Some(r)) => parse_interval(r).map_err(|e| bad("refresh", e))?,
+            (None, None) => Duration::from_secs(15 * 60),
+        };
+        let source = match (a.source, &file.source) {
+            (Some(s), _) => s,
+            (None, Some(s)) => <Source as clap::ValueEnum>::from_str(s, true).map_err(|_| {
+                bad(
+                    "source",
+                    format!("`{s}` is not one of auto, scan, rgw, cloudwatch"),
+                )
+            })?,
+            (None, None) => Source::Auto,
+        };
+        let max_connections = a.max_connections.or(file.max_connections).unwrap_or(64);
+        if max_connections == 0 {
+            return Err(CliError::Usage("max_connections must be at least 1".into()));
+        }
+        let usage_summary = if a.no_usage {
+            None
+        } else {
+            a.usage_summary
+                .or_else(|| file.usage_summary.clone())
+                .or(profile_usage)
+        };
+        Ok(Self {
+            listen,
+            allow_remote: a.allow_remote || file.allow_remote.unwrap_or(false),
+            refresh,
+            token_file: a.token_file.or_else(|| file.token_file.clone()),
+            source,
+            filter: a.filter.or_else(|| file.filter.clone()),
+            max_connections,
+            usage_summary,
+        })
+    }
 }
 
 /// `30s`, `15m`, `2h`, `1d`: at least one second.
@@ -156,7 +235,7 @@ pub fn fetcher(
     })
 }
 
-pub async fn run(clients: Clients, a: ServeArgs, concurrency: usize) -> Result<(), CliError> {
+pub async fn run(clients: Clients, a: ServeSettings, concurrency: usize) -> Result<(), CliError> {
     if !a.listen.ip().is_loopback() && !a.allow_remote {
         return Err(CliError::Usage(format!(
             "--listen {} is not a loopback address: add --allow-remote to expose the endpoint \
@@ -180,6 +259,7 @@ pub async fn run(clients: Clients, a: ServeArgs, concurrency: usize) -> Result<(
         refresh: a.refresh,
         token,
         max_connections: a.max_connections,
+        usage_summary: a.usage_summary.clone(),
     };
     let fetch = fetcher(clients, a.source, filter, concurrency);
     let mut server = Server::start(opts, fetch, table_renderer())
@@ -187,9 +267,13 @@ pub async fn run(clients: Clients, a: ServeArgs, concurrency: usize) -> Result<(
         .map_err(|e| CliError::Runtime(e.to_string()))?;
     eprintln!(
         "s3scope serve: listening on http://{} (refresh every {}s); GET /metrics, \
-         /api/buckets?fmt=json|csv|tsv with `Authorization: Bearer <token>`; /healthz",
+         /api/buckets?fmt=json|csv|tsv with `Authorization: Bearer <token>`; /healthz{}",
         server.addr,
-        a.refresh.as_secs()
+        a.refresh.as_secs(),
+        match &a.usage_summary {
+            Some(p) => format!("; usage counters from {}", p.display()),
+            None => String::new(),
+        }
     );
     tokio::select! {
         r = tokio::signal::ctrl_c() => r?,

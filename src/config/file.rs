@@ -25,6 +25,32 @@ pub struct ConfigFile {
     /// Date segregation rules (`[[segregate.rules]]`).
     #[serde(default)]
     pub segregate: SegregateSection,
+    /// `s3scope serve` defaults; its flags override them.
+    #[serde(default)]
+    pub serve: ServeSection,
+}
+
+/// `[serve]`: defaults of `s3scope serve` (the token itself never lives here).
+#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct ServeSection {
+    /// Address to listen on, e.g. "127.0.0.1:9340"; a non-loopback one also needs allow_remote.
+    pub listen: Option<String>,
+    /// Accept a non-loopback listen address.
+    pub allow_remote: Option<bool>,
+    /// Background refresh interval, e.g. "15m".
+    pub refresh: Option<String>,
+    /// File holding the bearer token (first line; keep it chmod 600).
+    pub token_file: Option<PathBuf>,
+    /// Where sizes come from: "auto", "rgw", "cloudwatch" or "scan".
+    pub source: Option<String>,
+    /// Only buckets whose name matches this glob.
+    pub filter: Option<String>,
+    /// Connections served at once.
+    pub max_connections: Option<usize>,
+    /// Usage summary (summarized_data.json of `s3scope usage collect`) exported as metrics;
+    /// default: the profile's `[profiles.NAME.usage]` summary when that section exists.
+    pub usage_summary: Option<PathBuf>,
 }
 
 /// `[log]`

@@ -5,7 +5,7 @@ mod resolve;
 
 pub use file::{
     ConfigFile, LogSection, ProfileFile, ScanSection, SegregateRuleFile, SegregateSection,
-    UsageSection,
+    ServeSection, UsageSection,
 };
 pub use resolve::{Credentials, Overrides, Profile, Secret};
 

@@ -2,6 +2,7 @@
 //! rendered once per refresh so that requests only copy a reference.
 
 use super::metrics::{self, Exposition};
+use super::usage::{UsageMetrics, UsageState};
 use crate::scan::buckets::BucketRow;
 use bytes::Bytes;
 use chrono::{DateTime, Utc};
@@ -21,6 +22,8 @@ pub struct Snapshot {
     /// Why the last refresh failed; None when it succeeded.
     pub last_error: Option<String>,
     pub failures: u64,
+    /// Usage counters of the latest usage summary; None when no summary is configured.
+    pub usage: Option<UsageState>,
 }
 
 impl Snapshot {
@@ -95,28 +98,54 @@ impl Cache {
 
     /// Records a successful refresh: the new table replaces the old one.
     pub fn succeeded(&self, rows: Vec<BucketRow>, duration: Duration) {
-        let now = Utc::now();
-        let prev = self.get();
-        let snap = Snapshot {
-            rows,
-            refreshed_at: Some(now),
-            attempted_at: Some(now),
-            duration: Some(duration),
-            last_error: None,
-            failures: prev.snapshot.failures,
-        };
-        self.set(snap);
+        self.record(Ok(rows), None, duration);
     }
 
     /// Records a failed refresh: the last good table stays, the health says it is stale.
     pub fn failed(&self, error: String, duration: Duration) {
-        let prev = self.get();
-        let snap = Snapshot {
-            attempted_at: Some(Utc::now()),
-            duration: Some(duration),
-            last_error: Some(error),
-            failures: prev.snapshot.failures + 1,
-            ..prev.snapshot.clone()
+        self.record(Err(error), None, duration);
+    }
+
+    /// Records one refresh: the bucket table read (or why not) and, when a usage summary is
+    /// configured, its counters (or why they could not be read). What fails keeps its last
+    /// good data; the bodies are rendered once.
+    pub fn record(
+        &self,
+        rows: Result<Vec<BucketRow>, String>,
+        usage: Option<Result<UsageMetrics, String>>,
+        duration: Duration,
+    ) {
+        let now = Utc::now();
+        let prev = self.get().snapshot.clone();
+        let usage = match usage {
+            None => prev.usage.clone(),
+            Some(Ok(m)) => Some(UsageState {
+                metrics: Some(m),
+                error: None,
+            }),
+            Some(Err(e)) => Some(UsageState {
+                metrics: prev.usage.clone().and_then(|u| u.metrics),
+                error: Some(e),
+            }),
+        };
+        let snap = match rows {
+            Ok(rows) => Snapshot {
+                rows,
+                refreshed_at: Some(now),
+                attempted_at: Some(now),
+                duration: Some(duration),
+                last_error: None,
+                failures: prev.failures,
+                usage,
+            },
+            Err(error) => Snapshot {
+                attempted_at: Some(now),
+                duration: Some(duration),
+                last_error: Some(error),
+                failures: prev.failures + 1,
+                usage,
+                ..prev
+            },
         };
         self.set(snap);
     }

@@ -102,7 +102,17 @@ impl Handler {
             .refreshed_at
             .map(|t| t.format("%Y-%m-%dT%H:%M:%SZ").to_string());
         match (snap.healthy(), since) {
-            (true, Some(t)) => text(StatusCode::OK, &format!("ok: data from {t}\n")),
+            (true, Some(t)) => {
+                // The bucket table is what health means; a usage summary that cannot be read
+                // is said, not fatal (its reason is in s3scope's log, not on this open endpoint).
+                let usage = match &snap.usage {
+                    Some(u) if u.error.is_some() => {
+                        "; usage summary not read, older counters served"
+                    }
+                    _ => "",
+                };
+                text(StatusCode::OK, &format!("ok: data from {t}{usage}\n"))
+            }
             (_, None) => text(
                 StatusCode::SERVICE_UNAVAILABLE,
                 "starting: no data read yet\n",

@@ -4,6 +4,7 @@
 //! are escaped as the format requires (`\\`, `\"`, `\n`), whatever the bucket names contain.
 
 use super::cache::Snapshot;
+use super::usage::UsageState;
 use crate::scan::buckets::{BucketRow, Source};
 use chrono::{DateTime, Utc};
 use std::fmt::Write;
@@ -105,6 +106,9 @@ pub fn render(snap: &Snapshot, format: Exposition) -> String {
     };
     bucket_families(&mut f, &snap.rows);
     refresh_families(&mut f, snap);
+    if let Some(usage) = &snap.usage {
+        usage_families(&mut f, usage);
+    }
     if format == Exposition::OpenMetrics {
         out.push_str("# EOF\n");
     }
@@ -265,4 +269,79 @@ fn refresh_families(f: &mut Family<'_>, snap: &Snapshot) {
         "Background refreshes that failed since the server started.",
     );
     f.sample("s3scope_refresh_failures_total", &[], snap.failures as f64);
+}
+
+/// The counters of the latest usage summary. They cover the summary's window (its start and
+/// end are exported too) and are replaced when a newer summary is written, so they are gauges:
+/// `sum by (bucket) (s3scope_usage_ops)` is the bucket's requests over that window.
+fn usage_families(f: &mut Family<'_>, usage: &UsageState) {
+    f.header(
+        "s3scope_usage_up",
+        "gauge",
+        "1 when the usage summary was read at the last refresh, 0 when it failed and older counters are served.",
+    );
+    f.sample(
+        "s3scope_usage_up",
+        &[],
+        if usage.error.is_none() { 1.0 } else { 0.0 },
+    );
+    let Some(m) = &usage.metrics else {
+        return;
+    };
+    let times = [
+        (
+            "s3scope_usage_window_start_timestamp_seconds",
+            "First moment of the usage summary's window (Unix time).",
+            m.since,
+        ),
+        (
+            "s3scope_usage_window_end_timestamp_seconds",
+            "First moment after the usage summary's window (Unix time).",
+            m.until,
+        ),
+        (
+            "s3scope_usage_written_timestamp_seconds",
+            "When the usage summary was written (Unix time).",
+            m.generated_at,
+        ),
+    ];
+    for (name, help, t) in times {
+        f.header(name, "gauge", help);
+        f.sample(name, &[("source", m.source)], seconds(t));
+    }
+    type Pick = fn(&crate::usage::model::Counters) -> u64;
+    let families: [(&str, &str, Pick); 4] = [
+        (
+            "s3scope_usage_ops",
+            "Requests in the usage window, failed ones included, per user, bucket and category.",
+            |c| c.ops,
+        ),
+        (
+            "s3scope_usage_successful_ops",
+            "Requests that succeeded in the usage window, per user, bucket and category.",
+            |c| c.successful_ops,
+        ),
+        (
+            "s3scope_usage_sent_bytes",
+            "Bytes sent to clients in the usage window, per user, bucket and category.",
+            |c| c.bytes_sent,
+        ),
+        (
+            "s3scope_usage_received_bytes",
+            "Bytes received from clients in the usage window, per user, bucket and category.",
+            |c| c.bytes_received,
+        ),
+    ];
+    for (name, help, pick) in families {
+        f.header(name, "gauge", help);
+        for s in &m.series {
+            let l = [
+                ("user", s.user.as_str()),
+                ("bucket", s.bucket.as_str()),
+                ("category", s.category.as_str()),
+                ("source", m.source),
+            ];
+            f.sample(name, &l, pick(&s.counters) as f64);
+        }
+    }
 }

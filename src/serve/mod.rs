@@ -8,8 +8,10 @@
 pub mod cache;
 mod handler;
 pub mod metrics;
+pub mod usage;
 
 pub use cache::{Cache, Snapshot, TableFormat, TableRenderer};
+pub use usage::UsageMetrics;
 
 use crate::scan::buckets::BucketRow;
 use futures::future::BoxFuture;
@@ -17,6 +19,7 @@ use hyper::service::service_fn;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use std::convert::Infallible;
 use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use thiserror::Error;
@@ -39,6 +42,8 @@ pub struct ServeOptions {
     pub token: String,
     /// Connections served at once; more wait in the kernel's accept queue.
     pub max_connections: usize,
+    /// A usage summary (`usage collect`'s summarized_data.json) read on every refresh.
+    pub usage_summary: Option<PathBuf>,
 }
 
 #[derive(Debug, Error)]
@@ -84,6 +89,7 @@ impl Server {
         tasks.spawn(refresh_loop(
             Arc::clone(&cache),
             fetch,
+            opts.usage_summary.clone(),
             opts.refresh,
             Arc::clone(&refresh_now),
             stop.clone(),
@@ -132,6 +138,7 @@ impl Drop for Server {
 async fn refresh_loop(
     cache: Arc<Cache>,
     fetch: Fetch,
+    usage_summary: Option<PathBuf>,
     every: Duration,
     now: Arc<tokio::sync::Notify>,
     stop: CancellationToken,
@@ -142,16 +149,26 @@ async fn refresh_loop(
             () = stop.cancelled() => return,
             r = fetch() => r,
         };
-        match result {
-            Ok(rows) => {
-                tracing::info!(buckets = rows.len(), "serve refresh done");
-                cache.succeeded(rows, started.elapsed());
-            }
+        match &result {
+            Ok(rows) => tracing::info!(buckets = rows.len(), "serve refresh done"),
             Err(e) => {
                 tracing::warn!(error = %e, "serve refresh failed; serving the last good data");
-                cache.failed(e, started.elapsed());
             }
         }
+        let usage = match &usage_summary {
+            None => None,
+            Some(path) => {
+                let path = path.clone();
+                let read = tokio::task::spawn_blocking(move || UsageMetrics::read(&path))
+                    .await
+                    .unwrap_or_else(|e| Err(format!("reading the usage summary failed: {e}")));
+                if let Err(e) = &read {
+                    tracing::warn!(error = %e, "usage summary not read; serving the last good counters");
+                }
+                Some(read)
+            }
+        };
+        cache.record(result, usage, started.elapsed());
         tokio::select! {
             () = stop.cancelled() => return,
             () = tokio::time::sleep(every) => {}

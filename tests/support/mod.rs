@@ -2,3 +2,4 @@
 
 pub mod rgw;
 pub mod servers;
+pub mod tui_table;
