@@ -109,9 +109,10 @@ pub struct ApplyArgs {
     /// Part size of multipart copies.
     #[arg(long, value_name = "BYTES", hide = true)]
     pub part_size: Option<u64>,
-    /// How each copy is checked before its source is deleted: HEAD the target (size, ETag or
-    /// checksum), or trust CopyObject's answer when its ETag is the planned one (HEAD otherwise).
-    #[arg(long, value_enum, default_value_t = VerifyArg::Head)]
+    /// How each copy is checked before its source is deleted: list the copied targets (size and
+    /// ETag, one LIST per window and destination prefix; HEAD for the rest), HEAD each target
+    /// (size, ETag or checksum), or trust CopyObject's answer when its ETag is the planned one.
+    #[arg(long, value_enum, default_value_t = VerifyArg::List)]
     pub verify: VerifyArg,
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
@@ -120,6 +121,7 @@ pub struct ApplyArgs {
 /// `--verify`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum VerifyArg {
+    List,
     Head,
     CopyEtag,
 }
@@ -203,6 +205,7 @@ async fn run_apply(
             part_size: a.part_size.unwrap_or(crate::segregate::PART_SIZE),
         },
         verify: match a.verify {
+            VerifyArg::List => Verify::List,
             VerifyArg::Head => Verify::Head,
             VerifyArg::CopyEtag => Verify::CopyEtag,
         },
