@@ -13,6 +13,7 @@ use crate::s3::cloudwatch::{CwBucket, bucket_metrics};
 use crate::s3::error::S3Error;
 use crate::s3::rgw::{BucketStats, RgwAdmin};
 use chrono::{DateTime, Utc};
+use futures::StreamExt as _;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -61,6 +62,11 @@ impl BucketRow {
     }
 }
 
+/// GetBucketLocation calls in flight while the table is built.
+const REGION_LOOKUPS_AT_ONCE: usize = 16;
+/// Buckets scanned at the same time by the `scan` source.
+const SCANS_AT_ONCE: usize = 4;
+
 /// The source `auto` resolves to for a profile.
 pub fn auto_source(clients: &Clients) -> Source {
     let p = clients.profile();
@@ -88,10 +94,19 @@ pub async fn bucket_table(
         source
     };
     let mut rows = Vec::with_capacity(buckets.len());
-    for b in buckets.iter_mut().filter(|b| b.region.is_none()) {
-        if let Ok(r) = clients.bucket_region(&b.name).await {
-            b.region = Some(r);
-        }
+    // Region lookups at once (a thousand buckets one after another take minutes on AWS).
+    let pending: Vec<_> = buckets
+        .iter()
+        .enumerate()
+        .filter(|(_, b)| b.region.is_none())
+        .map(|(i, b)| region_of(clients, i, b.name.clone()))
+        .collect();
+    let lookups: Vec<(usize, Option<String>)> = futures::stream::iter(pending)
+        .buffer_unordered(REGION_LOOKUPS_AT_ONCE)
+        .collect()
+        .await;
+    for (i, region) in lookups {
+        buckets[i].region = region;
     }
     let mut missing: Vec<usize> = Vec::new();
     match source {
@@ -131,8 +146,21 @@ pub async fn bucket_table(
             }
         }
     }
-    for i in missing {
-        scan_into(clients, &mut rows[i], concurrency).await;
+    // Several buckets scanned at once, sharing the LIST concurrency between them: a table of
+    // many small buckets is as fast as their pages allow, and the total of requests in flight
+    // stays near `concurrency`.
+    let at_once = missing.len().clamp(1, SCANS_AT_ONCE);
+    let each = concurrency.div_ceil(at_once).max(2);
+    let pending: Vec<_> = missing
+        .into_iter()
+        .map(|i| scanned_row(clients, i, rows[i].clone(), each))
+        .collect();
+    let scanned: Vec<(usize, BucketRow)> = futures::stream::iter(pending)
+        .buffer_unordered(at_once)
+        .collect()
+        .await;
+    for (i, row) in scanned {
+        rows[i] = row;
     }
     Ok(rows)
 }
@@ -228,6 +256,20 @@ fn from_cloudwatch(b: &BucketInfo, m: &CwBucket) -> BucketRow {
     }
     row.as_of = m.as_of;
     row
+}
+
+async fn region_of(clients: &Clients, i: usize, bucket: String) -> (usize, Option<String>) {
+    (i, clients.bucket_region(&bucket).await.ok())
+}
+
+async fn scanned_row(
+    clients: &Clients,
+    i: usize,
+    mut row: BucketRow,
+    concurrency: usize,
+) -> (usize, BucketRow) {
+    scan_into(clients, &mut row, concurrency).await;
+    (i, row)
 }
 
 async fn scan_into(clients: &Clients, row: &mut BucketRow, concurrency: usize) {
