@@ -4,6 +4,11 @@
 # (b) N objects in one flat prefix. Prints objects/s of each tool and s3scope's ratios.
 #
 #   bash bench/scan.sh [N]        (default N=200000; data kept in .bench/scan-N for reruns)
+#   BENCH_SERVER=ceph bash bench/scan.sh [N]
+#       the same sets on the Ceph RGW of RGW_ENDPOINT/RGW_ACCESS_KEY/RGW_SECRET_KEY (e.g. a
+#       bluestore one: OBJECTSTORE=bluestore bash scripts/ceph-rgw.sh start .bench/ceph-blue;
+#       eval "$(bash scripts/ceph-rgw.sh env .bench/ceph-blue)"), filled once by
+#       examples/bench_fill.rs (PUTs at concurrency 64; buckets that hold N are kept).
 #
 # Needs rclone and the AWS CLI (Debian packages rclone and awscli; installed when missing).
 set -euo pipefail
@@ -29,15 +34,27 @@ S3SCOPE=$root/target/release/s3scope
 # The tools must see only this server: no CA bundle or profile of the machine.
 while IFS= read -r var; do unset "$var"; done < <(compgen -e | grep -E '^(AWS_|RCLONE_|S3SCOPE_)' || true)
 
-echo "seeding/starting the embedded server with 2 x $N objects (first run takes a while)..." >&2
-"$root/target/release/examples/bench_server" "$DATA" "$PORT" "$N" > "$DATA/server.out" 2>&1 &
-server=$!
-trap 'kill $server 2>/dev/null; wait $server 2>/dev/null || true' EXIT
-for _ in $(seq 1800); do grep -q '^ready' "$DATA/server.out" 2>/dev/null && break; kill -0 $server 2>/dev/null || { cat "$DATA/server.out"; exit 1; }; sleep 0.5; done
-grep -q '^ready' "$DATA/server.out" || { echo "server did not start" >&2; exit 1; }
-EP=http://127.0.0.1:$PORT
+SERVER=${BENCH_SERVER:-embedded}
+if [ "$SERVER" = ceph ]; then
+  : "${RGW_ENDPOINT:?BENCH_SERVER=ceph needs RGW_ENDPOINT (scripts/ceph-rgw.sh env DIR)}"
+  cargo build --release --quiet --example bench_fill
+  EP=$RGW_ENDPOINT
+  AK=$RGW_ACCESS_KEY SK=$RGW_SECRET_KEY
+  echo "filling the Ceph RGW at $EP with 2 x $N objects (skipped when present)..." >&2
+  AWS_ENDPOINT_URL=$EP AWS_ACCESS_KEY_ID=$AK AWS_SECRET_ACCESS_KEY=$SK \
+    "$root/target/release/examples/bench_fill" "$N" 64
+else
+  AK=BENCHACCESSKEY SK=bench-secret-key
+  echo "seeding/starting the embedded server with 2 x $N objects (first run takes a while)..." >&2
+  "$root/target/release/examples/bench_server" "$DATA" "$PORT" "$N" > "$DATA/server.out" 2>&1 &
+  server=$!
+  trap 'kill $server 2>/dev/null; wait $server 2>/dev/null || true' EXIT
+  for _ in $(seq 1800); do grep -q '^ready' "$DATA/server.out" 2>/dev/null && break; kill -0 $server 2>/dev/null || { cat "$DATA/server.out"; exit 1; }; sleep 0.5; done
+  grep -q '^ready' "$DATA/server.out" || { echo "server did not start" >&2; exit 1; }
+  EP=http://127.0.0.1:$PORT
+fi
 
-export AWS_ACCESS_KEY_ID=BENCHACCESSKEY AWS_SECRET_ACCESS_KEY=bench-secret-key AWS_REGION=us-east-1
+export AWS_ACCESS_KEY_ID=$AK AWS_SECRET_ACCESS_KEY=$SK AWS_REGION=us-east-1
 # Debian's AWS CLI 2.9 predates AWS_ENDPOINT_URL: it gets --endpoint-url below.
 export AWS_ENDPOINT_URL=$EP AWS_EC2_METADATA_DISABLED=true
 export RCLONE_CONFIG_BENCH_TYPE=s3 RCLONE_CONFIG_BENCH_PROVIDER=Other RCLONE_CONFIG_BENCH_ENDPOINT=$EP
@@ -63,7 +80,7 @@ best() {
 }
 aws_ls() { "$AWS" --endpoint-url "$EP" s3 ls "s3://$1" --recursive --summarize | tail -2; }
 
-echo "best of $REPEAT runs each; load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "server: $SERVER ($EP); best of $REPEAT runs each; load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 printf '%-22s %-16s %10s %12s %s\n' set tool seconds objects/s check
 for bucket in bench-nested bench-flat; do
   best "$S3SCOPE" --endpoint "$EP" du "s3://$bucket" --format json
