@@ -213,3 +213,48 @@ async fn buckets_from_the_admin_api_are_exact_and_auto_picks_it() {
     assert!(err.contains("lacks the admin cap `buckets=read`"), "{err}");
     assert!(!err.contains(&env.nocaps_secret_key), "no secret in errors");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn access_denied_on_one_bucket_marks_its_row_and_the_others_show() {
+    let Some(env) = servers::rgw() else { return };
+    let s3 = s3_client(&env);
+    let open = bucket_with_objects(&s3, "deny-open", &[5, 6]).await;
+    let denied = bucket_with_objects(&s3, "deny-shut", &[7]).await;
+    // A bucket policy that denies listing to everyone, the owner included (RGW applies it).
+    let policy = serde_json::json!({
+        "Version": "2012-10-17",
+        "Statement": [{
+            "Effect": "Deny",
+            "Principal": "*",
+            "Action": ["s3:ListBucket"],
+            "Resource": [format!("arn:aws:s3:::{denied}")],
+        }],
+    });
+    s3.put_bucket_policy()
+        .bucket(&denied)
+        .policy(policy.to_string())
+        .send()
+        .await
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let doc = json(s3scope(dir.path(), &env, false).args([
+        "buckets", "--source", "scan", "--format", "json", "--filter", "deny-*",
+    ]));
+    let rows = doc["buckets"].as_array().unwrap();
+    let row = |name: &str| rows.iter().find(|b| b["bucket"] == name).unwrap().clone();
+    let shut = row(&denied);
+    assert!(
+        shut["error"].as_str().unwrap().contains("access denied"),
+        "{shut:#}"
+    );
+    assert!(shut["objects"].is_null() && shut["bytes"].is_null());
+    let ok = row(&open);
+    assert_eq!(ok["objects"], 2);
+    assert_eq!(ok["bytes"], 11);
+    assert!(ok["error"].is_null());
+    s3.delete_bucket_policy()
+        .bucket(&denied)
+        .send()
+        .await
+        .unwrap();
+}

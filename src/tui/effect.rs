@@ -35,6 +35,16 @@ pub enum Effect {
         meta: SnapshotMeta,
         tree: SharedTree,
     },
+    /// Compare `tree` (the location's tree on screen) with the newest cached snapshot of the
+    /// location older than `before` that is not the file `exclude` (the tree's own snapshot).
+    LoadDiff {
+        id: RequestId,
+        bucket: String,
+        prefix: String,
+        tree: SharedTree,
+        before: Option<chrono::DateTime<chrono::Utc>>,
+        exclude: Option<std::path::PathBuf>,
+    },
     /// One capped listing of the objects directly in a prefix.
     ListFiles {
         id: RequestId,

@@ -68,6 +68,13 @@ pub enum Event {
         id: RequestId,
         result: Result<PathBuf, String>,
     },
+    /// The comparison with the previous snapshot: (its scan time, the diff), or None when
+    /// there is no older snapshot.
+    DiffLoaded {
+        id: RequestId,
+        result:
+            Result<Option<(chrono::DateTime<chrono::Utc>, crate::scan::diff::TreeDiff)>, String>,
+    },
     /// The objects directly in a prefix.
     FilesListed {
         id: RequestId,

@@ -94,6 +94,10 @@ pub fn update(state: &mut State, event: Event) -> Vec<Effect> {
             cancelled,
             at,
         } => browse::on_scan_finished(state, id, result, cancelled, at),
+        Event::DiffLoaded { id, result } => {
+            browse::on_diff_loaded(state, id, result);
+            Vec::new()
+        }
         Event::SnapshotSaved { id, result } => {
             browse::on_snapshot_saved(state, id, result);
             Vec::new()

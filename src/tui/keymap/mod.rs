@@ -42,6 +42,7 @@ pub enum Action {
     Filter,
     Cancel,
     Hidden,
+    Diff,
     Units,
     EditRule,
     PickRule,
@@ -74,7 +75,7 @@ impl Group {
 }
 
 impl Action {
-    pub const ALL: [Action; 35] = [
+    pub const ALL: [Action; 36] = [
         Self::Quit,
         Self::Help,
         Self::Command,
@@ -103,6 +104,7 @@ impl Action {
         Self::Filter,
         Self::Cancel,
         Self::Hidden,
+        Self::Diff,
         Self::Units,
         Self::EditRule,
         Self::PickRule,
@@ -143,6 +145,7 @@ impl Action {
             Self::Filter => "filter",
             Self::Cancel => "cancel",
             Self::Hidden => "hidden_costs",
+            Self::Diff => "diff",
             Self::Units => "units",
             Self::EditRule => "edit_rule",
             Self::PickRule => "pick_rule",
@@ -184,6 +187,7 @@ impl Action {
             Self::Filter => "filter rows by name",
             Self::Cancel => "cancel the running scan, or stop an apply safely",
             Self::Hidden => "hidden costs (rescan with versions, uploads)",
+            Self::Diff => "growth since the previous snapshot, by prefix",
             Self::Units => "byte unit: auto, B, KiB ... TiB",
             Self::EditRule => "edit the rule (Tab: next field, Enter: done)",
             Self::PickRule => "next rule of the config file",
@@ -209,6 +213,7 @@ impl Action {
             | Self::Filter
             | Self::Cancel
             | Self::Hidden
+            | Self::Diff
             | Self::Units => Group::Buckets,
             Self::EditRule | Self::PickRule | Self::StatusFilter | Self::ApplyPlan => {
                 Group::Segregate

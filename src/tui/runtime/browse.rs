@@ -5,12 +5,13 @@ use super::Runtime;
 use crate::s3::location::S3Location;
 use crate::s3::object::head_object;
 use crate::scan::buckets::{Source, auto_source, bucket_table};
+use crate::scan::diff;
 use crate::scan::files::{MAX_FILES, list_files};
 use crate::scan::job::{self, ScanRequest};
 use crate::scan::snapshot::{self, SnapshotMeta};
 use crate::tui::event::{Event, FoundSnapshot, RequestId};
-use crate::tui::state::browse::SharedTree;
-use chrono::Utc;
+use crate::tui::state::browse::{DIFF_DEPTH, SharedTree};
+use chrono::{DateTime, Utc};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -119,6 +120,43 @@ impl Runtime {
         });
     }
 
+    /// Compares the tree on screen with the newest snapshot of its location before it.
+    pub(super) fn load_diff(
+        &mut self,
+        id: RequestId,
+        bucket: String,
+        prefix: String,
+        tree: SharedTree,
+        before: Option<DateTime<Utc>>,
+        exclude: Option<PathBuf>,
+    ) {
+        let tx = self.tx.clone();
+        let root = self.snapshot_dir.clone();
+        let profile = self.clients.profile().name.clone();
+        let endpoint = self.clients.endpoint_label();
+        self.tasks.spawn(async move {
+            let done = tokio::task::spawn_blocking(move || {
+                let Some(root) = root else { return Ok(None) };
+                let older = previous(
+                    &root,
+                    &profile,
+                    &endpoint,
+                    &bucket,
+                    &prefix,
+                    before,
+                    exclude.as_deref(),
+                )?;
+                Ok(older.map(|old| {
+                    let new = tree.read();
+                    (old.meta.scanned_at, diff::diff(&old.tree, &new, DIFF_DEPTH))
+                }))
+            })
+            .await;
+            let result = done.unwrap_or_else(|e| Err(format!("comparing snapshots stopped: {e}")));
+            let _ = tx.send(Event::DiffLoaded { id, result });
+        });
+    }
+
     pub(super) fn list_files(&mut self, id: RequestId, bucket: String, prefix: String) {
         let clients = self.clients.clone();
         let tx = self.tx.clone();
@@ -136,6 +174,35 @@ impl Runtime {
             let _ = tx.send(Event::ObjectHead { id, result });
         });
     }
+}
+
+/// The newest snapshot of exactly this location scanned before `before` (any time when None),
+/// other than the file `exclude`; unreadable ones are skipped, as are other endpoints'.
+fn previous(
+    root: &Path,
+    profile: &str,
+    endpoint: &str,
+    bucket: &str,
+    prefix: &str,
+    before: Option<DateTime<Utc>>,
+    exclude: Option<&Path>,
+) -> Result<Option<snapshot::Snapshot>, String> {
+    let found = snapshot::list_cached(root, profile, bucket, prefix).map_err(|e| e.to_string())?;
+    for f in found {
+        if exclude == Some(f.path.as_path()) || before.is_some_and(|b| f.scanned_at >= b) {
+            continue;
+        }
+        let Ok(snap) = snapshot::load(&f.path) else {
+            continue;
+        };
+        if snap.meta.endpoint == endpoint
+            && snap.meta.bucket == bucket
+            && snap.meta.prefix == prefix
+        {
+            return Ok(Some(snap));
+        }
+    }
+    Ok(None)
 }
 
 /// The newest readable-or-not snapshot of the prefix, else of the whole bucket (which holds

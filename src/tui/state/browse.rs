@@ -4,10 +4,12 @@
 //! The tree is shared with the scan task that grows it. It is read only in [`BrowseState::rebuild`],
 //! under a short read lock, to build `rows` (the view model); drawing reads `rows` alone.
 
+mod diff; // growth since the previous snapshot, by prefix
 mod files; // the files of one prefix and the HEAD details of one object
 mod nav; // sort order, cursor, moving up a prefix
 mod rows; // building the rows of the current prefix from the tree
 
+pub use diff::{DIFF_DEPTH, DiffLoad, DiffView};
 pub use files::{FilesView, Load, ObjectView};
 pub use nav::{Cursor, Sort, SortKey, parent_prefix};
 pub use rows::{ClassColumn, FILES_ROW, Row, RowKind};
@@ -145,6 +147,8 @@ pub struct BrowseState {
     pub filter: Filter,
     pub files: Option<FilesView>,
     pub object: Option<ObjectView>,
+    /// The diff overlay (`d`), over the rows while open.
+    pub diff: Option<DiffView>,
     /// Where the last finished scan was saved, or why it was not.
     pub saved: Option<Result<PathBuf, String>>,
     pub save_request: Option<RequestId>,
@@ -174,6 +178,7 @@ impl Default for BrowseState {
             filter: Filter::default(),
             files: None,
             object: None,
+            diff: None,
             saved: None,
             save_request: None,
             concurrency: 32,
@@ -229,6 +234,7 @@ impl BrowseState {
     pub fn set_tree(&mut self, tree: SharedTree, origin: Origin, has_hidden: bool) {
         self.tree = Some(tree);
         self.origin = Some(origin);
+        self.diff = None;
         self.tree_has_hidden = has_hidden;
         self.show_hidden = self.show_hidden && has_hidden;
         self.rebuild();

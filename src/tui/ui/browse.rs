@@ -1,6 +1,7 @@
 //! Browse pane view: where we are, where the numbers come from (live scan counters, snapshot
 //! age, estimate), the rows of the prefix or its files or one object's details, the filter.
 
+mod diff; // growth since the previous snapshot
 mod files; // the files of a prefix and one object's HEAD details
 mod table; // the prefix rows with bars, shares and per-class columns
 
@@ -68,6 +69,8 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, state: &State, theme: Theme) {
     );
     if let Phase::Confirm { .. } = b.phase {
         draw_confirm(frame, body, state, theme);
+    } else if b.diff.is_some() {
+        diff::draw(frame, body, state, theme);
     } else if b.object.is_some() {
         files::draw_object(frame, body, state, theme);
     } else if b.files.is_some() {
@@ -218,7 +221,9 @@ fn phase_line(state: &State, width: u16, theme: Theme) -> Line<'static> {
                         )
                     }),
                     key(Action::Refresh),
-                    dim(" to rescan".into()),
+                    dim(" to rescan, ".into()),
+                    key(Action::Diff),
+                    dim(" growth".into()),
                 ])
             }
             _ => {
@@ -235,7 +240,9 @@ fn phase_line(state: &State, width: u16, theme: Theme) -> Line<'static> {
                         fmt::count(c.list_calls)
                     )),
                     key(Action::Refresh),
-                    dim(" to rescan".into()),
+                    dim(" to rescan, ".into()),
+                    key(Action::Diff),
+                    dim(" growth".into()),
                 ])
             }
         },
@@ -316,7 +323,16 @@ fn draw_foot(frame: &mut Frame<'_>, area: Rect, state: &State, theme: Theme) {
         }
         return;
     }
-    let path = if let Some(o) = &b.object {
+    let diff_row = b.diff.as_ref().and_then(|d| match &d.load {
+        crate::tui::state::browse::DiffLoad::Ready { diff, .. } => diff
+            .prefixes
+            .get(d.cursor.selected)
+            .map(|r| format!("{}{}", b.location_prefix, r.prefix)),
+        _ => Some(b.location_prefix.clone()),
+    });
+    let path = if b.diff.is_some() {
+        diff_row
+    } else if let Some(o) = &b.object {
         Some(o.key.clone())
     } else if let Some(f) = &b.files {
         f.selected().map(|o| o.key.clone())

@@ -9,7 +9,10 @@ use crate::tui::state::browse::{FilesView, ObjectView, Phase, RowKind, SortKey};
 use crate::tui::state::{Pane, State};
 use std::time::Duration;
 
+mod diff; // growth since the previous snapshot
 mod results; // what effects answer: snapshot found, scan progress and end, files, HEAD
+
+pub use diff::on_diff_loaded;
 
 pub use results::{
     on_files_listed, on_object_head, on_scan_finished, on_scan_progress, on_scan_started,
@@ -107,6 +110,7 @@ pub fn on_action(state: &mut State, action: Action) -> Vec<Effect> {
         Action::Cancel => return cancel_running(state),
         Action::Refresh => return scan(state, state.browse.show_hidden, true),
         Action::Hidden => return hidden(state),
+        Action::Diff => return diff::toggle(state),
         Action::Copy => return copy(state),
         Action::Filter => state.browse.filter.begin(),
         Action::SortSize => sort(state, SortKey::Size),
@@ -119,6 +123,9 @@ pub fn on_action(state: &mut State, action: Action) -> Vec<Effect> {
 }
 
 fn move_cursor(state: &mut State, delta: isize, page: usize) {
+    if state.browse.diff.is_some() {
+        return diff::move_cursor(state, delta, page);
+    }
     let b = &mut state.browse;
     if b.object.is_some() {
         return;
@@ -149,6 +156,9 @@ fn sort(state: &mut State, key: SortKey) {
 
 fn open_selected(state: &mut State) -> Vec<Effect> {
     let page = state.page_rows();
+    if state.browse.diff.is_some() {
+        return Vec::new();
+    }
     if let Phase::Confirm { hidden } = state.browse.phase {
         return scan(state, hidden, true);
     }
@@ -186,6 +196,9 @@ fn open_selected(state: &mut State) -> Vec<Effect> {
 fn back(state: &mut State) {
     let page = state.page_rows();
     let b = &mut state.browse;
+    if b.diff.take().is_some() {
+        return;
+    }
     if b.object.take().is_some() {
         return;
     }
@@ -205,6 +218,9 @@ fn back(state: &mut State) {
 /// Esc: clears the error, then the filter, then stops a scan or a pending start, then goes back.
 fn close(state: &mut State) -> Vec<Effect> {
     if state.status.error.take().is_some() {
+        return Vec::new();
+    }
+    if state.browse.diff.take().is_some() {
         return Vec::new();
     }
     let b = &mut state.browse;
