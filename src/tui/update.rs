@@ -3,6 +3,7 @@
 mod browse; // Browse pane: open, scan, snapshots, drill in/out, files, details
 mod buckets; // Buckets pane: bucket table, sort, filter, units
 mod filter; // typing into a table's `/` filter
+mod jobs; // Jobs pane: move, cancel through the owning pane, open it
 mod segregate; // Segregate pane: rule editing, live preview, checks, apply, cancel
 mod usage; // Usage pane: summary tree, window, collect with progress, trim after confirmation
 
@@ -22,7 +23,14 @@ pub fn start(state: &mut State) -> Vec<Effect> {
 }
 
 /// Applies one event. Results tagged with a request id that is no longer awaited are dropped.
+/// Afterwards the Jobs pane notes which long jobs stopped running.
 pub fn update(state: &mut State, event: Event) -> Vec<Effect> {
+    let fx = apply(state, event);
+    super::state::jobs::observe(state);
+    fx
+}
+
+fn apply(state: &mut State, event: Event) -> Vec<Effect> {
     match event {
         Event::Key(key) => on_key(state, &key),
         Event::Resize { width, height } => {
@@ -160,6 +168,9 @@ fn on_key(state: &mut State, key: &KeyEvent) -> Vec<Effect> {
     if state.pane == Pane::Usage && !global {
         return usage::on_action(state, action);
     }
+    if state.pane == Pane::Jobs && !global {
+        return jobs::on_action(state, action);
+    }
     if state.pane == Pane::Buckets
         && let Some(fx) = buckets::on_action(state, action)
     {
@@ -285,10 +296,7 @@ fn refresh(state: &mut State) -> Vec<Effect> {
     match state.pane {
         Pane::Buckets => refresh_buckets(state),
         other => {
-            state.status.message = Some(format!(
-                "{}: nothing to refresh, this pane is not built yet",
-                other.title()
-            ));
+            state.status.message = Some(format!("{}: nothing to refresh here", other.title()));
             Vec::new()
         }
     }
