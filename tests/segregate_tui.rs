@@ -239,6 +239,13 @@ fn apply_confirms_with_counts_then_runs_the_plan_and_can_be_cancelled() {
         Event::Segregate(SegregateEvent::Progress { id, progress }),
     );
     assert_eq!(s.segregate.job.as_ref().unwrap().progress.objects_done, 4);
+    // The Jobs pane shows the same apply, 4 of 10.
+    let jobs = s3scope::tui::state::jobs::running(&s);
+    let apply = jobs
+        .iter()
+        .find(|j| j.kind == s3scope::tui::state::jobs::JobKind::SegregateApply)
+        .expect("the apply in Jobs");
+    assert_eq!((apply.done, apply.total), (4, Some(10)));
     let fx = key(&mut s, KeyCode::Char('c'));
     assert_eq!(fx, [Effect::Segregate(SegregateEffect::Cancel { id })]);
     assert!(s.segregate.job.as_ref().unwrap().cancelling);
@@ -273,6 +280,18 @@ fn apply_confirms_with_counts_then_runs_the_plan_and_can_be_cancelled() {
     );
     assert!(!s.segregate.is_applying());
     assert!(s.segregate.report.is_some());
+    // ... and keeps it as a finished job with its outcome and journal.
+    let done = &s.jobs.finished[0];
+    assert_eq!(
+        done.kind,
+        s3scope::tui::state::jobs::JobKind::SegregateApply
+    );
+    assert!(
+        !done.ok && done.summary.starts_with("cancelled: "),
+        "{}",
+        done.summary
+    );
+    assert_eq!(done.output.as_deref(), Some("journal /j"));
     list_id(&fx);
     assert!(
         s.status

@@ -112,11 +112,7 @@ fn a_scan_runs_in_jobs_is_cancelled_from_there_and_stays_in_the_history() {
     );
     assert_eq!(s.jobs.finished.len(), 2);
     assert!(s.jobs.finished[0].ok);
-    assert!(
-        s.jobs.finished[0]
-            .summary
-            .starts_with("9 objects, 90 bytes")
-    );
+    assert!(s.jobs.finished[0].summary.starts_with("9 objects, 90 B"));
     update(&mut s, ch('5'));
     update(&mut s, key(KeyCode::Down));
     let t = draw(&s, 80, 24);

@@ -167,6 +167,12 @@ fn collecting_reports_progress_and_shows_the_result() {
     };
     update(&mut s, Event::Usage(UsageEvent::Progress { id, progress }));
     assert_eq!(s.usage.job.as_ref().unwrap().progress.entries, 42);
+    let jobs = s3scope::tui::state::jobs::running(&s);
+    assert_eq!(jobs.len(), 1, "the collection in Jobs");
+    assert_eq!(
+        jobs[0].kind,
+        s3scope::tui::state::jobs::JobKind::UsageCollect
+    );
     // A result of another id is dropped.
     update(
         &mut s,
@@ -192,6 +198,9 @@ fn collecting_reports_progress_and_shows_the_result() {
             .unwrap()
             .contains("nothing was saved")
     );
+    let done = &s.jobs.finished[0];
+    assert!(!done.ok, "{}", done.summary);
+    assert!(done.summary.contains("failed"), "{}", done.summary);
     assert_eq!(names(&s).len(), 3, "the old summary stays");
 }
 

@@ -231,9 +231,9 @@ fn outcome(state: &State, kind: JobKind) -> (bool, String, Option<String>) {
             ScanPhase::Done { counters: c, .. } => (
                 true,
                 format!(
-                    "{} objects, {} bytes in {:.1}s with {} LIST calls",
+                    "{} objects, {} in {:.1}s with {} LIST calls",
                     c.objects,
-                    c.bytes,
+                    size(c.bytes),
                     c.elapsed.as_secs_f64(),
                     c.list_calls
                 ),
@@ -283,13 +283,13 @@ fn outcome(state: &State, kind: JobKind) -> (bool, String, Option<String>) {
             Some(r) => (
                 r.failed.objects == 0 && !r.cancelled,
                 format!(
-                    "{}moved {}, already there {}, conflicts {}, failed {}, {} bytes copied in {:.1}s",
+                    "{}moved {}, already there {}, conflicts {}, failed {}, {} copied in {:.1}s",
                     if r.cancelled { "cancelled: " } else { "" },
                     r.moved.objects + r.moved_to_errors.objects,
                     r.already_there.objects,
                     r.conflicts.objects,
                     r.failed.objects,
-                    r.bytes_copied,
+                    size(r.bytes_copied),
                     r.seconds
                 ),
                 Some(format!("journal {}", r.journal.display())),
@@ -297,4 +297,8 @@ fn outcome(state: &State, kind: JobKind) -> (bool, String, Option<String>) {
             None => (false, "ended without a report".into(), None),
         },
     }
+}
+
+fn size(bytes: u64) -> String {
+    humansize::format_size(bytes, humansize::BINARY)
 }
