@@ -233,6 +233,7 @@ async fn list_versions(
             .bucket(bucket)
             .set_key_marker(key_marker.clone())
             .set_version_id_marker(version_marker.clone())
+            .encoding_type(aws_sdk_s3::types::EncodingType::Url)
             .send()
             .await
             .map_err(|e| S3Error::classify(&e, &endpoint, "ListObjectVersions", bucket))?;
@@ -253,7 +254,7 @@ async fn list_versions(
             buf.push(
                 bucket,
                 Row {
-                    key: v.key().unwrap_or_default().to_string(),
+                    key: decode(v.key().unwrap_or_default()),
                     size,
                     last_modified: time(v.last_modified()),
                     storage_class: class,
@@ -269,7 +270,7 @@ async fn list_versions(
             buf.push(
                 bucket,
                 Row {
-                    key: m.key().unwrap_or_default().to_string(),
+                    key: decode(m.key().unwrap_or_default()),
                     size: 0,
                     last_modified: time(m.last_modified()),
                     storage_class: String::new(),
@@ -287,10 +288,19 @@ async fn list_versions(
         if r.is_truncated() != Some(true) {
             return Ok(());
         }
-        key_marker = r.next_key_marker().map(str::to_string);
+        key_marker = r.next_key_marker().map(decode);
         version_marker = r.next_version_id_marker().map(str::to_string);
         if key_marker.is_none() {
             return Ok(());
         }
     }
+}
+
+/// Keys come URL-encoded (`encoding-type=url`, so that any byte survives XML): `+` is a space,
+/// a literal `+` arrives as `%2B`.
+fn decode(s: &str) -> String {
+    let plus = s.replace('+', " ");
+    percent_encoding::percent_decode_str(&plus)
+        .decode_utf8_lossy()
+        .into_owned()
 }
