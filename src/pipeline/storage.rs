@@ -54,7 +54,10 @@ impl Storage {
                     "{location} needs an S3 connection: pass a profile or --endpoint"
                 ))
             })?;
-            return Ok(Self::S3(S3Storage::new(clients, &loc).await?));
+            let storage = S3Storage::new(clients, &loc)
+                .await
+                .map_err(|e| PipelineError::Usage(format!("cannot use {location}: {e}")))?;
+            return Ok(Self::S3(storage));
         }
         if location.trim().is_empty() {
             return Err(PipelineError::Usage(

@@ -64,7 +64,24 @@ pub async fn load_day(
             Manifest::from_json(&bytes, &data.describe(&manifest_name))
         };
         match read.await {
-            Ok(manifest) => packages.push(Package { dir, manifest }),
+            Ok(mut manifest) => {
+                // Files the manifest names but the package lacks: reported, never read.
+                manifest.files.retain(|f| {
+                    let present = names.contains(&format!("{dir}/{}", f.name));
+                    if !present {
+                        problems.push(Problem {
+                            package: dir.clone(),
+                            file: Some(f.name.clone()),
+                            problem: format!(
+                                "{} is missing; file skipped (re-run extract for this window)",
+                                f.name
+                            ),
+                        });
+                    }
+                    present
+                });
+                packages.push(Package { dir, manifest });
+            }
             Err(e) => problems.push(Problem {
                 package: dir,
                 file: Some(MANIFEST_NAME.into()),
