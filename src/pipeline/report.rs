@@ -222,7 +222,7 @@ fn storage_section(r: &ProcessReport, s: &mut String) {
         .iter()
         .map(|(b, d)| (*b, d.get(last_day).copied().unwrap_or(0)))
         .collect();
-    top.sort_by(|a, b| b.1.cmp(&a.1));
+    top.sort_by_key(|t| std::cmp::Reverse(t.1));
     let x = r.days.clone();
     let mut series: Vec<(String, Vec<f64>)> = top
         .iter()
@@ -252,7 +252,7 @@ fn storage_section(r: &ProcessReport, s: &mut String) {
     let _ = write!(s, "<h3>{} by bucket and storage class</h3>", esc(last_day));
     let mut latest: Vec<&super::process::rollups::StorageRow> =
         r.storage.iter().filter(|x| x.dt == last_day).collect();
-    latest.sort_by(|a, b| b.bytes.cmp(&a.bytes));
+    latest.sort_by_key(|r| std::cmp::Reverse(r.bytes));
     let bars: Vec<(String, f64)> = latest
         .iter()
         .take(15)

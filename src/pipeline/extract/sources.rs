@@ -57,6 +57,9 @@ pub fn usage_schema() -> SchemaRef {
     ])
 }
 
+/// bucket, region, metric, storage class, value, timestamp.
+type CwRow = (String, String, &'static str, String, u64, Option<i64>);
+
 type Totals = BTreeMap<String, BTreeMap<String, (u64, u64)>>;
 
 struct StatRow {
@@ -190,7 +193,7 @@ pub(crate) async fn cloudwatch(ctx: &Ctx<'_>) -> Result<Collected, PipelineError
         by_region.entry(region).or_default().push(b.name.clone());
     }
     let days = ctx.window.duration().num_days().clamp(1, 455) + 2;
-    let mut rows: Vec<(String, String, &'static str, String, u64, Option<i64>)> = Vec::new();
+    let mut rows: Vec<CwRow> = Vec::new();
     for (region, names) in by_region {
         let cw = ctx.clients.cloudwatch_in(&region);
         let label = format!("CloudWatch ({region})");
