@@ -18,7 +18,8 @@ mkdir -p "$DATA"
 rm -rf "$WORK" && mkdir -p "$WORK"
 [ -x /usr/bin/time ] || { apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq time >/dev/null; }
 
-cargo build --release --quiet --bin s3scope --example bench_server
+# SKIP_BUILD=1 reuses target/release as it is (e.g. right after a release build).
+[ "${SKIP_BUILD:-0}" = 1 ] || cargo build --release --quiet --bin s3scope --example bench_server
 S3SCOPE=$root/target/release/s3scope
 while IFS= read -r var; do unset "$var"; done < <(compgen -e | grep -E '^(AWS_|S3SCOPE_)' || true)
 
@@ -47,6 +48,8 @@ measure() {
 
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg); $(nproc) cores"
 printf '%-10s %12s %14s\n' step wall "peak RSS"
+# Baseline: the same listing with nothing written (du of both buckets, one after the other).
+measure du bash -c "'$S3SCOPE' du s3://bench-nested --format json >/dev/null && '$S3SCOPE' du s3://bench-flat --format json"
 measure extract "$S3SCOPE" extract --since 2026-01-01 --until 2026-01-02 --sources listing \
   --data-dir "$WORK/data" --format json
 measure process "$S3SCOPE" process --since 2026-01-01 --until 2026-01-02 \
