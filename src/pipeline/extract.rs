@@ -57,7 +57,7 @@ impl SourceName {
 }
 
 /// What to extract.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ExtractRequest {
     pub window: Window,
     pub sources: Vec<SourceName>,

@@ -27,7 +27,7 @@ use std::collections::BTreeMap;
 use write::{csv_bytes, write_partition};
 
 /// What to process.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ProcessRequest {
     pub window: Window,
     /// Levels of prefixes in `prefix_daily` (1 = the first `/`-separated part).

@@ -3,7 +3,7 @@
 pub mod browse; // the prefix tree browsed (live scan or snapshot), place, rows, files, details
 pub mod buckets; // the bucket table: load state, rows, selection
 pub mod filter; // the `/` filter of a table
-pub mod jobs; // extract/process jobs (not built yet)
+pub mod jobs; // extract/process jobs: stages, progress, errors, outcome
 pub mod segregate; // date segregation: rule fields, live preview plan, apply job
 pub mod usage; // request and bandwidth usage: summary tree, window, collect and trim
 
@@ -110,7 +110,7 @@ impl State {
             browse: browse::BrowseState::default(),
             usage: usage::UsageState::default(),
             segregate: segregate::SegregateState::with_rules(&[]),
-            jobs: jobs::JobsState,
+            jobs: jobs::JobsState::default(),
             status: Status { message, ..status },
             command: None,
             help: None,
