@@ -60,8 +60,14 @@ fn a_scan_runs_in_jobs_is_cancelled_from_there_and_stays_in_the_history() {
     assert_eq!(s.pane, Pane::Jobs);
     let t = draw(&s, 80, 24);
     insta::assert_snapshot!("jobs_running_80x24", t.backend());
-    // The running scan is the selected row (the highlight's colours win there).
-    find(&t, "> running");
+    // The running scan is the selected job.
+    find(&t, "▶ scan");
+    let (x, y) = find(&t, "running ");
+    assert_eq!(
+        t.backend().buffer()[(x, y)].fg,
+        Color::Green,
+        "running is green"
+    );
     let wide = draw(&s, 160, 48);
     insta::assert_snapshot!("jobs_running_160x48", wide.backend());
 
@@ -78,13 +84,13 @@ fn a_scan_runs_in_jobs_is_cancelled_from_there_and_stays_in_the_history() {
         },
     );
     assert!(running(&s).is_empty());
-    let f = &s.jobs.finished[0];
+    let f = &s.jobs.history[0];
     assert_eq!(f.kind, JobKind::Scan);
-    assert!(!f.ok);
+    assert!(!f.ok());
     assert!(
-        f.summary.contains("cancelled after 4300 objects"),
-        "{}",
-        f.summary
+        f.summary()
+            .unwrap()
+            .contains("cancelled after 4300 objects")
     );
 
     // A second scan that completes: newest first, marked done.
@@ -110,9 +116,14 @@ fn a_scan_runs_in_jobs_is_cancelled_from_there_and_stays_in_the_history() {
             at: at(),
         },
     );
-    assert_eq!(s.jobs.finished.len(), 2);
-    assert!(s.jobs.finished[0].ok);
-    assert!(s.jobs.finished[0].summary.starts_with("9 objects, 90 B"));
+    assert_eq!(s.jobs.history.len(), 2);
+    assert!(s.jobs.history[0].ok());
+    assert!(
+        s.jobs.history[0]
+            .summary()
+            .unwrap()
+            .starts_with("9 objects, 90 B")
+    );
     update(&mut s, ch('5'));
     update(&mut s, key(KeyCode::Down));
     let t = draw(&s, 80, 24);
@@ -123,8 +134,14 @@ fn a_scan_runs_in_jobs_is_cancelled_from_there_and_stays_in_the_history() {
         Color::Green,
         "done is green"
     );
-    // The selected row (the cancelled scan) is highlighted and still says "stopped".
-    find(&t, "> stopped");
+    // The cancelled scan ended badly: red, with why.
+    let (x, y) = find(&t, "failed");
+    assert_eq!(
+        t.backend().buffer()[(x, y)].fg,
+        Color::LightRed,
+        "failed is red"
+    );
+    find(&t, "cancelled after 4300 objects");
     // Enter shows the pane of the selected job.
     update(&mut s, key(KeyCode::Enter));
     assert_eq!(s.pane, Pane::Browse);
@@ -143,10 +160,7 @@ fn with_no_jobs_it_says_what_will_appear() {
         .iter()
         .map(|c| c.symbol())
         .collect();
-    assert!(
-        text.contains("No long job has run in this session yet"),
-        "{text}"
-    );
+    assert!(text.contains("No jobs in this session yet"), "{text}");
     // c with nothing selected: a message, no effect.
     assert!(update(&mut s, ch('c')).is_empty());
 }

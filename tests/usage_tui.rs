@@ -198,9 +198,9 @@ fn collecting_reports_progress_and_shows_the_result() {
             .unwrap()
             .contains("nothing was saved")
     );
-    let done = &s.jobs.finished[0];
-    assert!(!done.ok, "{}", done.summary);
-    assert!(done.summary.contains("failed"), "{}", done.summary);
+    let done = &s.jobs.history[0];
+    assert!(!done.ok());
+    assert!(done.summary().unwrap().contains("failed"));
     assert_eq!(names(&s).len(), 3, "the old summary stays");
 }
 

@@ -60,6 +60,10 @@ pub enum Command {
         #[command(subcommand)]
         action: super::usage::UsageAction,
     },
+    /// Snapshot listings, bucket stats, CloudWatch and RGW usage into a package on a data dir.
+    Extract(Box<super::pipeline::ExtractArgs>),
+    /// Roll the packages of a window up into Parquet (dt= partitions), CSV, JSON and a report.
+    Process(Box<super::pipeline::ProcessArgs>),
     /// Serve Prometheus metrics and the bucket table over HTTP, behind a bearer token.
     Serve(super::serve::ServeArgs),
     /// Validate configuration.

@@ -6,6 +6,7 @@ mod demo;
 mod du;
 mod du_diff;
 pub mod output;
+mod pipeline;
 mod progress;
 mod segregate;
 pub mod serve;
@@ -113,6 +114,8 @@ async fn dispatch(command: Command, global: &GlobalArgs, config: Config) -> Resu
             segregate::run(&clients, &config, global, a).await
         }
         Command::Usage { action } => usage::run(action, &config, global).await,
+        Command::Extract(a) => pipeline::run_extract(*a, &config, global).await,
+        Command::Process(a) => pipeline::run_process(*a, &config, global).await,
         Command::Serve(a) => {
             let profile = resolve_profile(&config, global)?;
             let profile_usage = match config.file.profiles.get(&profile.name) {

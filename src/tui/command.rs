@@ -12,6 +12,15 @@ pub enum Command {
     Refresh,
     /// Open a location in Browse.
     Browse(S3Location),
+    /// Start an extract of the last 24 hours into a data dir.
+    Extract {
+        data_dir: String,
+    },
+    /// Start a process of the last 7 days from a data dir into an output.
+    Process {
+        data_dir: String,
+        output: String,
+    },
 }
 
 /// Every command: spellings (the first is the one shown) and what it does.
@@ -42,6 +51,24 @@ pub fn parse(line: &str) -> Result<Option<Command>, String> {
             .parse::<S3Location>()
             .map(|loc| Some(Command::Browse(loc)))
             .map_err(|e| format!(":browse: {e}"));
+    }
+    if name == "extract" || name == "process" {
+        let args: Vec<String> = words.map(str::to_string).collect();
+        return match (name, args.as_slice()) {
+            ("extract", [dir]) => Ok(Some(Command::Extract {
+                data_dir: dir.clone(),
+            })),
+            ("process", [dir, out]) => Ok(Some(Command::Process {
+                data_dir: dir.clone(),
+                output: out.clone(),
+            })),
+            ("extract", _) => {
+                Err("`:extract` takes one DATA_DIR (a directory or s3://BUCKET/PREFIX)".into())
+            }
+            _ => Err(
+                "`:process` takes DATA_DIR and OUTPUT (directories or s3://BUCKET/PREFIX)".into(),
+            ),
+        };
     }
     let command = match name {
         "q" | "quit" | "q!" | "qa" | "qa!" | "exit" => Command::Quit,
@@ -89,5 +116,21 @@ mod tests {
         );
         assert_eq!(parse("jobs now").unwrap_err(), "`:jobs` takes no arguments");
         assert!(parse("x\x1b[2J").unwrap_err().contains("\\x1b"));
+        assert_eq!(
+            parse("process /d /o"),
+            Ok(Some(Command::Process {
+                data_dir: "/d".into(),
+                output: "/o".into()
+            }))
+        );
+        assert!(parse("extract").unwrap_err().contains("DATA_DIR"));
+        assert_eq!(
+            parse("process /d /o"),
+            Ok(Some(Command::Process {
+                data_dir: "/d".into(),
+                output: "/o".into()
+            }))
+        );
+        assert!(parse("extract").unwrap_err().contains("DATA_DIR"));
     }
 }

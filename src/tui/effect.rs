@@ -57,6 +57,8 @@ pub enum Effect {
     Segregate(super::state::segregate::SegregateEffect),
     /// The Usage pane: read the summary, collect (and trim), cancel.
     Usage(super::state::usage::UsageEffect),
+    /// The Jobs pane: run extract or process, cancel a job.
+    Jobs(super::state::jobs::JobsEffect),
     /// Put text on the user's clipboard through the terminal (OSC 52).
     CopyToClipboard(String),
     /// Leave the TUI.

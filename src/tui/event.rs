@@ -89,6 +89,8 @@ pub enum Event {
     Segregate(super::state::segregate::SegregateEvent),
     /// Results of the Usage pane's effects.
     Usage(super::state::usage::UsageEvent),
+    /// Progress and outcome of extract/process jobs.
+    Jobs(super::state::jobs::JobsEvent),
 }
 
 /// A snapshot read from the cache.

@@ -1,6 +1,7 @@
 //! The only place the TUI spawns: each Effect becomes a tokio task that sends Events back.
 
 mod browse; // Browse and bucket-table effects: scan, snapshots, files, HEAD
+mod jobs; // Jobs effects: extract and process with progress, cancel
 mod segregate; // Segregate effects: source listing, destination checks, apply
 mod usage; // Usage effects: summary read, collection with progress, cancel
 
@@ -43,6 +44,8 @@ pub struct Runtime {
     segregate: segregate::Tasks,
     /// The usage collection running, if any (one at a time).
     usage_job: Option<(RequestId, CancellationToken)>,
+    /// Progress (and cancel token) of each extract/process job started.
+    jobs: std::collections::HashMap<RequestId, std::sync::Arc<crate::job::JobProgress>>,
 }
 
 impl Runtime {
@@ -56,6 +59,7 @@ impl Runtime {
             scan: None,
             segregate: segregate::Tasks::default(),
             usage_job: None,
+            jobs: std::collections::HashMap::new(),
         }
     }
 
@@ -99,6 +103,7 @@ impl Runtime {
             Effect::HeadObject { id, location } => self.head_object(id, location),
             Effect::Segregate(e) => self.segregate(e),
             Effect::Usage(e) => self.usage(e),
+            Effect::Jobs(e) => self.jobs(e),
         }
         Ok(Flow::Continue)
     }

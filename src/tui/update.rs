@@ -3,7 +3,7 @@
 mod browse; // Browse pane: open, scan, snapshots, drill in/out, files, details
 mod buckets; // Buckets pane: bucket table, sort, filter, units
 mod filter; // typing into a table's `/` filter
-mod jobs; // Jobs pane: move, cancel through the owning pane, open it
+mod jobs; // Jobs pane: extract/process started from `:`, every long job followed, cancel
 mod segregate; // Segregate pane: rule editing, live preview, checks, apply, cancel
 mod usage; // Usage pane: summary tree, window, collect with progress, trim after confirmation
 
@@ -120,6 +120,7 @@ fn apply(state: &mut State, event: Event) -> Vec<Effect> {
         }
         Event::Segregate(e) => segregate::on_event(state, e),
         Event::Usage(e) => usage::on_event(state, e),
+        Event::Jobs(e) => jobs::on_event(state, e),
     }
 }
 
@@ -168,8 +169,11 @@ fn on_key(state: &mut State, key: &KeyEvent) -> Vec<Effect> {
     if state.pane == Pane::Usage && !global {
         return usage::on_action(state, action);
     }
-    if state.pane == Pane::Jobs && !global {
-        return jobs::on_action(state, action);
+    if state.pane == Pane::Jobs
+        && !global
+        && let Some(fx) = jobs::on_action(state, action)
+    {
+        return fx;
     }
     if state.pane == Pane::Buckets
         && let Some(fx) = buckets::on_action(state, action)
@@ -269,6 +273,10 @@ fn run_command(state: &mut State, line: &str) -> Vec<Effect> {
         }
         Ok(Some(Command::Refresh)) => refresh(state),
         Ok(Some(Command::Browse(loc))) => browse::open(state, &loc.bucket, &loc.key),
+        Ok(Some(Command::Extract { data_dir })) => jobs::start_extract(state, data_dir),
+        Ok(Some(Command::Process { data_dir, output })) => {
+            jobs::start_process(state, data_dir, output)
+        }
         Err(message) => {
             state.status.error = Some(message);
             Vec::new()

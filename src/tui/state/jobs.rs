@@ -1,24 +1,21 @@
-//! Jobs pane state: every long job of the session in one list, running ones read live from the
-//! pane that owns them, finished ones kept with their summary and output.
-//!
-//! Running jobs are not copied: [`running`] derives them from the panes' own state (the scan of
-//! Browse, the collection of Usage, the listing and apply of Segregate) each time, so the list
-//! can never disagree with the pane. [`observe`] runs after every update and moves a job that
-//! stopped running into the history, with the outcome its pane recorded.
+//! Jobs pane state: every long job of the session. Extract and process runs are owned here
+//! (started with `:extract`/`:process`); scans, usage collections and segregation listings and
+//! applies are read live from the panes that own them, and kept here once they end.
 
 use super::State;
 use super::browse::Phase as ScanPhase;
 use super::segregate::ListPhase;
+use crate::job::JobSnapshot;
+use crate::pipeline::extract::ExtractRequest;
+use crate::pipeline::process::ProcessRequest;
 use crate::tui::event::RequestId;
-use chrono::{DateTime, Utc};
 use std::time::Duration;
 
-/// Finished jobs kept for the session (oldest dropped first).
-pub const HISTORY: usize = 50;
-
-/// What kind of long job.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+/// What a job does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum JobKind {
+    Extract,
+    Process,
     Scan,
     UsageCollect,
     SegregatePlan,
@@ -26,15 +23,166 @@ pub enum JobKind {
 }
 
 impl JobKind {
-    pub fn label(self) -> &'static str {
+    pub fn name(self) -> &'static str {
         match self {
+            Self::Extract => "extract",
+            Self::Process => "process",
             Self::Scan => "scan",
-            Self::UsageCollect => "usage collect",
-            Self::SegregatePlan => "segregate plan",
-            Self::SegregateApply => "segregate apply",
+            Self::UsageCollect => "usage",
+            Self::SegregatePlan => "plan",
+            Self::SegregateApply => "apply",
         }
     }
 }
+
+/// Where a job is.
+#[derive(Debug, Clone, PartialEq)]
+pub enum JobStatus {
+    Running,
+    /// Finished: a one-line summary and where the output is.
+    Done {
+        summary: String,
+        output: String,
+    },
+    Failed(String),
+    Cancelled,
+}
+
+/// One job of this session.
+#[derive(Debug, Clone, PartialEq)]
+pub struct JobEntry {
+    pub id: RequestId,
+    pub kind: JobKind,
+    /// The window and paths, as shown.
+    pub label: String,
+    /// The last progress reported.
+    pub progress: Option<JobSnapshot>,
+    pub status: JobStatus,
+}
+
+impl JobEntry {
+    /// Ended well.
+    pub fn ok(&self) -> bool {
+        matches!(self.status, JobStatus::Done { .. })
+    }
+
+    /// The outcome line of an ended job.
+    pub fn summary(&self) -> Option<&str> {
+        match &self.status {
+            JobStatus::Done { summary, .. } => Some(summary),
+            JobStatus::Failed(e) => Some(e),
+            JobStatus::Cancelled => Some("cancelled"),
+            JobStatus::Running => None,
+        }
+    }
+
+    /// Where an ended job's output went.
+    pub fn output(&self) -> Option<&str> {
+        match &self.status {
+            JobStatus::Done { output, .. } if !output.is_empty() => Some(output),
+            _ => None,
+        }
+    }
+}
+
+/// The Jobs pane: the extract/process jobs started in this session (newest last), the pane
+/// jobs seen running at the last update, and the pane jobs that ended (newest first).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct JobsState {
+    pub jobs: Vec<JobEntry>,
+    /// Index into [`all_entries`].
+    pub selected: usize,
+    /// Pane jobs running at the last observation, as (kind, id, label).
+    pub seen: Vec<(JobKind, RequestId, String)>,
+    /// Pane jobs that ended, newest first (at most [`HISTORY`]).
+    pub history: Vec<JobEntry>,
+}
+
+/// What the Jobs pane asks the runtime to do.
+#[derive(Debug, Clone, PartialEq)]
+pub enum JobsEffect {
+    Extract {
+        id: RequestId,
+        data_dir: String,
+        request: Box<ExtractRequest>,
+    },
+    Process {
+        id: RequestId,
+        data_dir: String,
+        output: String,
+        request: Box<ProcessRequest>,
+    },
+    Cancel {
+        id: RequestId,
+    },
+}
+
+/// What comes back from a job.
+#[derive(Debug, Clone, PartialEq)]
+pub enum JobsEvent {
+    Progress {
+        id: RequestId,
+        progress: JobSnapshot,
+    },
+    /// Ok: summary and output location.
+    Finished {
+        id: RequestId,
+        result: Result<(String, String), String>,
+        cancelled: bool,
+    },
+}
+
+impl JobsState {
+    /// Adds a running job (the caller selects it).
+    pub fn start(&mut self, id: RequestId, kind: JobKind, label: String) {
+        self.jobs.push(JobEntry {
+            id,
+            kind,
+            label,
+            progress: None,
+            status: JobStatus::Running,
+        });
+    }
+
+    fn job_mut(&mut self, id: RequestId) -> Option<&mut JobEntry> {
+        self.jobs.iter_mut().find(|j| j.id == id)
+    }
+
+    pub fn on_event(&mut self, event: JobsEvent) {
+        match event {
+            JobsEvent::Progress { id, progress } => {
+                if let Some(j) = self.job_mut(id)
+                    && j.status == JobStatus::Running
+                {
+                    j.progress = Some(progress);
+                }
+            }
+            JobsEvent::Finished {
+                id,
+                result,
+                cancelled,
+            } => {
+                if let Some(j) = self.job_mut(id) {
+                    j.status = match (result, cancelled) {
+                        (_, true) => JobStatus::Cancelled,
+                        (Ok((summary, output)), false) => JobStatus::Done { summary, output },
+                        (Err(e), false) => JobStatus::Failed(e),
+                    };
+                }
+            }
+        }
+    }
+
+    pub fn running(&self) -> usize {
+        self.jobs
+            .iter()
+            .filter(|j| j.status == JobStatus::Running)
+            .count()
+    }
+}
+
+/// Finished jobs kept for the session (oldest dropped first).
+pub const HISTORY: usize = 50;
 
 /// One running job as its pane sees it now.
 #[derive(Debug, Clone, PartialEq)]
@@ -65,28 +213,6 @@ impl JobRow {
             .filter(|t| *t > 0)
             .map(|t| (self.done as f64 / t as f64).clamp(0.0, 1.0))
     }
-}
-
-/// A job that ended: its outcome in one line and where its output went.
-#[derive(Debug, Clone, PartialEq)]
-pub struct FinishedJob {
-    pub kind: JobKind,
-    pub target: String,
-    pub ok: bool,
-    pub summary: String,
-    pub output: Option<String>,
-    pub ended: Option<DateTime<Utc>>,
-}
-
-/// The Jobs pane.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct JobsState {
-    /// Jobs running at the last observation, as (kind, id, target).
-    pub seen: Vec<(JobKind, RequestId, String)>,
-    /// Newest first.
-    pub finished: Vec<FinishedJob>,
-    /// Index into running jobs followed by finished ones.
-    pub selected: usize,
 }
 
 /// The running jobs, read from the panes that own them.
@@ -195,6 +321,10 @@ pub fn observe(state: &mut State) {
         .into_iter()
         .map(|r| (r.kind, r.id, r.target))
         .collect();
+    // Nothing ran and nothing runs: the common case costs nothing more.
+    if now.is_empty() && state.jobs.seen.is_empty() {
+        return;
+    }
     let ended: Vec<(JobKind, RequestId, String)> = state
         .jobs
         .seen
@@ -202,25 +332,31 @@ pub fn observe(state: &mut State) {
         .filter(|s| !now.iter().any(|n| n.0 == s.0 && n.1 == s.1))
         .cloned()
         .collect();
-    for (kind, _, target) in ended {
+    for (kind, id, label) in ended {
         let (ok, summary, output) = outcome(state, kind);
-        let ended = state.now;
-        let jobs = &mut state.jobs;
-        jobs.finished.insert(
-            0,
-            FinishedJob {
-                kind,
-                target,
-                ok,
+        let status = if ok {
+            JobStatus::Done {
                 summary,
-                output,
-                ended,
+                output: output.unwrap_or_default(),
+            }
+        } else {
+            JobStatus::Failed(summary)
+        };
+        let jobs = &mut state.jobs;
+        jobs.history.insert(
+            0,
+            JobEntry {
+                id,
+                kind,
+                label,
+                progress: None,
+                status,
             },
         );
-        jobs.finished.truncate(HISTORY);
+        jobs.history.truncate(HISTORY);
     }
     state.jobs.seen = now;
-    let len = running(state).len() + state.jobs.finished.len();
+    let len = all_entries(state).len();
     state.jobs.selected = state.jobs.selected.min(len.saturating_sub(1));
 }
 
@@ -296,9 +432,72 @@ fn outcome(state: &State, kind: JobKind) -> (bool, String, Option<String>) {
             ),
             None => (false, "ended without a report".into(), None),
         },
+        // Owned jobs record their own outcome (`JobsState::on_event`); never pane jobs.
+        JobKind::Extract | JobKind::Process => (false, "ended".into(), None),
     }
 }
 
 fn size(bytes: u64) -> String {
     humansize::format_size(bytes, humansize::BINARY)
+}
+
+impl JobRow {
+    /// The row as a Jobs pane entry: its stage and counts as a progress snapshot.
+    pub fn entry(&self) -> JobEntry {
+        JobEntry {
+            id: self.id,
+            kind: self.kind,
+            label: self.target.clone(),
+            progress: Some(JobSnapshot {
+                stage: self.stage.clone(),
+                stage_index: 0,
+                stages: 1,
+                done: self.done,
+                total: self.total,
+                bytes: self.bytes.unwrap_or(0),
+                errors: self.errors,
+                last_error: None,
+                elapsed: self.elapsed.unwrap_or_default(),
+                rate: self.rate.unwrap_or(0.0),
+                eta: self.eta,
+            }),
+            status: JobStatus::Running,
+        }
+    }
+}
+
+/// Where an entry of [`all_entries`] lives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Place {
+    /// Running in its pane: cancel goes through that pane.
+    Pane(JobKind),
+    /// An extract/process job of this pane (`JobsState::jobs`).
+    Owned(RequestId),
+    /// A pane job that ended.
+    History,
+}
+
+/// Every entry in display order: pane jobs running, extract/process jobs (newest first), pane
+/// jobs that ended (newest first).
+pub fn all_entries(state: &State) -> Vec<(Place, JobEntry)> {
+    let mut out: Vec<(Place, JobEntry)> = running(state)
+        .iter()
+        .map(|r| (Place::Pane(r.kind), r.entry()))
+        .collect();
+    out.extend(
+        state
+            .jobs
+            .jobs
+            .iter()
+            .rev()
+            .map(|j| (Place::Owned(j.id), j.clone())),
+    );
+    out.extend(
+        state
+            .jobs
+            .history
+            .iter()
+            .map(|j| (Place::History, j.clone())),
+    );
+    out
 }

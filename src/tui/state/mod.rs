@@ -3,7 +3,7 @@
 pub mod browse; // the prefix tree browsed (live scan or snapshot), place, rows, files, details
 pub mod buckets; // the bucket table: load state, rows, selection
 pub mod filter; // the `/` filter of a table
-pub mod jobs; // every long job: running ones read from their panes, finished ones kept
+pub mod jobs; // every long job: extract/process run here, pane jobs followed and kept
 pub mod segregate; // date segregation: rule fields, live preview plan, apply job
 pub mod usage; // request and bandwidth usage: summary tree, window, collect and trim
 

@@ -1,202 +1,142 @@
-//! Jobs pane view: running jobs with stage, bar, throughput, ETA and errors; finished jobs
-//! with their outcome and output; the selected job's details below.
+//! Jobs pane view: each long job (extract, process, scan, usage, plan, apply) with its stage,
+//! a bar, rate, ETA, errors, and its outcome once it ended.
 
-use super::fmt;
-use crate::tui::keymap::Action;
-use crate::tui::sanitize;
+use crate::job::JobSnapshot;
+use crate::tui::sanitize::sanitize;
 use crate::tui::state::State;
-use crate::tui::state::jobs::{FinishedJob, JobRow, running};
+use crate::tui::state::jobs::{JobEntry, JobStatus, all_entries};
 use crate::tui::theme::Theme;
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::style::Style;
+use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table, TableState, Wrap};
+use ratatui::widgets::{Block, Borders, Padding, Paragraph};
 
-const BAR: u16 = 12;
-
-fn progress(r: &JobRow) -> String {
-    match (r.ratio(), r.total) {
-        (Some(x), Some(t)) => format!(
-            "{} {:>3.0}% {}/{}",
-            fmt::bar(r.done, t, BAR),
-            x * 100.0,
-            fmt::count_short(r.done),
-            fmt::count_short(t)
-        ),
-        _ => format!("{} {}", fmt::count(r.done), r.unit),
-    }
-}
-
-fn running_row(r: &JobRow, theme: Theme) -> Row<'static> {
-    let rate = r.rate.map_or_else(
-        || "-".into(),
-        |x| format!("{}/s", fmt::count_short(x as u64)),
-    );
-    let eta = r.eta.map_or_else(|| "-".into(), fmt::elapsed);
-    let errors = if r.errors > 0 {
-        Cell::from(Span::styled(fmt::count(r.errors), theme.error()))
-    } else {
-        Cell::from(Span::styled("0", theme.dim()))
-    };
-    Row::new(vec![
-        Cell::from(Span::styled("running", theme.warn())),
-        Cell::from(r.kind.label()),
-        Cell::from(Line::from(sanitize::spans(
-            &r.target,
-            Style::new(),
-            theme.escaped(),
-        ))),
-        Cell::from(Span::styled(progress(r), theme.bar())),
-        Cell::from(Line::from(rate).right_aligned()),
-        Cell::from(Line::from(eta).right_aligned()),
-        errors,
-    ])
-}
-
-fn finished_row(f: &FinishedJob, theme: Theme) -> Row<'static> {
-    let (word, style) = if f.ok {
-        ("done", theme.info())
-    } else {
-        ("stopped", theme.error())
-    };
-    Row::new(vec![
-        Cell::from(Span::styled(word, style)),
-        Cell::from(f.kind.label()),
-        Cell::from(Line::from(sanitize::spans(
-            &f.target,
-            Style::new(),
-            theme.escaped(),
-        ))),
-        Cell::from(Span::styled(
-            sanitize::sanitize(&f.summary).into_owned(),
-            theme.dim(),
-        )),
-        Cell::from(""),
-        Cell::from(""),
-        Cell::from(""),
-    ])
-}
+const BAR: usize = 20;
 
 pub fn draw(frame: &mut Frame<'_>, area: Rect, state: &State, theme: Theme) {
-    let rows = running(state);
-    let finished = &state.jobs.finished;
+    let entries: Vec<JobEntry> = all_entries(state).into_iter().map(|(_, j)| j).collect();
+    let running = entries
+        .iter()
+        .filter(|j| j.status == JobStatus::Running)
+        .count();
+    let selected = state.jobs.selected.min(entries.len().saturating_sub(1));
+    let title = format!(" Jobs ({running} running) ");
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(theme.border())
-        .title(Span::styled(
-            format!(
-                " Jobs · {} running · {} finished ",
-                rows.len(),
-                finished.len()
-            ),
-            theme.title(),
+        .padding(Padding::horizontal(1))
+        .title(Span::styled(title, theme.title()));
+    let mut lines = Vec::new();
+    if entries.is_empty() {
+        lines.push(Line::raw("No jobs in this session yet."));
+        lines.push(Line::styled(
+            "Scans (Browse), usage collections (Usage), segregation listings and applies",
+            theme.dim(),
         ));
-    let inner = block.inner(area);
-    frame.render_widget(block, area);
-    if rows.is_empty() && finished.is_empty() {
-        let lines = vec![
-            Line::raw(""),
-            Line::raw(" No long job has run in this session yet."),
-            Line::styled(
-                " Scans (Browse), usage collections (Usage) and segregation listings and applies",
-                theme.dim(),
-            ),
-            Line::styled(
-                " (Segregate) appear here with their progress; `extract` and `process` run headless.",
-                theme.dim(),
-            ),
-        ];
-        frame.render_widget(Paragraph::new(lines), inner);
-        return;
+        lines.push(Line::styled(
+            "(Segregate) appear here while they run, and stay once they end.",
+            theme.dim(),
+        ));
+        lines.push(Line::raw(""));
+        lines.push(Line::raw(
+            ":extract DATA_DIR        listing + bucket stats of the last 24 h",
+        ));
+        lines.push(Line::raw(
+            ":process DATA_DIR OUTPUT rollups of the last 7 days",
+        ));
+        lines.push(Line::raw(""));
+        lines.push(Line::styled(
+            "Headless: s3scope extract | process (progress on stderr).",
+            theme.dim(),
+        ));
     }
-    let [table_area, details] =
-        Layout::vertical([Constraint::Min(3), Constraint::Length(4)]).areas(inner);
-    let header = Row::new(vec![
-        Cell::from("State"),
-        Cell::from("Job"),
-        Cell::from("Target"),
-        Cell::from("Progress / outcome"),
-        Cell::from(Line::from("Rate").right_aligned()),
-        Cell::from(Line::from("ETA").right_aligned()),
-        Cell::from("Errors"),
-    ])
-    .style(theme.header());
-    let widths = [
-        Constraint::Length(7),
-        Constraint::Length(15),
-        Constraint::Percentage(25),
-        Constraint::Min(20),
-        Constraint::Length(8),
-        Constraint::Length(7),
-        Constraint::Length(6),
-    ];
-    let all: Vec<Row<'static>> = rows
-        .iter()
-        .map(|r| running_row(r, theme))
-        .chain(finished.iter().map(|f| finished_row(f, theme)))
-        .collect();
-    let len = all.len();
-    let selected = state.jobs.selected.min(len.saturating_sub(1));
-    let table = Table::new(all, widths)
-        .header(header)
-        .column_spacing(1)
-        .row_highlight_style(theme.selected())
-        .highlight_symbol("> ");
-    let mut ts = TableState::default().with_selected(Some(selected));
-    frame.render_stateful_widget(table, table_area, &mut ts);
+    let per_job = 3;
+    let visible = usize::from(area.height.saturating_sub(3)) / per_job;
+    let first = selected.saturating_sub(visible.saturating_sub(1));
+    for (i, job) in entries.iter().enumerate().skip(first).take(visible.max(1)) {
+        job_lines(job, i == selected, theme, &mut lines);
+    }
+    if !entries.is_empty() {
+        lines.push(Line::styled(
+            "↑↓ select  c cancel  Enter its pane  :extract DIR  :process DIR OUT",
+            theme.dim(),
+        ));
+    }
+    frame.render_widget(Paragraph::new(lines).block(block), area);
+}
 
-    let key = |a: Action| Span::styled(state.keymap.first(a), theme.key());
-    let lines: Vec<Line<'static>> = match rows.get(selected) {
-        Some(r) => vec![
-            Line::from(vec![
-                Span::styled(format!(" {}: ", r.kind.label()), theme.title()),
-                Span::raw(sanitize::sanitize(&r.stage).into_owned()),
-            ]),
-            Line::styled(
-                format!(
-                    " {}{}{}",
-                    r.bytes
-                        .map_or_else(String::new, |b| format!("{} so far · ", fmt::size(b))),
-                    r.elapsed.map_or_else(String::new, |e| format!(
-                        "running for {} · ",
-                        fmt::elapsed(e)
-                    )),
-                    format_args!("{} errors", r.errors)
-                ),
-                theme.dim(),
-            ),
-            Line::from(vec![
-                Span::raw(" "),
-                key(Action::Cancel),
-                Span::styled(" cancels safely · ", theme.dim()),
-                key(Action::Open),
-                Span::styled(" shows its pane", theme.dim()),
-            ]),
-        ],
-        None => match finished.get(selected - rows.len().min(selected)) {
-            Some(f) => vec![
-                Line::from(vec![
-                    Span::styled(format!(" {}: ", f.kind.label()), theme.title()),
-                    Span::raw(sanitize::sanitize(&f.summary).into_owned()),
-                ]),
-                Line::styled(
-                    format!(
-                        " {}{}",
-                        f.output.as_deref().map_or_else(String::new, |o| format!(
-                            "output: {} · ",
-                            sanitize::sanitize(o)
-                        )),
-                        f.ended.map_or_else(
-                            || "ended".to_string(),
-                            |t| format!("ended {}", t.format("%Y-%m-%d %H:%M:%S UTC"))
-                        )
-                    ),
-                    theme.dim(),
-                ),
-            ],
-            None => Vec::new(),
-        },
+fn job_lines(job: &JobEntry, selected: bool, theme: Theme, out: &mut Vec<Line<'static>>) {
+    let (status, style) = match &job.status {
+        JobStatus::Running => ("running", theme.info()),
+        JobStatus::Done { .. } => ("done", theme.info()),
+        JobStatus::Failed(_) => ("failed", theme.error()),
+        JobStatus::Cancelled => ("cancelled", theme.warn()),
     };
-    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), details);
+    let head = if selected {
+        theme.selected()
+    } else {
+        theme.header()
+    };
+    out.push(Line::from(vec![
+        Span::styled(
+            format!(
+                "{} {:<8}",
+                if selected { "▶" } else { " " },
+                job.kind.name()
+            ),
+            head,
+        ),
+        Span::styled(format!("{status:<10}"), style),
+        Span::raw(sanitize(&job.label).into_owned()),
+    ]));
+    let detail = match (&job.status, &job.progress) {
+        (JobStatus::Done { summary, output }, _) => Line::from(vec![
+            Span::raw(format!("  {} → ", sanitize(summary))),
+            Span::styled(sanitize(output).into_owned(), theme.key()),
+        ]),
+        (JobStatus::Failed(e), _) => Line::styled(format!("  {}", sanitize(e)), theme.error()),
+        (JobStatus::Cancelled, Some(p)) => Line::raw(format!("  stopped at {}", progress_text(p))),
+        (_, Some(p)) => Line::from(vec![
+            Span::raw("  "),
+            Span::styled(bar(p), theme.bar()),
+            Span::raw(format!(" {}", progress_text(p))),
+        ]),
+        (_, None) => Line::styled("  starting…", theme.dim()),
+    };
+    out.push(detail);
+    let errors = match &job.progress {
+        Some(p) if p.errors > 0 => Line::styled(
+            format!(
+                "  {} error(s), last: {}",
+                p.errors,
+                sanitize(p.last_error.as_deref().unwrap_or(""))
+            ),
+            theme.warn(),
+        ),
+        _ => Line::raw(""),
+    };
+    out.push(errors);
+}
+
+/// Filled by done/total when the total is known, else by the stages passed.
+fn bar(p: &JobSnapshot) -> String {
+    let ratio = match p.total {
+        Some(t) if t > 0 => p.done as f64 / t as f64,
+        _ => p.stage_index as f64 / p.stages.max(1) as f64,
+    };
+    let filled = ((ratio.clamp(0.0, 1.0) * BAR as f64).round() as usize).min(BAR);
+    format!("[{}{}]", "█".repeat(filled), "░".repeat(BAR - filled))
+}
+
+fn progress_text(p: &JobSnapshot) -> String {
+    let mut s = format!("{}/{} {} {}", p.stage_index + 1, p.stages, p.stage, p.done);
+    if let Some(t) = p.total {
+        s.push_str(&format!("/{t}"));
+    }
+    s.push_str(&format!(" {:.0}/s", p.rate));
+    if let Some(eta) = p.eta {
+        s.push_str(&format!(" ETA {}s", eta.as_secs()));
+    }
+    s.push_str(&format!(" {}s", p.elapsed.as_secs()));
+    s
 }

@@ -4,7 +4,7 @@ mod browse; // Browse pane: the prefix tree, live or from a snapshot
 mod buckets; // Buckets pane: the bucket table
 mod fmt; // compact sizes, counts, bars, dates for table cells
 mod help; // the `?` overlay, generated from the keymap
-mod jobs; // Jobs pane: running and finished long jobs
+mod jobs; // Jobs pane: every long job with its stage, bar, rate, ETA, errors, outcome
 mod segregate; // Segregate pane: rule fields, live preview, counts, apply progress
 mod status; // status line, messages, command line
 mod usage; // Usage pane: user → bucket → category table, hourly chart, collect and trim

@@ -1,0 +1,303 @@
+//! The small collectors: bucket stats (bucket table sources), CloudWatch datapoints, RGW usage.
+
+use super::{Collected, Ctx, Staged};
+use crate::pipeline::PipelineError;
+use crate::pipeline::parquet_io::{
+    ParquetSink, i64_of, int64, int64s, opt_strings, schema, strings, timestamp, timestamps, utf8,
+};
+use crate::s3::buckets::{list_buckets, resolve_regions};
+use crate::s3::cloudwatch::bucket_metrics;
+use crate::scan::buckets::{Source, auto_source, bucket_table};
+use arrow_schema::{DataType, Field, SchemaRef};
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+/// Columns of `bucket_stats-*.parquet`: one row per bucket and storage class.
+pub fn bucket_stats_schema() -> SchemaRef {
+    schema(vec![
+        utf8("bucket", false),
+        utf8("region", true),
+        utf8("source", false),
+        utf8("storage_class", false),
+        Field::new("objects", DataType::Int64, true),
+        Field::new("bytes", DataType::Int64, true),
+        Field::new("multipart_bytes", DataType::Int64, true),
+        timestamp("as_of"),
+        utf8("error", true),
+    ])
+}
+
+/// Columns of `cloudwatch-*.parquet`: one datapoint per bucket, metric and storage class.
+pub fn cloudwatch_schema() -> SchemaRef {
+    schema(vec![
+        utf8("bucket", false),
+        utf8("region", false),
+        utf8("metric", false),
+        utf8("storage_class", false),
+        int64("value"),
+        timestamp("timestamp"),
+    ])
+}
+
+/// Columns of `usage-*.parquet`: counters per hour, user, bucket and category.
+pub fn usage_schema() -> SchemaRef {
+    schema(vec![
+        Field::new(
+            "hour",
+            DataType::Timestamp(arrow_schema::TimeUnit::Microsecond, Some("UTC".into())),
+            false,
+        ),
+        utf8("user", false),
+        utf8("bucket", false),
+        utf8("category", false),
+        int64("ops"),
+        int64("successful_ops"),
+        int64("bytes_sent"),
+        int64("bytes_received"),
+    ])
+}
+
+/// bucket, region, metric, storage class, value, timestamp.
+type CwRow = (String, String, &'static str, String, u64, Option<i64>);
+
+type Totals = BTreeMap<String, BTreeMap<String, (u64, u64)>>;
+
+struct StatRow {
+    bucket: String,
+    region: Option<String>,
+    source: String,
+    class: String,
+    objects: Option<u64>,
+    bytes: Option<u64>,
+    multipart: Option<u64>,
+    as_of: Option<i64>,
+    error: Option<String>,
+}
+
+/// Bucket stats: RGW admin stats or CloudWatch where the profile has them; otherwise the
+/// totals of this run's listing, or a scan when the listing did not run.
+pub(crate) async fn bucket_stats(
+    ctx: &Ctx<'_>,
+    listed: &Totals,
+) -> Result<Collected, PipelineError> {
+    let now = chrono::Utc::now().timestamp_micros();
+    let mut rows = Vec::new();
+    if auto_source(ctx.clients) == Source::Scan && !listed.is_empty() {
+        let mut buckets = list_buckets(ctx.clients).await?;
+        buckets.retain(|b| listed.contains_key(&b.name));
+        let _ = resolve_regions(ctx.clients, &mut buckets).await;
+        for b in buckets {
+            for (class, (objects, bytes)) in &listed[&b.name] {
+                rows.push(StatRow {
+                    bucket: b.name.clone(),
+                    region: b.region.clone(),
+                    source: "listing".into(),
+                    class: class.clone(),
+                    objects: Some(*objects),
+                    bytes: Some(*bytes),
+                    multipart: None,
+                    as_of: Some(now),
+                    error: None,
+                });
+            }
+        }
+    } else {
+        let keep = |name: &str| ctx.keeps(name);
+        let table = bucket_table(ctx.clients, Source::Auto, &keep, ctx.req.concurrency).await?;
+        for r in table {
+            let source = serde_json::to_value(r.source)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_string))
+                .unwrap_or_default();
+            let base = |class: String, objects, bytes| StatRow {
+                bucket: r.bucket.clone(),
+                region: r.region.clone(),
+                source: source.clone(),
+                class,
+                objects,
+                bytes,
+                multipart: r.multipart_bytes,
+                as_of: r.as_of.map(|t| t.timestamp_micros()),
+                error: r.error.clone(),
+            };
+            if r.storage_classes.is_empty() {
+                rows.push(base(String::new(), r.objects, r.bytes));
+            }
+            for (class, t) in &r.storage_classes {
+                rows.push(base(class.clone(), Some(t.objects), Some(t.bytes)));
+            }
+        }
+    }
+    ctx.progress.add(rows.len() as u64, 0);
+    if rows.is_empty() {
+        return Ok(Collected::default());
+    }
+    let path = ctx.staging.join("bucket_stats.parquet");
+    let mut sink = ParquetSink::create(&path, bucket_stats_schema())?;
+    let opt = |v: Option<u64>| v.map(i64_of);
+    sink.write_columns(vec![
+        strings(rows.iter().map(|r| r.bucket.as_str())),
+        opt_strings(rows.iter().map(|r| r.region.clone())),
+        strings(rows.iter().map(|r| r.source.as_str())),
+        strings(rows.iter().map(|r| r.class.as_str())),
+        Arc::new(
+            rows.iter()
+                .map(|r| opt(r.objects))
+                .collect::<arrow_array::Int64Array>(),
+        ),
+        Arc::new(
+            rows.iter()
+                .map(|r| opt(r.bytes))
+                .collect::<arrow_array::Int64Array>(),
+        ),
+        Arc::new(
+            rows.iter()
+                .map(|r| opt(r.multipart))
+                .collect::<arrow_array::Int64Array>(),
+        ),
+        timestamps(rows.iter().map(|r| r.as_of)),
+        opt_strings(rows.iter().map(|r| r.error.clone())),
+    ])?;
+    let n = sink.close()?;
+    let mut buckets: Vec<String> = rows.iter().map(|r| r.bucket.clone()).collect();
+    buckets.dedup();
+    Ok(Collected {
+        files: vec![Staged {
+            table: "bucket_stats",
+            path,
+            rows: n,
+            buckets,
+        }],
+        ..Default::default()
+    })
+}
+
+/// CloudWatch: the newest daily storage datapoints up to the window's end, per region.
+pub(crate) async fn cloudwatch(ctx: &Ctx<'_>) -> Result<Collected, PipelineError> {
+    if ctx.clients.profile().endpoint.is_some() {
+        return Err(PipelineError::Other(
+            "CloudWatch storage metrics exist on AWS only; this profile has a custom endpoint \
+             (use bucket-stats or listing instead)"
+                .into(),
+        ));
+    }
+    let mut buckets = list_buckets(ctx.clients).await?;
+    buckets.retain(|b| ctx.keeps(&b.name));
+    let _ = resolve_regions(ctx.clients, &mut buckets).await;
+    let mut by_region: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for b in &buckets {
+        let region = b
+            .region
+            .clone()
+            .unwrap_or_else(|| ctx.clients.default_region().to_string());
+        by_region.entry(region).or_default().push(b.name.clone());
+    }
+    let days = ctx.window.duration().num_days().clamp(1, 455) + 2;
+    let mut rows: Vec<CwRow> = Vec::new();
+    for (region, names) in by_region {
+        let cw = ctx.clients.cloudwatch_in(&region);
+        let label = format!("CloudWatch ({region})");
+        let found = bucket_metrics(&cw, &names, ctx.window.until, days, &label).await?;
+        for (bucket, m) in found {
+            let ts = m.as_of.map(|t| t.timestamp_micros());
+            for (class, bytes) in &m.bytes_by_class {
+                let row = (
+                    bucket.clone(),
+                    region.clone(),
+                    "BucketSizeBytes",
+                    class.clone(),
+                );
+                rows.push((row.0, row.1, row.2, row.3, *bytes, ts));
+            }
+            if let Some(objects) = m.objects {
+                rows.push((
+                    bucket.clone(),
+                    region.clone(),
+                    "NumberOfObjects",
+                    "AllStorageTypes".into(),
+                    objects,
+                    ts,
+                ));
+            }
+        }
+    }
+    ctx.progress.add(rows.len() as u64, 0);
+    if rows.is_empty() {
+        return Ok(Collected::default());
+    }
+    let path = ctx.staging.join("cloudwatch.parquet");
+    let mut sink = ParquetSink::create(&path, cloudwatch_schema())?;
+    sink.write_columns(vec![
+        strings(rows.iter().map(|r| r.0.as_str())),
+        strings(rows.iter().map(|r| r.1.as_str())),
+        strings(rows.iter().map(|r| r.2)),
+        strings(rows.iter().map(|r| r.3.as_str())),
+        int64s(rows.iter().map(|r| i64_of(r.4))),
+        timestamps(rows.iter().map(|r| r.5)),
+    ])?;
+    let n = sink.close()?;
+    Ok(Collected {
+        files: vec![Staged {
+            table: "cloudwatch",
+            path,
+            rows: n,
+            buckets: Vec::new(),
+        }],
+        ..Default::default()
+    })
+}
+
+/// RGW usage entries of the window (all users), by hour.
+pub(crate) async fn usage(ctx: &Ctx<'_>) -> Result<Collected, PipelineError> {
+    if !ctx.clients.profile().rgw_admin {
+        return Err(PipelineError::Other(format!(
+            "the usage source reads the Ceph RGW admin API, which profile `{}` does not enable: \
+             set rgw_admin = true in it",
+            ctx.clients.profile().name
+        )));
+    }
+    let other = |e: crate::usage::UsageError| PipelineError::Other(e.to_string());
+    let admin = crate::usage::rgw::admin(ctx.clients).await.map_err(other)?;
+    let answer = crate::usage::rgw::read(&admin, None, None, &ctx.window)
+        .await
+        .map_err(other)?;
+    let read = crate::usage::rgw::to_hours(&answer, &ctx.window);
+    let mut rows = Vec::new();
+    for (hour, hrows) in &read.hours {
+        for (k, c) in hrows {
+            if !k.bucket.is_empty() && !ctx.keeps(&k.bucket) {
+                continue;
+            }
+            rows.push((hour.timestamp_micros(), k.clone(), *c));
+        }
+    }
+    ctx.progress.add(rows.len() as u64, 0);
+    if rows.is_empty() {
+        return Ok(Collected::default());
+    }
+    let path = ctx.staging.join("usage.parquet");
+    let mut sink = ParquetSink::create(&path, usage_schema())?;
+    sink.write_columns(vec![
+        Arc::new(
+            arrow_array::TimestampMicrosecondArray::from_iter_values(rows.iter().map(|r| r.0))
+                .with_timezone("UTC"),
+        ),
+        strings(rows.iter().map(|r| r.1.user.as_str())),
+        strings(rows.iter().map(|r| r.1.bucket.as_str())),
+        strings(rows.iter().map(|r| r.1.category.as_str())),
+        int64s(rows.iter().map(|r| i64_of(r.2.ops))),
+        int64s(rows.iter().map(|r| i64_of(r.2.successful_ops))),
+        int64s(rows.iter().map(|r| i64_of(r.2.bytes_sent))),
+        int64s(rows.iter().map(|r| i64_of(r.2.bytes_received))),
+    ])?;
+    let n = sink.close()?;
+    Ok(Collected {
+        files: vec![Staged {
+            table: "usage",
+            path,
+            rows: n,
+            buckets: Vec::new(),
+        }],
+        ..Default::default()
+    })
+}

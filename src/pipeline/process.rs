@@ -1,0 +1,251 @@
+//! `process`: the packages of a window, day by day, into Parquet rollups, CSV, JSON and a report.
+//!
+//! Only one day's aggregates are in memory at a time (listings are read batch by batch); the
+//! per-day totals kept for growth, CSV and the report are small (buckets × classes × days).
+//! Every output file is written atomically under a name fixed by its table and day, so a
+//! second run of the same window replaces the first one's files; a day that no longer has
+//! data loses its old partition.
+
+mod days; // one day's rollups, growth, usage
+mod packages; // manifests of a day, verified fetches, problems
+pub mod rollups; // aggregates and row types
+pub mod write; // Parquet partitions and CSV
+
+pub use packages::Problem;
+
+use super::PipelineError;
+use super::report;
+use super::storage::Storage;
+use crate::instants::Window;
+use crate::job::JobProgress;
+use chrono::{Duration, NaiveDate};
+use days::{aggregate_day, aggregate_usage, growth_rows, i64_of};
+use packages::{Package, load_day};
+use rollups::{AgeRow, GrowthRow, StorageRow, UsageRow};
+use serde::Serialize;
+use std::collections::BTreeMap;
+use write::{csv_bytes, write_partition};
+
+/// What to process.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProcessRequest {
+    pub window: Window,
+    /// Levels of prefixes in `prefix_daily` (1 = the first `/`-separated part).
+    pub prefix_depth: usize,
+}
+
+/// Everything process produced, also written as `summary.json`.
+#[derive(Debug, Clone, Serialize)]
+pub struct ProcessReport {
+    pub since: String,
+    pub until: String,
+    pub days: Vec<String>,
+    pub packages: u64,
+    pub files_read: u64,
+    /// Rows written per table.
+    pub rows: BTreeMap<String, u64>,
+    pub problems: Vec<Problem>,
+    /// Output root (directory or s3:// prefix).
+    pub output: String,
+    /// The report a person opens.
+    pub report: String,
+    pub elapsed_secs: f64,
+    pub storage: Vec<StorageRow>,
+    pub growth: Vec<GrowthRow>,
+    pub ages: Vec<AgeRow>,
+    pub usage: Vec<UsageRow>,
+}
+
+/// The days whose partitions the window covers.
+pub fn days_of(window: &Window) -> Vec<NaiveDate> {
+    let first = window.since.date_naive();
+    let last = (window.until - Duration::microseconds(1)).date_naive();
+    first.iter_days().take_while(|d| *d <= last).collect()
+}
+
+/// The directory of a window's summaries, relative to the output root.
+pub fn reports_dir(window: &Window) -> String {
+    let f = |t: chrono::DateTime<chrono::Utc>| t.format("%Y%m%dT%H%M%SZ").to_string();
+    format!("reports/{}-{}", f(window.since), f(window.until))
+}
+
+/// Reads the packages of `req.window` from `data` and writes the rollups to `out`.
+pub async fn process(
+    data: &Storage,
+    out: &Storage,
+    req: &ProcessRequest,
+    progress: &JobProgress,
+) -> Result<ProcessReport, PipelineError> {
+    let started = std::time::Instant::now();
+    out.check_writable().await?;
+    let staging = tempfile::Builder::new()
+        .prefix("s3scope-process-")
+        .tempdir()
+        .map_err(PipelineError::io("cannot create a temporary directory"))?;
+    let days = days_of(&req.window);
+    let mut report = ProcessReport {
+        since: crate::instants::iso(req.window.since),
+        until: crate::instants::iso(req.window.until),
+        days: days.iter().map(|d| d.to_string()).collect(),
+        packages: 0,
+        files_read: 0,
+        rows: BTreeMap::new(),
+        problems: Vec::new(),
+        output: out.describe(""),
+        report: String::new(),
+        elapsed_secs: 0.0,
+        storage: Vec::new(),
+        growth: Vec::new(),
+        ages: Vec::new(),
+        usage: Vec::new(),
+    };
+    progress.stage("storage");
+    progress
+        .total
+        .store(days.len() as u64, std::sync::atomic::Ordering::Relaxed);
+    let mut all_packages: Vec<Package> = Vec::new();
+    let mut previous: BTreeMap<(String, String), (String, i64, i64)> = BTreeMap::new();
+    for day in &days {
+        if progress.cancel.is_cancelled() {
+            return Err(PipelineError::Cancelled);
+        }
+        let dt = day.to_string();
+        let (packages, problems) = load_day(data, *day).await?;
+        for p in &problems {
+            progress.error(&p.problem);
+        }
+        report.problems.extend(problems);
+        report.packages += packages.len() as u64;
+        let agg = aggregate_day(data, &dt, &packages, req, &mut report, progress).await?;
+        let (storage, prefixes, ages, sources) = agg;
+        let growth = growth_rows(&dt, &storage, &mut previous);
+        let storage_rows: Vec<StorageRow> = storage
+            .storage
+            .iter()
+            .map(|((bucket, class), (o, b))| StorageRow {
+                dt: dt.clone(),
+                bucket: bucket.clone(),
+                storage_class: class.clone(),
+                objects: i64_of(*o),
+                bytes: i64_of(*b),
+                source: sources
+                    .get(bucket)
+                    .cloned()
+                    .unwrap_or_else(|| "listing".into()),
+            })
+            .collect();
+        let st = staging.path();
+        write_partition(out, st, "storage_daily", &dt, &storage_rows).await?;
+        write_partition(out, st, "prefix_daily", &dt, &prefixes).await?;
+        write_partition(out, st, "growth_daily", &dt, &growth).await?;
+        write_partition(out, st, "age_histogram", &dt, &ages).await?;
+        for (table, n) in [
+            ("storage_daily", storage_rows.len()),
+            ("prefix_daily", prefixes.len()),
+            ("growth_daily", growth.len()),
+            ("age_histogram", ages.len()),
+        ] {
+            *report.rows.entry(table.into()).or_default() += n as u64;
+        }
+        report.storage.extend(storage_rows);
+        report.growth.extend(growth);
+        report.ages.extend(ages);
+        all_packages.extend(packages);
+        progress.add(1, 0);
+    }
+    progress.stage("usage");
+    let usage = aggregate_usage(data, &all_packages, req, &mut report).await?;
+    for day in &days {
+        let dt = day.to_string();
+        let rows: Vec<UsageRow> = usage.iter().filter(|r| r.dt == dt).cloned().collect();
+        write_partition(out, staging.path(), "usage_daily", &dt, &rows).await?;
+    }
+    report.rows.insert("usage_daily".into(), usage.len() as u64);
+    report.usage = usage;
+    progress.stage("summaries");
+    let dir = reports_dir(&req.window);
+    let csvs: [(&str, Vec<u8>); 4] = [
+        (
+            "storage_daily.csv",
+            csv_bytes(
+                &report.storage,
+                &[
+                    "dt",
+                    "bucket",
+                    "storage_class",
+                    "objects",
+                    "bytes",
+                    "source",
+                ],
+            )?,
+        ),
+        (
+            "growth_daily.csv",
+            csv_bytes(
+                &report.growth,
+                &[
+                    "dt",
+                    "bucket",
+                    "storage_class",
+                    "previous_dt",
+                    "objects",
+                    "bytes",
+                    "objects_delta",
+                    "bytes_delta",
+                ],
+            )?,
+        ),
+        (
+            "age_histogram.csv",
+            csv_bytes(
+                &report.ages,
+                &["dt", "bucket", "age_order", "age", "objects", "bytes"],
+            )?,
+        ),
+        (
+            "usage_daily.csv",
+            csv_bytes(
+                &report.usage,
+                &[
+                    "dt",
+                    "user",
+                    "bucket",
+                    "category",
+                    "ops",
+                    "successful_ops",
+                    "bytes_sent",
+                    "bytes_received",
+                ],
+            )?,
+        ),
+    ];
+    for (name, bytes) in csvs {
+        out.put_bytes(&format!("{dir}/{name}"), &bytes).await?;
+    }
+    report.report = out.describe(&format!("{dir}/report.html"));
+    report.elapsed_secs = started.elapsed().as_secs_f64();
+    let html = report::html(&report);
+    out.put_bytes(&format!("{dir}/report.html"), html.as_bytes())
+        .await?;
+    let json = serde_json::to_vec_pretty(&report)
+        .map_err(|e| PipelineError::Other(format!("cannot encode the summary: {e}")))?;
+    out.put_bytes(&format!("{dir}/summary.json"), &json).await?;
+    Ok(report)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::{TimeZone, Utc};
+
+    #[test]
+    fn days_of_windows() {
+        let t = |d, h| Utc.with_ymd_and_hms(2026, 11, d, h, 0, 0).unwrap();
+        let w = Window::new(t(20, 0), t(22, 0)).unwrap();
+        let days: Vec<String> = days_of(&w).iter().map(|d| d.to_string()).collect();
+        assert_eq!(days, ["2026-11-20", "2026-11-21"]);
+        let w = Window::new(t(20, 5), t(20, 6)).unwrap();
+        assert_eq!(days_of(&w).len(), 1);
+        assert_eq!(reports_dir(&w), "reports/20261120T050000Z-20261120T060000Z");
+    }
+}

@@ -1,0 +1,180 @@
+//! The Jobs pane: `:extract`/`:process` start jobs (pure update, effects out), progress and
+//! outcomes are drawn with stage, bar, rate, ETA and errors; `c` cancels the selected job.
+//! Screens are insta snapshots at 80x24.
+
+use chrono::{TimeZone, Utc};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use s3scope::job::JobSnapshot;
+use s3scope::tui::effect::Effect;
+use s3scope::tui::event::Event;
+use s3scope::tui::keymap::Keymap;
+use s3scope::tui::state::jobs::{JobsEffect, JobsEvent};
+use s3scope::tui::state::{Pane, State, Status};
+use s3scope::tui::theme::Theme;
+use s3scope::tui::ui;
+use s3scope::tui::update::update;
+use std::time::Duration;
+
+fn state() -> State {
+    let mut s = State::new(
+        Status {
+            profile: "prod".into(),
+            endpoint: "http://127.0.0.1:9000".into(),
+            ..Status::default()
+        },
+        Keymap::defaults().unwrap(),
+        None,
+    );
+    update(
+        &mut s,
+        Event::Resize {
+            width: 80,
+            height: 24,
+        },
+    );
+    update(
+        &mut s,
+        Event::Tick {
+            now: Utc.with_ymd_and_hms(2026, 11, 22, 14, 30, 0).unwrap(),
+        },
+    );
+    s
+}
+
+fn key(s: &mut State, code: KeyCode) -> Vec<Effect> {
+    update(s, Event::Key(KeyEvent::new(code, KeyModifiers::NONE)))
+}
+
+fn command(s: &mut State, line: &str) -> Vec<Effect> {
+    key(s, KeyCode::Char(':'));
+    for c in line.chars() {
+        key(s, KeyCode::Char(c));
+    }
+    key(s, KeyCode::Enter)
+}
+
+fn snap(name: &str, s: &State) {
+    let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
+    terminal.draw(|f| ui::draw(f, s, Theme::color())).unwrap();
+    insta::assert_snapshot!(format!("{name}_80x24"), terminal.backend());
+}
+
+fn progress(stage: &str, index: usize, done: u64, total: Option<u64>, errors: u64) -> JobSnapshot {
+    JobSnapshot {
+        stage: stage.into(),
+        stage_index: index,
+        stages: 3,
+        done,
+        total,
+        bytes: done * 64,
+        errors,
+        last_error: (errors > 0).then(|| "bucket logs: access denied\u{1b}[2J".into()),
+        elapsed: Duration::from_secs(12),
+        rate: 8000.0,
+        eta: total.map(|t| Duration::from_secs((t - done) / 8000)),
+    }
+}
+
+#[test]
+fn empty_pane_says_how_to_start_a_job() {
+    let mut s = state();
+    key(&mut s, KeyCode::Char('5'));
+    snap("jobs_empty", &s);
+}
+
+#[test]
+fn jobs_start_report_progress_finish_and_cancel() {
+    let mut s = state();
+    let fx = command(&mut s, "extract /srv/history");
+    let Some(Effect::Jobs(JobsEffect::Extract {
+        id: extract,
+        data_dir,
+        request,
+    })) = fx.first()
+    else {
+        panic!("{fx:?}")
+    };
+    assert_eq!(data_dir, "/srv/history");
+    assert_eq!(
+        request.window.until,
+        Utc.with_ymd_and_hms(2026, 11, 22, 15, 0, 0).unwrap()
+    );
+    assert_eq!(s.pane, Pane::Jobs);
+    let extract = *extract;
+    let fx = command(&mut s, "process /srv/history s3://reports/out");
+    let Some(Effect::Jobs(JobsEffect::Process { id: process, .. })) = fx.first() else {
+        panic!("{fx:?}")
+    };
+    let process = *process;
+    let fx = command(&mut s, "process /only-one");
+    assert!(fx.is_empty());
+    assert!(
+        s.status
+            .error
+            .as_deref()
+            .unwrap_or("")
+            .contains("DATA_DIR and OUTPUT")
+    );
+    key(&mut s, KeyCode::Esc);
+
+    update(
+        &mut s,
+        Event::Jobs(JobsEvent::Progress {
+            id: extract,
+            progress: progress("listing", 0, 120_000, None, 1),
+        }),
+    );
+    update(
+        &mut s,
+        Event::Jobs(JobsEvent::Progress {
+            id: process,
+            progress: progress("storage", 0, 3, Some(7), 0),
+        }),
+    );
+    snap("jobs_running", &s);
+
+    // `c` cancels the selected job (the newest, process); then the extract finishes.
+    let fx = key(&mut s, KeyCode::Char('c'));
+    assert_eq!(fx, [Effect::Jobs(JobsEffect::Cancel { id: process })]);
+    update(
+        &mut s,
+        Event::Jobs(JobsEvent::Finished {
+            id: process,
+            result: Err("cancelled".into()),
+            cancelled: true,
+        }),
+    );
+    update(
+        &mut s,
+        Event::Jobs(JobsEvent::Finished {
+            id: extract,
+            result: Ok((
+                "1000000 rows in 2 files, 0 source(s) failed, 5.5s".into(),
+                "/srv/history/dt=2026-11-22/20261121T150000Z-20261122T150000Z".into(),
+            )),
+            cancelled: false,
+        }),
+    );
+    key(&mut s, KeyCode::Up);
+    let fx = key(&mut s, KeyCode::Char('c'));
+    assert!(fx.is_empty(), "a finished job cannot be cancelled");
+    snap("jobs_finished", &s);
+}
+
+#[test]
+fn read_only_profiles_do_not_write_to_s3() {
+    let mut s = state();
+    s.status.read_only = true;
+    let fx = command(&mut s, "extract s3://history/data");
+    assert!(fx.is_empty());
+    assert!(
+        s.status
+            .error
+            .as_deref()
+            .unwrap_or("")
+            .contains("read-only")
+    );
+    assert!(s.jobs.jobs.is_empty());
+}
