@@ -97,6 +97,22 @@ fn window(
     .map_err(|e| CliError::Usage(e.to_string()))
 }
 
+/// A read-only profile never writes to S3 (local directories are fine).
+fn refuse_read_only(
+    clients: &crate::s3::client::Clients,
+    place: &str,
+    flag: &str,
+) -> Result<(), CliError> {
+    if clients.profile().read_only && place.starts_with("s3://") {
+        return Err(CliError::Usage(format!(
+            "profile `{}` is read-only: {flag} {place} would write to S3; use a local directory \
+             or a profile that may write",
+            clients.profile().name
+        )));
+    }
+    Ok(())
+}
+
 fn pipeline_err(e: PipelineError) -> CliError {
     if e.is_usage() {
         CliError::Usage(e.to_string())
@@ -128,6 +144,7 @@ async fn with_progress<T>(
 pub async fn run_extract(a: ExtractArgs, config: &Config, g: &GlobalArgs) -> Result<(), CliError> {
     let window = window(&a.since, &a.until, &a.period, Period::DAY)?;
     let clients = connect(config, g).await?;
+    refuse_read_only(&clients, &a.data_dir, "--data-dir")?;
     let data = Storage::open(&a.data_dir, Some(&clients))
         .await
         .map_err(pipeline_err)?;
@@ -208,6 +225,9 @@ pub async fn run_process(a: ProcessArgs, config: &Config, g: &GlobalArgs) -> Res
                 root.display()
             )));
         }
+    }
+    if let Some(c) = &clients {
+        refuse_read_only(c, &a.output, "--output")?;
     }
     let out = Storage::open(&a.output, clients.as_ref())
         .await
