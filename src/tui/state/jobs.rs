@@ -10,6 +10,10 @@ use crate::tui::event::RequestId;
 pub enum JobKind {
     Extract,
     Process,
+    /// A Browse scan (mirrored: the Browse pane owns it).
+    Scan,
+    /// A usage collection (mirrored: the Usage pane owns it).
+    Usage,
 }
 
 impl JobKind {
@@ -17,6 +21,8 @@ impl JobKind {
         match self {
             Self::Extract => "extract",
             Self::Process => "process",
+            Self::Scan => "scan",
+            Self::Usage => "usage",
         }
     }
 }
@@ -138,11 +144,20 @@ impl JobsState {
     }
 
     /// The selected job when it is still running (the one `cancel` stops).
-    pub fn selected_running(&self) -> Option<RequestId> {
+    pub fn selected_running(&self) -> Option<(RequestId, JobKind)> {
         self.jobs
             .get(self.selected)
             .filter(|j| j.status == JobStatus::Running)
-            .map(|j| j.id)
+            .map(|j| (j.id, j.kind))
+    }
+
+    /// Marks running jobs of `kind` cancelled (a pane replaced its job with a new one).
+    pub fn stop_running(&mut self, kind: JobKind) {
+        for j in &mut self.jobs {
+            if j.kind == kind && j.status == JobStatus::Running {
+                j.status = JobStatus::Cancelled;
+            }
+        }
     }
 
     pub fn running(&self) -> usize {
@@ -164,7 +179,7 @@ mod tests {
         s.start(RequestId(2), JobKind::Process, "b".into());
         assert_eq!((s.selected, s.running()), (1, 2));
         s.move_by(-5);
-        assert_eq!(s.selected_running(), Some(RequestId(1)));
+        assert_eq!(s.selected_running(), Some((RequestId(1), JobKind::Extract)));
         s.on_event(JobsEvent::Finished {
             id: RequestId(1),
             result: Ok(("done".into(), "/out".into())),

@@ -77,6 +77,7 @@ fn scan(state: &mut State, hidden: bool, confirmed: bool) -> Vec<Effect> {
         hidden,
     };
     b.saved = None;
+    let label = format!("s3://{bucket}/{}", b.location_prefix);
     fx.push(Effect::StartScan {
         id,
         request: ScanRequest {
@@ -87,6 +88,7 @@ fn scan(state: &mut State, hidden: bool, confirmed: bool) -> Vec<Effect> {
             multipart: hidden,
         },
     });
+    super::jobs::scan_started(state, id, label);
     fx
 }
 

@@ -187,6 +187,7 @@ fn collect(state: &mut State, trim: bool) -> Vec<Effect> {
         progress: Default::default(),
     });
     state.status.error = None;
+    super::jobs::usage_started(state, id, format!("{window}"));
     vec![Effect::Usage(UsageEffect::Collect {
         id,
         request: Box::new(request),
@@ -235,11 +236,17 @@ pub fn on_event(state: &mut State, event: UsageEvent) -> Vec<Effect> {
             state.usage.finish_load(id, result);
         }
         UsageEvent::Progress { id, progress } => {
+            super::jobs::usage_progress(state, id, &progress);
             if let Some(job) = state.usage.job.as_mut().filter(|j| j.id == id) {
                 job.progress = progress;
             }
         }
         UsageEvent::Collected { id, result } => {
+            let mirrored = result.as_ref().map_err(Clone::clone).map(|r| {
+                let summary = format!("{} requests", r.summary.totals.ops);
+                (summary, r.summary_file.display().to_string())
+            });
+            super::jobs::usage_finished(state, id, mirrored);
             if state.usage.job.as_ref().is_none_or(|j| j.id != id) {
                 return Vec::new();
             }

@@ -57,6 +57,7 @@ pub fn on_scan_started(state: &mut State, id: RequestId, tree: SharedTree) {
 }
 
 pub fn on_scan_progress(state: &mut State, id: RequestId, counters: ScanCounters) {
+    crate::tui::update::jobs::scan_progress(state, id, &counters);
     if let Phase::Scanning {
         id: running,
         counters: c,
@@ -76,6 +77,8 @@ pub fn on_scan_finished(
     cancelled: bool,
     at: DateTime<Utc>,
 ) -> Vec<Effect> {
+    let mirrored = result.as_ref().map_err(ToString::to_string);
+    crate::tui::update::jobs::scan_finished(state, id, mirrored, cancelled);
     let Phase::Scanning {
         id: running,
         hidden,
