@@ -63,11 +63,8 @@ pub(super) async fn aggregate_day(
             let (day, r, take) = result;
             agg = day;
             match r {
-                Ok(rows) => {
+                Ok(_rows) => {
                     report.files_read += 1;
-                    progress
-                        .bytes
-                        .fetch_add(rows, std::sync::atomic::Ordering::Relaxed);
                     taken.extend(take);
                 }
                 Err(e) => {
