@@ -37,6 +37,13 @@ pub struct ExtractArgs {
     /// Listings: every version and delete marker (ListObjectVersions) with version fields.
     #[arg(long)]
     pub versions: bool,
+    /// Usage from S3 server access logs in this bucket (default: log_bucket in
+    /// [profiles.NAME.usage]; without one, the RGW admin API when the profile enables it).
+    #[arg(long, value_name = "BUCKET")]
+    pub log_bucket: Option<String>,
+    /// Access logs: the prefix of the log objects.
+    #[arg(long, value_name = "PREFIX")]
+    pub log_prefix: Option<String>,
     /// Where packages go: a directory or s3://BUCKET/PREFIX.
     #[arg(long, env = "S3SCOPE_DATA_DIR", value_name = "PATH|s3://...")]
     pub data_dir: String,
@@ -148,12 +155,28 @@ pub async fn run_extract(a: ExtractArgs, config: &Config, g: &GlobalArgs) -> Res
     let data = Storage::open(&a.data_dir, Some(&clients))
         .await
         .map_err(pipeline_err)?;
+    let usage_source = if a.sources.contains(&SourceName::Usage) {
+        let flags = crate::usage::UsageOptions {
+            log_bucket: a.log_bucket.clone(),
+            log_prefix: a.log_prefix.clone(),
+            ..Default::default()
+        };
+        let settings = crate::usage::UsageOptions::from_config(config, &clients.profile().name)
+            .map_err(|e| CliError::Usage(e.to_string()))?
+            .overlaid_by(flags)
+            .resolve();
+        // No usable source is the usage collector's recorded failure, not a refusal.
+        settings.source(clients.profile()).ok()
+    } else {
+        None
+    };
     let req = ExtractRequest {
         window,
         sources: a.sources.clone(),
         buckets: a.buckets.clone(),
         versions: a.versions,
         concurrency: a.concurrency.clamp(1, 256),
+        usage_source,
     };
     let progress = Arc::new(JobProgress::new(&stages(&req)));
     let report = with_progress(
