@@ -176,7 +176,10 @@ pub(crate) async fn bucket_stats(
 
 /// CloudWatch: the newest daily storage datapoints up to the window's end, per region.
 pub(crate) async fn cloudwatch(ctx: &Ctx<'_>) -> Result<Collected, PipelineError> {
-    if ctx.clients.profile().endpoint.is_some() {
+    // A custom S3 endpoint has no CloudWatch, unless one is configured for the SDK by
+    // AWS_ENDPOINT_URL_CLOUDWATCH (e.g. a test server, or a proxy).
+    let cw_endpoint = std::env::var_os("AWS_ENDPOINT_URL_CLOUDWATCH").is_some();
+    if ctx.clients.profile().endpoint.is_some() && !cw_endpoint {
         return Err(PipelineError::Other(
             "CloudWatch storage metrics exist on AWS only; this profile has a custom endpoint \
              (use bucket-stats or listing instead)"

@@ -104,6 +104,29 @@ pub(super) async fn aggregate_day(
             }
         }
     }
+    for pkg in packages {
+        for entry in pkg
+            .manifest
+            .files
+            .iter()
+            .filter(|f| f.table == "cloudwatch")
+        {
+            match fetch_verified(data, pkg, entry).await {
+                Ok(f) => {
+                    let what = data.describe(&format!("{}/{}", pkg.dir, entry.name));
+                    match agg.add_cloudwatch(f.path(), &what, &mut sources) {
+                        Ok(_) => report.files_read += 1,
+                        Err(e) => report.problems.push(Problem {
+                            package: pkg.dir.clone(),
+                            file: Some(entry.name.clone()),
+                            problem: format!("{e}; file skipped"),
+                        }),
+                    }
+                }
+                Err(p) => report.problems.push(p),
+            }
+        }
+    }
     let prefixes = agg
         .prefixes
         .iter()
