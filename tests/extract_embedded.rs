@@ -257,3 +257,50 @@ async fn sources_buckets_and_versions() {
     );
     s3.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn versioned_listing_counts_current_objects_only() {
+    let tmp = tempfile::tempdir().unwrap();
+    let s3 = server(&tmp.path().join("s3")).await;
+    let store = s3.store();
+    store.create_bucket("ver").unwrap();
+    store.set_versioning("ver", true).unwrap();
+    put(&s3, "ver", "a.txt", 10, StorageClass::Standard);
+    put(&s3, "ver", "a.txt", 30, StorageClass::Standard);
+    put(&s3, "ver", "gone.txt", 5, StorageClass::Standard);
+    store.delete_object("ver", "gone.txt").unwrap();
+    let (home, data, out) = (
+        tmp.path().join("home"),
+        tmp.path().join("data"),
+        tmp.path().join("out"),
+    );
+    let res = run(
+        s3scope(&home, &s3.endpoint)
+            .args(["extract", "--since", "2026-11-01", "--until", "2026-11-02"])
+            .args(["--sources", "listing", "--versions", "--format", "json"])
+            .arg("--data-dir")
+            .arg(&data),
+        0,
+    );
+    let report: Value = serde_json::from_slice(&res.stdout).unwrap();
+    // a.txt twice, gone.txt once, and its delete marker.
+    assert_eq!(report["manifest"]["files"][0]["rows"], 4, "{report:#}");
+    run(
+        s3scope(&home, &s3.endpoint)
+            .args(["process", "--since", "2026-11-01", "--until", "2026-11-02"])
+            .arg("--data-dir")
+            .arg(&data)
+            .arg("--output")
+            .arg(&out),
+        0,
+    );
+    let storage =
+        csv_rows(&out.join("reports/20261101T000000Z-20261102T000000Z/storage_daily.csv"));
+    assert_eq!(
+        storage,
+        [["2026-11-01", "ver", "STANDARD", "1", "30", "listing"]
+            .map(str::to_string)
+            .to_vec()]
+    );
+    s3.shutdown().await;
+}

@@ -178,3 +178,62 @@ fn read_only_profiles_do_not_write_to_s3() {
     );
     assert!(s.jobs.jobs.is_empty());
 }
+
+#[test]
+fn a_browse_scan_appears_as_a_job_and_can_be_cancelled_there() {
+    use s3scope::scan::job::ScanCounters;
+    use s3scope::tui::state::jobs::{JobKind, running};
+    let mut s = state();
+    let fx = command(&mut s, "browse s3://logs/2026/");
+    let Some(Effect::FindSnapshot { id, .. }) = fx.first() else {
+        panic!("{fx:?}")
+    };
+    let fx = update(
+        &mut s,
+        Event::SnapshotFound {
+            id: *id,
+            result: Ok(None),
+        },
+    );
+    let Some(Effect::StartScan { id: scan, .. }) =
+        fx.iter().find(|e| matches!(e, Effect::StartScan { .. }))
+    else {
+        panic!("{fx:?}")
+    };
+    let scan = *scan;
+    // Read live from Browse: the scan is a job as soon as it starts.
+    assert_eq!(running(&s)[0].kind, JobKind::Scan);
+    assert_eq!(running(&s)[0].target, "s3://logs/2026/");
+    let counters = ScanCounters {
+        objects: 5000,
+        bytes: 1 << 20,
+        list_calls: 5,
+        elapsed: Duration::from_secs(2),
+    };
+    update(&mut s, Event::ScanProgress { id: scan, counters });
+    assert_eq!(running(&s)[0].done, 5000);
+    key(&mut s, KeyCode::Char('5'));
+    assert_eq!(
+        key(&mut s, KeyCode::Char('c')),
+        [Effect::CancelScan { id: scan }]
+    );
+    update(
+        &mut s,
+        Event::ScanFinished {
+            id: scan,
+            result: Ok(counters),
+            cancelled: true,
+            at: Utc::now(),
+        },
+    );
+    assert!(running(&s).is_empty());
+    let ended = &s.jobs.history[0];
+    assert_eq!(ended.kind, JobKind::Scan);
+    assert!(!ended.ok());
+    assert!(
+        ended
+            .summary()
+            .unwrap()
+            .contains("cancelled after 5000 objects")
+    );
+}

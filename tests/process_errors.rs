@@ -66,6 +66,11 @@ async fn bad_input_is_refused_with_exit_2() {
         .unwrap();
     one_line_exit_2(&out, "no-such-bucket");
     let out = s3scope(&home, ep)
+        .args(["--read-only", "extract", "--data-dir", "s3://alpha/x"])
+        .output()
+        .unwrap();
+    one_line_exit_2(&out, "is read-only");
+    let out = s3scope(&home, ep)
         .args(["extract", "--data-dir", "s3://bad bucket/x"])
         .output()
         .unwrap();

@@ -221,7 +221,7 @@ fn help_opens_scrolls_closes_and_q_still_quits() {
 }
 
 #[test]
-fn refresh_in_jobs_says_where_jobs_are_started() {
+fn refresh_in_the_jobs_pane_says_how_to_start_a_job() {
     let mut s = new_state();
     update(&mut s, ch('5'));
     assert!(update(&mut s, ch('r')).is_empty());
@@ -230,7 +230,7 @@ fn refresh_in_jobs_says_where_jobs_are_started() {
             .message
             .as_deref()
             .unwrap()
-            .contains("started or rerun from its own pane")
+            .contains(":extract DATA_DIR")
     );
     // The next key clears an info message.
     update(&mut s, ch('j'));

@@ -37,6 +37,13 @@ pub struct ExtractArgs {
     /// Listings: every version and delete marker (ListObjectVersions) with version fields.
     #[arg(long)]
     pub versions: bool,
+    /// Usage from S3 server access logs in this bucket (default: log_bucket in
+    /// [profiles.NAME.usage]; without one, the RGW admin API when the profile enables it).
+    #[arg(long, value_name = "BUCKET")]
+    pub log_bucket: Option<String>,
+    /// Access logs: the prefix of the log objects.
+    #[arg(long, value_name = "PREFIX")]
+    pub log_prefix: Option<String>,
     /// Where packages go: a directory or s3://BUCKET/PREFIX.
     #[arg(long, env = "S3SCOPE_DATA_DIR", value_name = "PATH|s3://...")]
     pub data_dir: String,
@@ -97,6 +104,22 @@ fn window(
     .map_err(|e| CliError::Usage(e.to_string()))
 }
 
+/// A read-only profile never writes to S3 (local directories are fine).
+fn refuse_read_only(
+    clients: &crate::s3::client::Clients,
+    place: &str,
+    flag: &str,
+) -> Result<(), CliError> {
+    if clients.profile().read_only && place.starts_with("s3://") {
+        return Err(CliError::Usage(format!(
+            "profile `{}` is read-only: {flag} {place} would write to S3; use a local directory \
+             or a profile that may write",
+            clients.profile().name
+        )));
+    }
+    Ok(())
+}
+
 fn pipeline_err(e: PipelineError) -> CliError {
     if e.is_usage() {
         CliError::Usage(e.to_string())
@@ -128,15 +151,32 @@ async fn with_progress<T>(
 pub async fn run_extract(a: ExtractArgs, config: &Config, g: &GlobalArgs) -> Result<(), CliError> {
     let window = window(&a.since, &a.until, &a.period, Period::DAY)?;
     let clients = connect(config, g).await?;
+    refuse_read_only(&clients, &a.data_dir, "--data-dir")?;
     let data = Storage::open(&a.data_dir, Some(&clients))
         .await
         .map_err(pipeline_err)?;
+    let usage_source = if a.sources.contains(&SourceName::Usage) {
+        let flags = crate::usage::UsageOptions {
+            log_bucket: a.log_bucket.clone(),
+            log_prefix: a.log_prefix.clone(),
+            ..Default::default()
+        };
+        let settings = crate::usage::UsageOptions::from_config(config, &clients.profile().name)
+            .map_err(|e| CliError::Usage(e.to_string()))?
+            .overlaid_by(flags)
+            .resolve();
+        // No usable source is the usage collector's recorded failure, not a refusal.
+        settings.source(clients.profile()).ok()
+    } else {
+        None
+    };
     let req = ExtractRequest {
         window,
         sources: a.sources.clone(),
         buckets: a.buckets.clone(),
         versions: a.versions,
         concurrency: a.concurrency.clamp(1, 256),
+        usage_source,
     };
     let progress = Arc::new(JobProgress::new(&stages(&req)));
     let report = with_progress(
@@ -208,6 +248,9 @@ pub async fn run_process(a: ProcessArgs, config: &Config, g: &GlobalArgs) -> Res
                 root.display()
             )));
         }
+    }
+    if let Some(c) = &clients {
+        refuse_read_only(c, &a.output, "--output")?;
     }
     let out = Storage::open(&a.output, clients.as_ref())
         .await

@@ -67,6 +67,9 @@ pub struct ExtractRequest {
     pub versions: bool,
     /// Parallel LIST requests per bucket.
     pub concurrency: usize,
+    /// Where `usage` reads from (RGW admin API or access logs); None: the RGW admin API when
+    /// the profile enables it.
+    pub usage_source: Option<crate::usage::Source>,
 }
 
 /// What one extract did.

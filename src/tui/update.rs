@@ -303,6 +303,11 @@ fn show(state: &mut State, pane: Pane) -> Vec<Effect> {
 fn refresh(state: &mut State) -> Vec<Effect> {
     match state.pane {
         Pane::Buckets => refresh_buckets(state),
+        Pane::Jobs => {
+            state.status.message =
+                Some("Jobs: start one with :extract DATA_DIR or :process DATA_DIR OUTPUT".into());
+            Vec::new()
+        }
         other => {
             state.status.message = Some(format!("{}: nothing to refresh here", other.title()));
             Vec::new()

@@ -7,7 +7,8 @@ use crate::pipeline::parquet_io::{
 };
 use crate::s3::buckets::{list_buckets, resolve_regions};
 use crate::s3::cloudwatch::bucket_metrics;
-use crate::scan::buckets::{Source, auto_source, bucket_table};
+use crate::scan::buckets::{Source as TableSource, auto_source, bucket_table};
+use crate::usage::Source;
 use arrow_schema::{DataType, Field, SchemaRef};
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -82,7 +83,7 @@ pub(crate) async fn bucket_stats(
 ) -> Result<Collected, PipelineError> {
     let now = chrono::Utc::now().timestamp_micros();
     let mut rows = Vec::new();
-    if auto_source(ctx.clients) == Source::Scan && !listed.is_empty() {
+    if auto_source(ctx.clients) == TableSource::Scan && !listed.is_empty() {
         let mut buckets = list_buckets(ctx.clients).await?;
         buckets.retain(|b| listed.contains_key(&b.name));
         let _ = resolve_regions(ctx.clients, &mut buckets).await;
@@ -103,7 +104,8 @@ pub(crate) async fn bucket_stats(
         }
     } else {
         let keep = |name: &str| ctx.keeps(name);
-        let table = bucket_table(ctx.clients, Source::Auto, &keep, ctx.req.concurrency).await?;
+        let table =
+            bucket_table(ctx.clients, TableSource::Auto, &keep, ctx.req.concurrency).await?;
         for r in table {
             let source = serde_json::to_value(r.source)
                 .ok()
@@ -174,7 +176,10 @@ pub(crate) async fn bucket_stats(
 
 /// CloudWatch: the newest daily storage datapoints up to the window's end, per region.
 pub(crate) async fn cloudwatch(ctx: &Ctx<'_>) -> Result<Collected, PipelineError> {
-    if ctx.clients.profile().endpoint.is_some() {
+    // A custom S3 endpoint has no CloudWatch, unless one is configured for the SDK by
+    // AWS_ENDPOINT_URL_CLOUDWATCH (e.g. a test server, or a proxy).
+    let cw_endpoint = std::env::var_os("AWS_ENDPOINT_URL_CLOUDWATCH").is_some();
+    if ctx.clients.profile().endpoint.is_some() && !cw_endpoint {
         return Err(PipelineError::Other(
             "CloudWatch storage metrics exist on AWS only; this profile has a custom endpoint \
              (use bucket-stats or listing instead)"
@@ -247,23 +252,41 @@ pub(crate) async fn cloudwatch(ctx: &Ctx<'_>) -> Result<Collected, PipelineError
     })
 }
 
-/// RGW usage entries of the window (all users), by hour.
+/// Usage of the window by hour: RGW admin usage entries, or S3 server access logs.
 pub(crate) async fn usage(ctx: &Ctx<'_>) -> Result<Collected, PipelineError> {
-    if !ctx.clients.profile().rgw_admin {
-        return Err(PipelineError::Other(format!(
-            "the usage source reads the Ceph RGW admin API, which profile `{}` does not enable: \
-             set rgw_admin = true in it",
-            ctx.clients.profile().name
-        )));
-    }
     let other = |e: crate::usage::UsageError| PipelineError::Other(e.to_string());
-    let admin = crate::usage::rgw::admin(ctx.clients).await.map_err(other)?;
-    let answer = crate::usage::rgw::read(&admin, None, None, &ctx.window)
-        .await
-        .map_err(other)?;
-    let read = crate::usage::rgw::to_hours(&answer, &ctx.window);
+    let hours = match &ctx.req.usage_source {
+        Some(Source::AccessLogs {
+            bucket,
+            prefix,
+            lag,
+        }) => access_logs(ctx, bucket, prefix, *lag).await?,
+        Some(Source::Rgw { uid, bucket }) => {
+            let admin = crate::usage::rgw::admin(ctx.clients).await.map_err(other)?;
+            let answer =
+                crate::usage::rgw::read(&admin, uid.as_deref(), bucket.as_deref(), &ctx.window)
+                    .await
+                    .map_err(other)?;
+            crate::usage::rgw::to_hours(&answer, &ctx.window).hours
+        }
+        None if ctx.clients.profile().rgw_admin => {
+            let admin = crate::usage::rgw::admin(ctx.clients).await.map_err(other)?;
+            let answer = crate::usage::rgw::read(&admin, None, None, &ctx.window)
+                .await
+                .map_err(other)?;
+            crate::usage::rgw::to_hours(&answer, &ctx.window).hours
+        }
+        None => {
+            return Err(PipelineError::Other(format!(
+                "the usage source needs the Ceph RGW admin API (set rgw_admin = true in profile \
+                 `{}`) or access logs (--log-bucket, or log_bucket in [profiles.{}.usage])",
+                ctx.clients.profile().name,
+                ctx.clients.profile().name
+            )));
+        }
+    };
     let mut rows = Vec::new();
-    for (hour, hrows) in &read.hours {
+    for (hour, hrows) in &hours {
         for (k, c) in hrows {
             if !k.bucket.is_empty() && !ctx.keeps(&k.bucket) {
                 continue;
@@ -300,4 +323,41 @@ pub(crate) async fn usage(ctx: &Ctx<'_>) -> Result<Collected, PipelineError> {
         }],
         ..Default::default()
     })
+}
+
+/// The access-log objects delivered for the window (up to `lag` after it), read and summed;
+/// only requests inside the window count.
+async fn access_logs(
+    ctx: &Ctx<'_>,
+    bucket: &str,
+    prefix: &str,
+    lag: chrono::Duration,
+) -> Result<crate::usage::model::Hours, PipelineError> {
+    let other = |e: crate::usage::UsageError| PipelineError::Other(e.to_string());
+    let s3 = ctx.clients.s3_for_bucket(bucket).await?;
+    let endpoint = ctx.clients.endpoint_label();
+    let progress = crate::usage::Progress::default();
+    let objects = crate::usage::logs::list::list_log_objects(
+        &s3,
+        &endpoint,
+        bucket,
+        prefix,
+        ctx.window.since,
+        ctx.window.until + lag,
+        &progress,
+    )
+    .await?;
+    let reader = crate::usage::logs::read::Reader {
+        s3: &s3,
+        endpoint: &endpoint,
+        bucket,
+        concurrency: ctx.req.concurrency.clamp(1, 64),
+        progress: &progress,
+        cancel: &ctx.progress.cancel,
+        chunks: None,
+    };
+    let batch = reader.read(objects).await.map_err(other)?;
+    let mut hours = batch.tally.into_hours();
+    hours.retain(|h, _| ctx.window.contains(*h));
+    Ok(hours)
 }

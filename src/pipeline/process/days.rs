@@ -63,11 +63,8 @@ pub(super) async fn aggregate_day(
             let (day, r, take) = result;
             agg = day;
             match r {
-                Ok(rows) => {
+                Ok(_rows) => {
                     report.files_read += 1;
-                    progress
-                        .bytes
-                        .fetch_add(rows, std::sync::atomic::Ordering::Relaxed);
                     taken.extend(take);
                 }
                 Err(e) => {
@@ -95,6 +92,29 @@ pub(super) async fn aggregate_day(
                 Ok(f) => {
                     let what = data.describe(&format!("{}/{}", pkg.dir, entry.name));
                     match agg.add_bucket_stats(f.path(), &what, &mut sources) {
+                        Ok(_) => report.files_read += 1,
+                        Err(e) => report.problems.push(Problem {
+                            package: pkg.dir.clone(),
+                            file: Some(entry.name.clone()),
+                            problem: format!("{e}; file skipped"),
+                        }),
+                    }
+                }
+                Err(p) => report.problems.push(p),
+            }
+        }
+    }
+    for pkg in packages {
+        for entry in pkg
+            .manifest
+            .files
+            .iter()
+            .filter(|f| f.table == "cloudwatch")
+        {
+            match fetch_verified(data, pkg, entry).await {
+                Ok(f) => {
+                    let what = data.describe(&format!("{}/{}", pkg.dir, entry.name));
+                    match agg.add_cloudwatch(f.path(), &what, &mut sources) {
                         Ok(_) => report.files_read += 1,
                         Err(e) => report.problems.push(Problem {
                             package: pkg.dir.clone(),

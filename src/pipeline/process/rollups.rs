@@ -227,6 +227,41 @@ impl DayAggregate {
     }
 }
 
+impl DayAggregate {
+    /// Adds CloudWatch BucketSizeBytes for buckets that neither a listing nor bucket stats
+    /// covered (objects per class are unknown there: 0).
+    pub fn add_cloudwatch(
+        &mut self,
+        path: &Path,
+        what: &str,
+        sources: &mut BTreeMap<String, String>,
+    ) -> Result<u64, PipelineError> {
+        let covered: HashSet<String> = self.storage.keys().map(|(b, _)| b.clone()).collect();
+        let mut rows = 0;
+        for batch in read_batches(path, what)? {
+            let batch = batch
+                .map_err(|e| PipelineError::parquet(format!("reading {what}"))(e.to_string()))?;
+            let bucket = column::<StringArray>(&batch, "bucket", what)?;
+            let metric = column::<StringArray>(&batch, "metric", what)?;
+            let class = column::<StringArray>(&batch, "storage_class", what)?;
+            let value = column::<Int64Array>(&batch, "value", what)?;
+            for i in 0..batch.num_rows() {
+                let b = bucket.value(i);
+                if covered.contains(b) || metric.value(i) != "BucketSizeBytes" {
+                    continue;
+                }
+                rows += 1;
+                let key = (b.to_string(), class.value(i).to_string());
+                self.storage
+                    .entry(key)
+                    .or_insert((0, u64::try_from(value.value(i)).unwrap_or(0)));
+                sources.insert(b.to_string(), "cloudwatch".into());
+            }
+        }
+        Ok(rows)
+    }
+}
+
 /// Usage counters by (day, user, bucket, category); each hour is taken from one package only.
 #[derive(Debug, Default)]
 pub struct UsageAggregate {

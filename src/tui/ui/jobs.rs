@@ -90,6 +90,9 @@ fn job_lines(job: &JobEntry, selected: bool, theme: Theme, out: &mut Vec<Line<'s
         Span::raw(sanitize(&job.label).into_owned()),
     ]));
     let detail = match (&job.status, &job.progress) {
+        (JobStatus::Done { summary, output }, _) if output.is_empty() => {
+            Line::raw(format!("  {}", sanitize(summary)))
+        }
         (JobStatus::Done { summary, output }, _) => Line::from(vec![
             Span::raw(format!("  {} → ", sanitize(summary))),
             Span::styled(sanitize(output).into_owned(), theme.key()),

@@ -61,6 +61,7 @@ pub fn start_extract(state: &mut State, data_dir: String) -> Vec<Effect> {
         buckets: None,
         versions: false,
         concurrency: 32,
+        usage_source: None,
     };
     vec![Effect::Jobs(JobsEffect::Extract {
         id,
@@ -153,7 +154,7 @@ pub fn on_action(state: &mut State, action: Action) -> Option<Vec<Effect>> {
         }
         Action::Refresh => {
             state.status.message = Some(
-                "Jobs lists what runs; start extract/process with `:`, other jobs from their pane"
+                "Jobs: start one with :extract DATA_DIR or :process DATA_DIR OUTPUT; other jobs from their pane"
                     .into(),
             );
         }
