@@ -31,6 +31,8 @@ pub const COMMANDS: &[(&[&str], &str)] = &[
     (&["usage"], "Usage pane"),
     (&["segregate"], "Segregate pane"),
     (&["jobs"], "Jobs pane"),
+    (&["extract"], ":extract DATA_DIR — package of the last 24 h (Jobs)"),
+    (&["process"], ":process DATA_DIR OUTPUT — rollups of the last 7 days (Jobs)"),
     (&["refresh"], "reload this pane"),
     (&["help", "h"], "this help"),
 ];
@@ -103,7 +105,12 @@ mod tests {
         assert_eq!(parse(""), Ok(None));
         for (names, _) in COMMANDS {
             for name in *names {
-                assert!(parse(name).is_ok(), "{name}");
+                let line = match *name {
+                    "extract" => "extract /tmp/d".to_string(),
+                    "process" => "process /tmp/d /tmp/o".to_string(),
+                    n => n.to_string(),
+                };
+                assert!(parse(&line).is_ok(), "{line}");
             }
         }
     }
