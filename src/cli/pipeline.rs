@@ -135,7 +135,10 @@ async fn with_progress<T>(
     work: impl Future<Output = Result<T, PipelineError>>,
 ) -> Result<T, CliError> {
     let watch = Arc::clone(&progress);
-    let reporter = Reporter::start(label, move || watch.snapshot().line());
+    let reporter = Reporter::start_with_counts(label, move || {
+        let s = watch.snapshot();
+        (s.line(), s.total.map(|t| (s.done, t)))
+    });
     let cancel = progress.cancel.clone();
     let interrupt = tokio::spawn(async move {
         if tokio::signal::ctrl_c().await.is_ok() {

@@ -18,6 +18,15 @@ impl Reporter {
     where
         F: Fn() -> String + Send + 'static,
     {
+        Self::start_with_counts(label, move || (status(), None))
+    }
+
+    /// Like [`Reporter::start`], with (done, total) of the current stage when the total is
+    /// known: a filled bar on a terminal then, a spinner while it is not.
+    pub fn start_with_counts<F>(label: &str, status: F) -> Self
+    where
+        F: Fn() -> (String, Option<(u64, u64)>) + Send + 'static,
+    {
         let stop = CancellationToken::new();
         let s = stop.clone();
         let label = label.to_string();
@@ -28,9 +37,32 @@ impl Reporter {
                     .unwrap_or_else(|_| ProgressStyle::default_spinner()),
             );
             bar.set_prefix(label);
+            let counted = ProgressStyle::with_template(
+                "{spinner} {prefix}: [{bar:24}] {percent:>3}% {msg} [{elapsed}]",
+            )
+            .map(|s| s.progress_chars("█▉▊▋▌▍▎▏ "))
+            .ok();
+            let spinner = bar.style();
             tokio::spawn(async move {
+                let mut with_bar = false;
                 loop {
-                    bar.set_message(status());
+                    let (line, counts) = status();
+                    match (counts, &counted) {
+                        (Some((done, total)), Some(style)) if total > 0 => {
+                            if !with_bar {
+                                bar.set_style(style.clone());
+                                with_bar = true;
+                            }
+                            bar.set_length(total);
+                            bar.set_position(done.min(total));
+                        }
+                        _ if with_bar => {
+                            bar.set_style(spinner.clone());
+                            with_bar = false;
+                        }
+                        _ => {}
+                    }
+                    bar.set_message(line);
                     bar.tick();
                     tokio::select! {
                         () = s.cancelled() => break,
@@ -46,7 +78,7 @@ impl Reporter {
                         () = s.cancelled() => break,
                         () = tokio::time::sleep(Duration::from_secs(5)) => {}
                     }
-                    eprintln!("s3scope: {label}: {}", status());
+                    eprintln!("s3scope: {label}: {}", status().0);
                 }
             })
         };

@@ -31,8 +31,14 @@ pub const COMMANDS: &[(&[&str], &str)] = &[
     (&["usage"], "Usage pane"),
     (&["segregate"], "Segregate pane"),
     (&["jobs"], "Jobs pane"),
-    (&["extract"], ":extract DATA_DIR — package of the last 24 h (Jobs)"),
-    (&["process"], ":process DATA_DIR OUTPUT — rollups of the last 7 days (Jobs)"),
+    (
+        &["extract"],
+        ":extract DATA_DIR — package of the last 24 h (Jobs)",
+    ),
+    (
+        &["process"],
+        ":process DATA_DIR OUTPUT — rollups of the last 7 days (Jobs)",
+    ),
     (&["refresh"], "reload this pane"),
     (&["help", "h"], "this help"),
 ];
