@@ -104,6 +104,9 @@ pub struct BucketsArgs {
     /// Only buckets whose name matches this glob (e.g. 'logs-*').
     #[arg(long, value_name = "GLOB")]
     pub filter: Option<String>,
+    /// Exit 1 when any row has an error (the table is printed in full first): for cron.
+    #[arg(long)]
+    pub strict: bool,
 }
 
 #[derive(Debug, Subcommand)]

@@ -45,6 +45,19 @@ pub async fn buckets(
         bucket_rows_table(&rows, a.unit, a.format).write(a.format, &mut out)?;
     }
     out.flush()?;
+    let failed: Vec<&str> = rows
+        .iter()
+        .filter(|r| r.error.is_some())
+        .map(|r| r.bucket.as_str())
+        .collect();
+    if a.strict && !failed.is_empty() {
+        let names = crate::text::escape_control(&failed.join(", ")).into_owned();
+        return Err(CliError::Runtime(format!(
+            "{} of {} buckets could not be read ({names}); their rows say why",
+            failed.len(),
+            rows.len()
+        )));
+    }
     Ok(())
 }
 
