@@ -6,6 +6,7 @@
 use super::cache::Snapshot;
 use super::usage::UsageState;
 use crate::scan::buckets::{BucketRow, Source};
+use crate::scan::report::ClassTotal;
 use chrono::{DateTime, Utc};
 use std::fmt::Write;
 
@@ -115,78 +116,70 @@ pub fn render(snap: &Snapshot, format: Exposition) -> String {
     out
 }
 
+/// A value of one storage class of a row.
+type PerClass = fn(&ClassTotal) -> f64;
+/// A value of a row, absent where its source does not know it.
+type PerBucket = fn(&BucketRow) -> Option<f64>;
+
+fn region(r: &BucketRow) -> &str {
+    r.region.as_deref().unwrap_or_default()
+}
+
 fn bucket_families(f: &mut Family<'_>, rows: &[BucketRow]) {
-    let labels = |r: &BucketRow| {
+    let per_class: [(&str, &str, PerClass); 2] = [
         (
-            r.bucket.clone(),
-            r.region.clone().unwrap_or_default(),
-            source_name(r.source),
-        )
-    };
-    f.header(
-        "s3scope_bucket_size_bytes",
-        "gauge",
-        "Bytes stored per bucket and storage class (current versions).",
-    );
-    for r in rows {
-        let (b, region, src) = labels(r);
-        for (class, t) in &r.storage_classes {
-            let l = [
-                ("bucket", b.as_str()),
-                ("storage_class", class.as_str()),
-                ("region", region.as_str()),
-                ("source", src),
-            ];
-            f.sample("s3scope_bucket_size_bytes", &l, t.bytes as f64);
+            "s3scope_bucket_size_bytes",
+            "Bytes stored per bucket and storage class (current versions).",
+            |t| t.bytes as f64,
+        ),
+        (
+            "s3scope_bucket_objects",
+            "Objects per bucket and storage class (0 where the source gives bytes only).",
+            |t| t.objects as f64,
+        ),
+    ];
+    for (name, help, pick) in per_class {
+        f.header(name, "gauge", help);
+        for r in rows {
+            for (class, t) in &r.storage_classes {
+                let l = [
+                    ("bucket", r.bucket.as_str()),
+                    ("storage_class", class.as_str()),
+                    ("region", region(r)),
+                    ("source", source_name(r.source)),
+                ];
+                f.sample(name, &l, pick(t));
+            }
         }
     }
-    f.header(
-        "s3scope_bucket_objects",
-        "gauge",
-        "Objects per bucket and storage class (0 where the source gives bytes only).",
-    );
-    for r in rows {
-        let (b, region, src) = labels(r);
-        for (class, t) in &r.storage_classes {
-            let l = [
-                ("bucket", b.as_str()),
-                ("storage_class", class.as_str()),
-                ("region", region.as_str()),
-                ("source", src),
-            ];
-            f.sample("s3scope_bucket_objects", &l, t.objects as f64);
-        }
-    }
-    f.header(
-        "s3scope_bucket_multipart_bytes",
-        "gauge",
-        "Bytes of incomplete multipart uploads per bucket, where the source knows them.",
-    );
-    for r in rows {
-        if let Some(mp) = r.multipart_bytes {
-            let (b, region, src) = labels(r);
-            let l = [
-                ("bucket", b.as_str()),
-                ("region", region.as_str()),
-                ("source", src),
-            ];
-            f.sample("s3scope_bucket_multipart_bytes", &l, mp as f64);
-        }
-    }
-    f.header(
-        "s3scope_bucket_data_timestamp_seconds",
-        "gauge",
-        "When the source computed the numbers of the bucket (Unix time).",
-    );
-    for r in rows {
-        if let Some(t) = r.as_of {
-            let (b, region, src) = labels(r);
-            let l = [
-                ("bucket", b.as_str()),
-                ("region", region.as_str()),
-                ("source", src),
-            ];
-            f.sample("s3scope_bucket_data_timestamp_seconds", &l, seconds(t));
+    let per_bucket: [(&str, &str, PerBucket); 3] = [
+        (
+            "s3scope_bucket_multipart_bytes",
+            "Bytes of incomplete multipart uploads per bucket, where the source knows them.",
+            |r| r.multipart_bytes.map(|b| b as f64),
+        ),
+        (
+            "s3scope_bucket_data_timestamp_seconds",
+            "When the source computed the numbers of the bucket (Unix time).",
+            |r| r.as_of.map(seconds),
+        ),
+        (
+            "s3scope_bucket_up",
+            "1 when the bucket's numbers were read, 0 when its row has an error.",
+            |r| Some(if r.error.is_none() { 1.0 } else { 0.0 }),
+        ),
+    ];
+    for (name, help, value) in per_bucket {
+        f.header(name, "gauge", help);
+        for r in rows {
+            if let Some(v) = value(r) {
+                let l = [
+                    ("bucket", r.bucket.as_str()),
+                    ("region", region(r)),
+                    ("source", source_name(r.source)),
+                ];
+                f.sample(name, &l, v);
+            }
         }
     }
     f.header(
@@ -199,21 +192,6 @@ fn bucket_families(f: &mut Family<'_>, rows: &[BucketRow]) {
             let l = [("bucket", r.bucket.as_str())];
             f.sample("s3scope_bucket_created_timestamp_seconds", &l, seconds(t));
         }
-    }
-    f.header(
-        "s3scope_bucket_up",
-        "gauge",
-        "1 when the bucket's numbers were read, 0 when its row has an error.",
-    );
-    for r in rows {
-        let (b, region, src) = labels(r);
-        let l = [
-            ("bucket", b.as_str()),
-            ("region", region.as_str()),
-            ("source", src),
-        ];
-        let up = if r.error.is_none() { 1.0 } else { 0.0 };
-        f.sample("s3scope_bucket_up", &l, up);
     }
 }
 
