@@ -119,7 +119,9 @@ async fn answers_in_flight_when_it_triggers_are_held_too() {
                     let _ = go.await;
                 }
                 let _ = s
-                    .write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
+                    .write_all(
+                        b"HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 2\r\n\r\nok",
+                    )
                     .await;
             });
         }

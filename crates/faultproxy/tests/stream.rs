@@ -71,9 +71,12 @@ async fn both_bodies_stream_without_buffering() {
         body(&mut s, &mut have, SIZE).await;
         check(&have);
         let answer: Vec<u8> = (0..SIZE).map(byte).collect();
-        s.write_all(format!("HTTP/1.1 200 OK\r\nContent-Length: {SIZE}\r\n\r\n").as_bytes())
-            .await
-            .unwrap();
+        s.write_all(
+            format!("HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: {SIZE}\r\n\r\n")
+                .as_bytes(),
+        )
+        .await
+        .unwrap();
         s.write_all(&answer[..FIRST]).await.unwrap();
         client_got_first_rx.await.unwrap();
         s.write_all(&answer[FIRST..]).await.unwrap();
