@@ -28,11 +28,12 @@ pub use op::{S3Op, UnknownOp, classify};
 
 use hyper_util::client::legacy::Client;
 use hyper_util::client::legacy::connect::HttpConnector;
-use hyper_util::rt::TokioExecutor;
+use hyper_util::rt::{TokioExecutor, TokioTimer};
 use state::Shared;
 use std::io;
 use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::Arc;
+use std::time::Duration;
 use tokio::net::TcpListener;
 use tokio::sync::Notify;
 use tokio::task::JoinHandle;
@@ -65,7 +66,12 @@ impl Proxy {
         let address = listener.local_addr()?;
         let mut connector = HttpConnector::new();
         connector.set_nodelay(true);
-        let client = Client::builder(TokioExecutor::new()).build(connector);
+        // Idle upstream connections are dropped before servers close them (RGW, moto), so that
+        // a request is rarely sent on a connection the upstream is closing.
+        let client = Client::builder(TokioExecutor::new())
+            .pool_timer(TokioTimer::new())
+            .pool_idle_timeout(Duration::from_secs(5))
+            .build(connector);
         let shared = Shared::new(faults);
         let ctx = Arc::new(forward::Ctx {
             shared: Arc::clone(&shared),
