@@ -5,13 +5,14 @@
 //! work is a table of ranges `(start_after, hi]`, each listed page by page by one worker at a
 //! time; whenever workers are idle, the range with the most estimated work left is cut (see
 //! `split`) and its upper part handed to them. Known boundaries (from an earlier snapshot of
-//! the same location) give the first cuts. A page that fails with a transient error is
+//! the same location, else from a few delimiter pages of the top levels) give the first cuts. A page that fails with a transient error is
 //! retried after a backoff; only permanent errors (access denied, no such bucket, bad
 //! signature...) end the listing. With a delimiter, common prefixes become ranges of their
 //! own (the Files view of one prefix uses that). The union of all pages equals one sequential
 //! listing: every key exactly once.
 
-mod page;
+mod discover; // first cuts from a few delimiter pages of the tree's top levels
+mod page; // one LIST page of a range
 
 use super::error::S3Error;
 use super::split::Shape;
@@ -184,6 +185,13 @@ pub async fn list_parallel(
     let concurrency = opts.concurrency.max(1);
     let mut ranges: Vec<Range> = Vec::new();
     let mut queue: VecDeque<usize> = VecDeque::new();
+    let mut opts = opts;
+    if opts.split && opts.delimiter.is_none() && opts.hints.is_empty() && concurrency > 1 {
+        opts.hints = tokio::select! {
+            () = cancel.cancelled() => return Ok(()),
+            h = discover::boundaries(&client, &opts, &stats) => h,
+        };
+    }
     let mut hints: Vec<&String> = opts
         .hints
         .iter()

@@ -105,6 +105,30 @@ impl Shape<'_> {
         if want == 0 || chars.len() <= min_pos {
             return out;
         }
+        // A bounded range is first cut between `last` and `hi` where they differ: those
+        // boundaries lie between real keys (`dataset-01`..`dataset-05` below `dataset-06`),
+        // while density says nothing about where a leaf ends.
+        if let Some(h) = self.hi {
+            let i = common_chars(self.last, h);
+            if let (Some(&a), Some(b)) = (chars.get(i), h.chars().nth(i))
+                && i >= min_pos
+                && kps.get(i).is_some_and(|k| *k >= min_keys)
+            {
+                let head: String = chars[..i].iter().collect();
+                let between: Vec<char> = successors(a).filter(|c| *c < b).collect();
+                let stride = between.len().div_ceil(want).max(1);
+                out.extend(
+                    between
+                        .iter()
+                        .skip(stride - 1)
+                        .step_by(stride)
+                        .map(|c| format!("{head}{c}")),
+                );
+                if !out.is_empty() {
+                    return out;
+                }
+            }
+        }
         for p in (min_pos..chars.len()).rev() {
             if kps[p] < min_keys {
                 continue;
@@ -161,7 +185,8 @@ mod tests {
             prefix: "p/",
             ..shape("p/a1x", "p/a1y", Some("p/a5"))
         };
-        assert_eq!(s.cuts(10, 1.0), ["p/a1z", "p/a2", "p/a3", "p/a4"]);
+        assert_eq!(s.cuts(10, 1.0), ["p/a2", "p/a3", "p/a4"]);
+        assert_eq!(s.cuts(2, 1.0), ["p/a3"], "spread when fewer are wanted");
         let tiny = shape("p/a1", "p/a5", Some("p/a8"));
         assert!(
             tiny.cuts(10, 2000.0).is_empty(),
@@ -196,6 +221,26 @@ mod tests {
         assert!(cuts.contains(&"events/dt=2023-02".to_string()), "{cuts:?}");
         assert!(cuts.contains(&"events/dt=2024".to_string()), "{cuts:?}");
         assert!(cuts.windows(2).all(|w| w[0] < w[1]));
+    }
+
+    #[test]
+    fn a_bounded_range_is_cut_between_last_and_hi_not_by_density() {
+        // The page covered a whole leaf: density would guess `part-1`.. (all empty).
+        let s = shape(
+            "team-00/dataset-00/part-0000000.bin",
+            "team-00/dataset-00/part-0199800.bin",
+            Some("team-00/dataset-06/"),
+        );
+        assert_eq!(
+            s.cuts(10, 2000.0),
+            [
+                "team-00/dataset-01",
+                "team-00/dataset-02",
+                "team-00/dataset-03",
+                "team-00/dataset-04",
+                "team-00/dataset-05"
+            ]
+        );
     }
 
     #[test]

@@ -127,7 +127,7 @@ pub(super) async fn list_page(
 
 /// Keys come URL-encoded (`encoding-type=url`) so that any byte survives XML: decode like
 /// botocore does (`+` is a space; a literal `+` arrives as `%2B`).
-fn decode(s: &str) -> String {
+pub(super) fn decode(s: &str) -> String {
     let plus = s.replace('+', " ");
     percent_encoding::percent_decode_str(&plus)
         .decode_utf8_lossy()
