@@ -14,12 +14,15 @@ use std::process::{Command, Output};
 
 const N: usize = 12_000;
 
+/// The key of object `i` in a layout.
+type KeyOf = fn(usize) -> String;
+
 /// The three layouts of bench/scan.sh, N objects each; (bucket, total bytes).
 fn seed(server: &s3scope::demo::EmbeddedServer) -> Vec<(&'static str, u64)> {
     let store = server.store();
     let classes = [StorageClass::Standard, StorageClass::StandardIa];
     let mut out = Vec::new();
-    let layouts: [(&str, fn(usize) -> String); 3] = [
+    let layouts: [(&str, KeyOf); 3] = [
         ("nested", |i| {
             format!(
                 "team-{:02}/set-{:02}/part-{i:06}.bin",
