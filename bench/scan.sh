@@ -80,6 +80,8 @@ DELAYS=${DELAYS:-0 30}
 SETS=${SETS:-bench-nested bench-flat bench-hive}
 CONCURRENCY=32 # scan_concurrency default
 FAULTS=${FAULTS:-0}
+TOOLS=${TOOLS:-s3scope rclone aws}   # e.g. TOOLS=s3scope to rerun s3scope alone
+has() { [[ " $TOOLS " == *" $1 "* ]]; }
 UPSTREAM=$EP
 
 # proxy ARGS...: (re)starts the fault proxy in front of the server; sets $PEP.
@@ -125,22 +127,27 @@ printf '%-13s %6s %-12s %9s %11s %7s %s\n' set delay tool seconds objects/s LIST
 for delay in $DELAYS; do
   proxy --delay-ms "$delay"
   for bucket in $SETS; do
+    s3s=1 rcs=1 aws_s=1
+    if has s3scope; then
     best s3scope_du "$bucket"
     s3s=$best; s3c=$calls; got=$(grep -m1 '"objects"' <<<"$out" | tr -dc 0-9)
     within=$([ "$s3c" -le "$budget" ] && echo "within budget" || echo "OVER budget")
     printf '%-13s %4sms %-12s %9s %11s %7s %s\n' "$bucket" "$delay" "s3scope du" "$s3s" "$(rate "$s3s")" "$s3c" "objects=$got, $within"
+    fi
+    if has rclone; then
 
     best rclone_size "$bucket"
     rcs=$best; got=$(grep -m1 'Total objects' <<<"$out" | sed 's/.*: *//; s/ .*//')
     printf '%-13s %4sms %-12s %9s %11s %7s %s\n' "$bucket" "$delay" "rclone size" "$rcs" "$(rate "$rcs")" "$calls" "objects=$got"
+    fi
 
-    if [ "${SKIP_AWS:-0}" != 1 ]; then
+    if has aws; then
       best aws_ls "$bucket"
       aws_s=$best; got=$(grep -m1 'Total Objects' <<<"$out" | tr -dc 0-9)
       printf '%-13s %4sms %-12s %9s %11s %7s %s\n' "$bucket" "$delay" "aws s3 ls" "$aws_s" "$(rate "$aws_s")" "$calls" "objects=$got"
+    fi
+    if has s3scope && has rclone && has aws; then
       echo "  $bucket at ${delay}ms: s3scope is $(ratio "$s3s" "$rcs") rclone size, $(ratio "$s3s" "$aws_s") aws s3 ls"
-    else
-      echo "  $bucket at ${delay}ms: s3scope is $(ratio "$s3s" "$rcs") rclone size"
     fi
   done
 done
@@ -152,7 +159,7 @@ if [ "$FAULTS" = 1 ]; then
     reset_counts
     t0=$(now); out=$(s3scope_du "$bucket" 2>&1) || { echo "s3scope du $bucket failed under faults: $out" >&2; exit 1; }; t1=$(now)
     got=$(grep -m1 '"objects"' <<<"$out" | tr -dc 0-9)
-    injected=$(curl -s "$PEP/__faultproxy/counts" | python3 -c 'import json,sys; c=json.load(sys.stdin); print(f"{c[\"slowdowns\"]} slowdowns, {c[\"errors_after\"]} 500s, {c[\"resets\"]} resets")')
+    injected=$(curl -s "$PEP/__faultproxy/counts" | python3 -c 'import json,sys; c=json.load(sys.stdin); print("%d slowdowns, %d 500s after the work, %d resets" % (c["slowdowns"], c["errors_after"], c["resets"]))')
     verdict=$([ "$got" = "$N" ] && echo exact || echo "WRONG (expected $N)")
     printf '%-13s faults s3scope du %9s s  objects=%s %s; LISTs %s; injected %s\n' "$bucket" "$(secs "$t0" "$t1")" "$got" "$verdict" "$(list_calls)" "$injected"
   done
