@@ -3,9 +3,11 @@
 //! it through their config ([`sdk`]); the RGW admin API and what the SDK cannot see (a download
 //! that breaks off, per-key errors inside a DeleteObjects answer) use [`run`].
 
+mod delete;
 mod limiter;
 mod sdk;
 
+pub use delete::{DeleteKey, KeyFailure, delete_objects};
 pub use limiter::{Limiter, Permit, Signal};
 pub use sdk::{Classifier, http_client, partition, retry_config};
 
