@@ -4,7 +4,8 @@
 # 1. installs the Debian packages the tests need when missing (Ceph, curl, promtool, python3-venv),
 # 2. creates/updates the Python virtualenv .venv/ (moto),
 # 3. starts a fresh Ceph RGW and moto under .test-servers/ and exports their endpoints and keys,
-# 4. runs cargo fmt --check, cargo clippy (warnings are errors) and cargo test, all targets,
+# 4. runs cargo fmt --check, cargo clippy (warnings are errors) and cargo test, all targets of
+#    the whole workspace (the root crate and crates/faultproxy),
 # 5. stops the servers on every exit path, prints the time of each step and exits non-zero
 #    when any check failed (with cargo test's own status when the tests failed).
 #
@@ -102,8 +103,8 @@ start_servers
 failed=0
 test_rc=0
 step "cargo fmt --check" cargo fmt --all -- --check || failed=1
-step "cargo clippy -D warnings" cargo clippy --locked --all-targets -- -D warnings || failed=1
-step "cargo test" cargo test --locked --no-fail-fast --all-targets || test_rc=$?
+step "cargo clippy -D warnings" cargo clippy --locked --workspace --all-targets -- -D warnings || failed=1
+step "cargo test" cargo test --locked --workspace --no-fail-fast --all-targets || test_rc=$?
 
 if [ "$test_rc" != 0 ]; then
   exit "$test_rc"
