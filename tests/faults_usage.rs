@@ -31,7 +31,7 @@ fn seed(srv: &LogServer, h0: chrono::DateTime<chrono::Utc>) {
             .map(|i| {
                 let at = delivered - Duration::seconds(20 + i);
                 let k = (n * 7 + i) as usize;
-                let status = if k % 13 == 0 { 403 } else { 200 };
+                let status = if k.is_multiple_of(13) { 403 } else { 200 };
                 line(
                     at,
                     users[k % 3],
