@@ -7,7 +7,7 @@ mod faults_support;
 mod support;
 
 use faultproxy::{Faults, Proxy, S3Op};
-use faults_support::mix;
+use faults_support::{assert_all_kinds, mix};
 use s3scope::config::{Credentials, Profile, S3Settings, Secret};
 use s3scope::s3::client::Clients;
 use s3scope::s3::rgw::UsageQuery;
@@ -55,7 +55,7 @@ async fn admin_api_through_faults_answers_as_directly() {
     let c = clients(&env, &proxy.endpoint(), &env.secret_key).await;
     let rgw = c.rgw_admin().await.expect("admin client");
     // Enough calls that faults of every kind meet them.
-    for _ in 0..40 {
+    for _ in 0..150 {
         let stats = rgw
             .bucket_stats(Some(&bucket))
             .await
