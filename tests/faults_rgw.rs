@@ -71,11 +71,9 @@ async fn admin_api_through_faults_answers_as_directly() {
     }
     let counts = proxy.counts();
     eprintln!("{counts:?}");
-    assert!(counts.requests > 50 && counts.op(S3Op::AdminApi) == counts.requests);
-    assert!(
-        counts.slowdowns + counts.errors_after + counts.resets > 0,
-        "{counts:?}"
-    );
+    assert!(counts.requests > 160 && counts.op(S3Op::AdminApi) == counts.requests);
+    // One call at a time: the seed decides exactly which calls fail, every kind at least once.
+    assert_all_kinds(&counts);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
