@@ -147,6 +147,79 @@ fn config_check_masks_secrets() {
     assert_eq!(v["profile"]["region"], "eu-west-3");
 }
 
+/// Retry settings layer flag > env > profile > [s3] > default, and `config check` shows them.
+#[test]
+fn retry_settings_layer_and_show_in_config_check() {
+    let home = tempfile::tempdir().unwrap();
+    let cfg = write(
+        home.path(),
+        "c.toml",
+        "[s3]\nmax_attempts = 7\nattempt_timeout_secs = 30\nretry_mode = \"standard\"\n[profiles.lab]\nendpoint = \"http://127.0.0.1:9000\"\nread_timeout_secs = 11\n[profiles.other]\nmax_attempts = 3\n",
+    );
+    let check = |args: &[&str], env: &[(&str, &str)]| {
+        let mut all = vec!["--config", cfg.as_str()];
+        all.extend_from_slice(args);
+        all.extend_from_slice(&["config", "check", "--format", "json"]);
+        let r = s3scope(home.path(), &all, env);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        serde_json::from_str::<serde_json::Value>(&r.stdout).unwrap()["s3"].clone()
+    };
+    let s = check(&["--profile", "lab"], &[]);
+    assert_eq!(s["max_attempts"], 7);
+    assert_eq!(s["read_timeout_secs"], 11);
+    assert_eq!(s["attempt_timeout_secs"], 30);
+    assert_eq!(s["connect_timeout_secs"], 5);
+    assert_eq!(s["initial_backoff_ms"], 200);
+    assert_eq!(s["retry_mode"], "standard");
+    assert_eq!(check(&["--profile", "other"], &[])["max_attempts"], 3);
+    let env = [
+        ("S3SCOPE_MAX_ATTEMPTS", "12"),
+        ("S3SCOPE_RETRY_MODE", "adaptive"),
+    ];
+    let s = check(&["--profile", "other"], &env);
+    assert_eq!(
+        (s["max_attempts"].clone(), s["retry_mode"].clone()),
+        (12.into(), "adaptive".into())
+    );
+    let s = check(&["--profile", "other", "--max-attempts", "20"], &env);
+    assert_eq!(s["max_attempts"], 20);
+    // Without any config: the defaults that finish the fault mix.
+    let r = s3scope(home.path(), &["config", "check", "--format", "json"], &[]);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(v["s3"]["max_attempts"], 10);
+    assert_eq!(v["s3"]["retry_mode"], "adaptive");
+}
+
+/// A bad retry value, from a flag, a variable or the file: one line naming it, exit 2.
+#[test]
+fn bad_retry_settings_are_one_line_config_errors() {
+    let home = tempfile::tempdir().unwrap();
+    let r = s3scope(home.path(), &["--max-attempts", "zero", "buckets"], &[]);
+    assert_one_line_error(&r, 2, "--max-attempts `zero`: must be a whole number");
+    let r = s3scope(
+        home.path(),
+        &["--attempt-timeout", "0", "du", "s3://b"],
+        &[],
+    );
+    assert_one_line_error(&r, 2, "--attempt-timeout `0`");
+    let r = s3scope(
+        home.path(),
+        &["buckets"],
+        &[("S3SCOPE_RETRY_MODE", "turbo")],
+    );
+    assert_one_line_error(&r, 2, "$S3SCOPE_RETRY_MODE `turbo`: the retry mode is");
+    let cfg = write(home.path(), "c.toml", "[s3]\nmax_backoff_ms = \"long\"\n");
+    let r = s3scope(home.path(), &["--config", &cfg, "config", "check"], &[]);
+    assert_one_line_error(&r, 2, "line 2");
+    let cfg = write(home.path(), "d.toml", "[s3]\nmax_attempts = 500\n");
+    let r = s3scope(home.path(), &["--config", &cfg, "config", "check"], &[]);
+    assert_one_line_error(
+        &r,
+        2,
+        "s3.max_attempts `500`: must be a whole number of attempts from 1 to 50",
+    );
+}
+
 #[test]
 fn endpoint_refusing_connections_fails_fast() {
     let home = tempfile::tempdir().unwrap();

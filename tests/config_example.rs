@@ -1,8 +1,8 @@
 //! Keeps config.example.toml in sync with the config structs: every key documented, none unknown.
 
 use s3scope::config::{
-    ConfigFile, LogSection, ProfileFile, ScanSection, SegregateRuleFile, SegregateSection,
-    ServeSection, UsageSection, parse,
+    ConfigFile, LogSection, ProfileFile, S3Section, ScanSection, SegregateRuleFile,
+    SegregateSection, ServeSection, UsageSection, parse,
 };
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -17,6 +17,15 @@ fn every_field() -> ConfigFile {
         },
         scan: ScanSection {
             concurrency: Some(1),
+        },
+        s3: S3Section {
+            max_attempts: Some(10),
+            initial_backoff_ms: Some(200),
+            max_backoff_ms: Some(20_000),
+            attempt_timeout_secs: Some(120),
+            connect_timeout_secs: Some(5),
+            read_timeout_secs: Some(60),
+            retry_mode: Some("adaptive".into()),
         },
         keymap: BTreeMap::from([("quit".to_string(), "q".to_string())]),
         profiles: BTreeMap::from([(

@@ -3,7 +3,7 @@
 use super::CliError;
 use super::args::{BucketsArgs, Format, HeadArgs, PolicyArgs, SortKey, Unit};
 use super::output::{Table, write_json};
-use crate::config::{Config, Profile};
+use crate::config::{Config, Profile, S3Settings};
 use crate::policy::{self, Feature, Scope};
 use crate::s3::client::Clients;
 use crate::s3::object::{head_bucket, head_object};
@@ -146,7 +146,12 @@ pub fn bucket_rows_table(rows: &[BucketRow], unit: Unit, format: Format) -> Tabl
     t
 }
 
-pub fn config_check(config: &Config, profile: &Profile, format: Format) -> Result<(), CliError> {
+pub fn config_check(
+    config: &Config,
+    profile: &Profile,
+    settings: &S3Settings,
+    format: Format,
+) -> Result<(), CliError> {
     let source = config.path.as_ref().map_or_else(
         || "(no config file: defaults and environment)".to_string(),
         |p| p.display().to_string(),
@@ -155,16 +160,24 @@ pub fn config_check(config: &Config, profile: &Profile, format: Format) -> Resul
     let mut out = std::io::stdout().lock();
     if format == Format::Json {
         write_json(
-            &serde_json::json!({"config_file": source, "profile": view}),
+            &serde_json::json!({"config_file": source, "profile": view, "s3": settings}),
             &mut out,
         )?;
         return Ok(());
     }
     let value = serde_json::to_value(&view).map_err(|e| CliError::Runtime(e.to_string()))?;
+    let s3 = serde_json::to_value(settings).map_err(|e| CliError::Runtime(e.to_string()))?;
     let mut t = Table::new(&["key", "value"]);
     t.push(vec!["config_file".into(), source]);
-    if let Some(map) = value.as_object() {
-        for (k, v) in map {
+    let profile_keys = value.as_object().into_iter().flatten();
+    // The profile's own timeouts and attempts are the [s3] settings' (it overrides them).
+    let s3_keys = s3
+        .as_object()
+        .into_iter()
+        .flatten()
+        .filter(|(k, _)| value.get(k.as_str()).is_none());
+    {
+        for (k, v) in profile_keys.chain(s3_keys) {
             let text = match v {
                 serde_json::Value::String(s) => s.clone(),
                 serde_json::Value::Null => "-".into(),

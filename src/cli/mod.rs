@@ -12,7 +12,7 @@ mod segregate;
 pub mod serve;
 mod usage;
 
-use crate::config::{Config, ConfigError, Overrides, Profile};
+use crate::config::{Config, ConfigError, Overrides, Profile, S3Settings};
 use crate::s3::client::{ClientError, Clients};
 use crate::s3::error::S3Error;
 use args::{Cli, Command, GlobalArgs};
@@ -94,7 +94,8 @@ async fn dispatch(command: Command, global: &GlobalArgs, config: Config) -> Resu
         Command::PrintPolicy(a) => commands::print_policy(&a),
         Command::Config { action } => {
             let args::ConfigAction::Check { format } = action;
-            commands::config_check(&config, &resolve_profile(&config, global)?, format)
+            let (profile, settings) = resolve_connection(&config, global)?;
+            commands::config_check(&config, &profile, &settings, format)
         }
         Command::Buckets(a) => {
             let clients = connect(&config, global).await?;
@@ -138,18 +139,42 @@ async fn dispatch(command: Command, global: &GlobalArgs, config: Config) -> Resu
     }
 }
 
-/// The profile selected by flags, env and file.
-pub fn resolve_profile(config: &Config, g: &GlobalArgs) -> Result<Profile, CliError> {
-    Ok(config.profile(&Overrides {
+fn overrides(g: &GlobalArgs) -> Overrides {
+    Overrides {
         profile: g.profile.clone(),
         endpoint: g.endpoint.clone(),
         region: g.region.clone(),
         path_style: g.path_style,
         read_only: g.read_only,
-    })?)
+        s3: g.retry.flags(),
+    }
+}
+
+/// The profile selected by flags, env and file.
+pub fn resolve_profile(config: &Config, g: &GlobalArgs) -> Result<Profile, CliError> {
+    Ok(config.profile(&overrides(g))?)
+}
+
+/// The profile and its retry/timeout settings, selected by flags, env and file.
+pub fn resolve_connection(
+    config: &Config,
+    g: &GlobalArgs,
+) -> Result<(Profile, S3Settings), CliError> {
+    Ok(config.connection(&overrides(g))?)
+}
+
+/// The clients of a profile resolved elsewhere (e.g. with keys replaced), with the retry and
+/// timeout settings of flags, env and file.
+pub async fn clients_for(
+    config: &Config,
+    g: &GlobalArgs,
+    profile: &Profile,
+) -> Result<Clients, CliError> {
+    let (_, settings) = resolve_connection(config, g)?;
+    Ok(Clients::with_settings(profile, settings).await?)
 }
 
 async fn connect(config: &Config, g: &GlobalArgs) -> Result<Clients, CliError> {
-    let profile = resolve_profile(config, g)?;
-    Ok(Clients::new(&profile).await?)
+    let (profile, settings) = resolve_connection(config, g)?;
+    Ok(Clients::with_settings(&profile, settings).await?)
 }

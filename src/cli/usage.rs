@@ -9,7 +9,6 @@ use super::progress::Reporter;
 use super::{CliError, resolve_profile};
 use crate::config::{Config, Credentials};
 use crate::instants::{Period, WindowRequest};
-use crate::s3::client::Clients;
 use crate::usage::legacy::SeedArgs;
 use crate::usage::{CollectRequest, Progress, SourceKind, UsageError, UsageOptions, collect};
 use clap::{Args, Subcommand};
@@ -181,7 +180,7 @@ async fn run_collect(a: CollectArgs, config: &Config, global: &GlobalArgs) -> Re
     }
     .resolve(settings.period, chrono::Utc::now())
     .map_err(usage)?;
-    let clients = Clients::new(&profile).await?;
+    let clients = super::clients_for(config, &g, &profile).await?;
     let request = CollectRequest {
         trim: settings.trim,
         settings,

@@ -16,6 +16,9 @@ pub struct ConfigFile {
     /// Scanning limits shared by every profile.
     #[serde(default)]
     pub scan: ScanSection,
+    /// Retries, backoff and timeouts of every S3, RGW admin and CloudWatch call.
+    #[serde(default)]
+    pub s3: S3Section,
     /// Key bindings that replace the defaults of assets/keymap.toml, action = "key".
     #[serde(default)]
     pub keymap: BTreeMap<String, String>,
@@ -71,6 +74,28 @@ pub struct ScanSection {
     pub concurrency: Option<usize>,
 }
 
+/// `[s3]`: how every request to S3, the RGW admin API and CloudWatch retries and times out.
+/// The keys of the same names in a profile override these for that profile.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct S3Section {
+    /// Attempts per request including the first (default 10).
+    pub max_attempts: Option<u32>,
+    /// Upper bound of the first retry's random wait, in milliseconds (default 200); doubled
+    /// on every further retry.
+    pub initial_backoff_ms: Option<u64>,
+    /// Upper bound of any retry's random wait, in milliseconds (default 20000).
+    pub max_backoff_ms: Option<u64>,
+    /// Seconds one attempt may take in all, answer included (default 120).
+    pub attempt_timeout_secs: Option<u64>,
+    /// Seconds to wait for a TCP/TLS connection (default 5).
+    pub connect_timeout_secs: Option<u64>,
+    /// Seconds to wait for each read of an answer (default 60).
+    pub read_timeout_secs: Option<u64>,
+    /// "adaptive" (default: fewer requests at once while the service throttles) or "standard".
+    pub retry_mode: Option<String>,
+}
+
 /// `[profiles.NAME]`: how to reach one S3 service.
 #[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
 #[serde(deny_unknown_fields)]
@@ -97,11 +122,11 @@ pub struct ProfileFile {
     pub read_only: Option<bool>,
     /// Use the Ceph RGW admin API (/admin/usage, /admin/bucket) on this endpoint.
     pub rgw_admin: Option<bool>,
-    /// Seconds to wait for a TCP/TLS connection (default 5).
+    /// Seconds to wait for a TCP/TLS connection (overrides `[s3]` for this profile).
     pub connect_timeout_secs: Option<u64>,
-    /// Seconds to wait for a response (default 60).
+    /// Seconds to wait for each read of an answer (overrides `[s3]` for this profile).
     pub read_timeout_secs: Option<u64>,
-    /// Attempts per request including the first, with backoff on 5xx/SlowDown (default 3).
+    /// Attempts per request including the first (overrides `[s3]` for this profile).
     pub max_attempts: Option<u32>,
     /// `[profiles.NAME.usage]`: request/bandwidth usage collection of this profile.
     pub usage: Option<UsageSection>,

@@ -2,12 +2,14 @@
 
 mod file;
 mod resolve;
+mod s3;
 
 pub use file::{
-    ConfigFile, LogSection, ProfileFile, ScanSection, SegregateRuleFile, SegregateSection,
-    ServeSection, UsageSection,
+    ConfigFile, LogSection, ProfileFile, S3Section, ScanSection, SegregateRuleFile,
+    SegregateSection, ServeSection, UsageSection,
 };
 pub use resolve::{Credentials, Overrides, Profile, Secret};
+pub use s3::{RetryMode, S3Flags, S3Settings};
 
 use std::path::{Path, PathBuf};
 use thiserror::Error;
@@ -35,6 +37,9 @@ pub enum ConfigError {
     UnknownProfile { name: String, known: String },
     #[error("profile `{profile}`: {message}")]
     Invalid { profile: String, message: String },
+    /// A bad retry/timeout setting, naming the flag, variable or key it came from.
+    #[error("{0}")]
+    Setting(String),
 }
 
 /// A loaded config file and where it came from (None: no file, built-in defaults).
@@ -79,6 +84,12 @@ impl Config {
 
     /// Resolves one profile with the command-line overrides on top.
     pub fn profile(&self, overrides: &Overrides) -> Result<Profile, ConfigError> {
+        resolve::resolve(&self.file, overrides).map(|(p, _)| p)
+    }
+
+    /// Resolves one profile and its retry/timeout settings (`[s3]`, the profile's own keys,
+    /// `S3SCOPE_*` variables and flags); the profile's timeouts and attempts are those settings'.
+    pub fn connection(&self, overrides: &Overrides) -> Result<(Profile, S3Settings), ConfigError> {
         resolve::resolve(&self.file, overrides)
     }
 

@@ -1,6 +1,6 @@
 //! Layering of one profile: command-line flag > environment > config file > default.
 
-use super::{ConfigError, ConfigFile, PROFILE_ENV, ProfileFile};
+use super::{ConfigError, ConfigFile, PROFILE_ENV, ProfileFile, S3Flags, S3Settings};
 use serde::Serialize;
 use std::path::PathBuf;
 use std::time::Duration;
@@ -14,6 +14,8 @@ pub struct Overrides {
     pub region: Option<String>,
     pub path_style: Option<bool>,
     pub read_only: bool,
+    /// Retry and timeout flags (`--max-attempts`, ...).
+    pub s3: S3Flags,
 }
 
 /// A secret string whose Debug and Display never show it.
@@ -143,7 +145,10 @@ fn env_bool(name: &str) -> Option<bool> {
     env(name).map(|v| matches!(v.to_ascii_lowercase().as_str(), "1" | "true" | "yes" | "on"))
 }
 
-pub(super) fn resolve(file: &ConfigFile, ov: &Overrides) -> Result<Profile, ConfigError> {
+pub(super) fn resolve(
+    file: &ConfigFile,
+    ov: &Overrides,
+) -> Result<(Profile, S3Settings), ConfigError> {
     let named = ov
         .profile
         .clone()
@@ -167,10 +172,16 @@ pub(super) fn resolve(file: &ConfigFile, ov: &Overrides) -> Result<Profile, Conf
             file.profiles.get("default").cloned().unwrap_or_default(),
         ),
     };
-    build(name, &pf, ov)
+    let settings = super::s3::resolve(&file.s3, &name, &pf, &ov.s3)?;
+    Ok((build(name, &pf, ov, &settings)?, settings))
 }
 
-fn build(name: String, pf: &ProfileFile, ov: &Overrides) -> Result<Profile, ConfigError> {
+fn build(
+    name: String,
+    pf: &ProfileFile,
+    ov: &Overrides,
+    settings: &S3Settings,
+) -> Result<Profile, ConfigError> {
     let invalid = |message: String| ConfigError::Invalid {
         profile: name.clone(),
         message,
@@ -214,15 +225,6 @@ fn build(name: String, pf: &ProfileFile, ov: &Overrides) -> Result<Profile, Conf
             ca.display()
         )));
     }
-    let connect = pf.connect_timeout_secs.unwrap_or(5);
-    let read = pf.read_timeout_secs.unwrap_or(60);
-    if connect == 0 || read == 0 {
-        return Err(invalid("timeouts must be at least 1 second".into()));
-    }
-    let max_attempts = pf.max_attempts.unwrap_or(3);
-    if !(1..=20).contains(&max_attempts) {
-        return Err(invalid("max_attempts must be between 1 and 20".into()));
-    }
     Ok(Profile {
         name,
         endpoint,
@@ -233,9 +235,9 @@ fn build(name: String, pf: &ProfileFile, ov: &Overrides) -> Result<Profile, Conf
         ca_bundle: pf.ca_bundle.clone(),
         read_only,
         rgw_admin: pf.rgw_admin.unwrap_or(false),
-        connect_timeout: Duration::from_secs(connect),
-        read_timeout: Duration::from_secs(read),
-        max_attempts,
+        connect_timeout: settings.connect_timeout,
+        read_timeout: settings.read_timeout,
+        max_attempts: settings.max_attempts,
     })
 }
 
@@ -303,7 +305,7 @@ mod tests {
     use crate::config::parse;
 
     fn profile(toml: &str, ov: &Overrides) -> Result<Profile, ConfigError> {
-        resolve(&parse(toml).unwrap(), ov)
+        resolve(&parse(toml).unwrap(), ov).map(|(p, _)| p)
     }
 
     #[test]
@@ -332,6 +334,23 @@ mod tests {
             "Debug leaks the secret"
         );
         assert!(!format!("{:?}", p.view()).contains("SECRET"));
+    }
+
+    #[test]
+    fn s3_section_sets_attempts_and_timeouts_unless_the_profile_does() {
+        let toml = "[s3]\nmax_attempts = 7\nread_timeout_secs = 9\n[profiles.a]\nmax_attempts = 4\n[profiles.b]\n";
+        let file = parse(toml).unwrap();
+        let ov = |name: &str| Overrides {
+            profile: Some(name.into()),
+            ..Default::default()
+        };
+        let (a, sa) = resolve(&file, &ov("a")).unwrap();
+        assert_eq!((a.max_attempts, sa.max_attempts), (4, 4));
+        assert_eq!(a.read_timeout, Duration::from_secs(9));
+        let (b, _) = resolve(&file, &ov("b")).unwrap();
+        assert_eq!(b.max_attempts, 7);
+        let (d, sd) = resolve(&parse("").unwrap(), &Overrides::default()).unwrap();
+        assert_eq!((d.max_attempts, sd), (10, S3Settings::default()));
     }
 
     #[test]

@@ -1,15 +1,17 @@
-//! Client factory: one SDK config per profile, S3 and CloudWatch clients per region, bucket regions cached.
+//! Client factory: one SDK config per profile (retries, timeouts, limiter), S3 and CloudWatch
+//! clients per region, the RGW admin client, bucket regions cached.
 
 use super::error::S3Error;
-use crate::config::{Credentials, Profile, Secret};
+use super::retry::{self, Limiter, RetryPolicy};
+use super::rgw::{RgwAdmin, RgwAdminBuilder};
+use crate::config::{Credentials, Profile, RetryMode, S3Settings, Secret};
 use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_sdk_s3::Client as S3Client;
+use aws_sdk_s3::config::retry::RetryPartition;
 use aws_smithy_http_client::tls;
-use aws_smithy_types::retry::RetryConfig;
 use aws_smithy_types::timeout::TimeoutConfig;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
 use thiserror::Error;
 
 /// Failures while building clients (before any request is sent).
@@ -30,6 +32,10 @@ pub struct Clients {
 
 struct Inner {
     profile: Profile,
+    settings: S3Settings,
+    limiter: Option<Arc<Limiter>>,
+    s3_partition: RetryPartition,
+    cloudwatch_partition: RetryPartition,
     sdk: SdkConfig,
     default_region: String,
     s3_by_region: Mutex<HashMap<String, S3Client>>,
@@ -37,21 +43,34 @@ struct Inner {
 }
 
 impl Clients {
-    /// Builds the SDK configuration of a profile: credentials, region, timeouts, retries, TLS.
+    /// Clients of a profile with the default retry settings and the profile's own timeouts and
+    /// attempts (see [`with_settings`](Self::with_settings)).
     pub async fn new(profile: &Profile) -> Result<Self, ClientError> {
+        Self::with_settings(profile, S3Settings::for_profile(profile)).await
+    }
+
+    /// Builds the SDK configuration of a profile: credentials, region, TLS, and `settings`'
+    /// timeouts and retries; in adaptive mode every request of these clients (and of the RGW
+    /// admin client from [`configure_rgw`](Self::configure_rgw)) passes one shared limiter.
+    pub async fn with_settings(
+        profile: &Profile,
+        settings: S3Settings,
+    ) -> Result<Self, ClientError> {
+        let limiter = (settings.retry_mode == RetryMode::Adaptive).then(Limiter::new);
+        let tls = match &profile.ca_bundle {
+            Some(path) => Some(tls_context(path)?),
+            None => None,
+        };
         let mut loader = aws_config::defaults(BehaviorVersion::latest())
             .timeout_config(
                 TimeoutConfig::builder()
-                    .connect_timeout(profile.connect_timeout)
-                    .read_timeout(profile.read_timeout)
-                    .operation_attempt_timeout(profile.read_timeout + profile.connect_timeout)
+                    .connect_timeout(settings.connect_timeout)
+                    .read_timeout(settings.read_timeout)
+                    .operation_attempt_timeout(settings.attempt_timeout)
                     .build(),
             )
-            .retry_config(
-                RetryConfig::standard()
-                    .with_max_attempts(profile.max_attempts)
-                    .with_initial_backoff(Duration::from_millis(200)),
-            );
+            .retry_config(retry::retry_config(&settings))
+            .http_client(retry::http_client(tls, limiter.clone()));
         if let Some(name) = &profile.aws_profile {
             loader = loader.profile_name(name);
         }
@@ -72,27 +91,6 @@ impl Clients {
                 "s3scope-profile",
             ));
         }
-        if let Some(path) = &profile.ca_bundle {
-            let pem = std::fs::read(path).map_err(|source| ClientError::CaBundle {
-                path: path.display().to_string(),
-                source,
-            })?;
-            let trust = tls::TrustStore::default().with_pem_certificate(pem);
-            let ctx = tls::TlsContext::builder()
-                .with_trust_store(trust)
-                .build()
-                .map_err(|e| ClientError::CaBundle {
-                    path: path.display().to_string(),
-                    source: std::io::Error::other(e.to_string()),
-                })?;
-            let http = aws_smithy_http_client::Builder::new()
-                .tls_provider(tls::Provider::Rustls(
-                    tls::rustls_provider::CryptoMode::AwsLc,
-                ))
-                .tls_context(ctx)
-                .build_https();
-            loader = loader.http_client(http);
-        }
         let sdk = loader.load().await;
         let default_region = sdk
             .region()
@@ -100,12 +98,71 @@ impl Clients {
         Ok(Self {
             inner: Arc::new(Inner {
                 profile: profile.clone(),
+                settings,
+                limiter,
+                s3_partition: retry::partition("s3scope-s3"),
+                cloudwatch_partition: retry::partition("s3scope-cloudwatch"),
                 sdk,
                 default_region,
                 s3_by_region: Mutex::new(HashMap::new()),
                 bucket_regions: Mutex::new(HashMap::new()),
             }),
         })
+    }
+
+    /// The retry and timeout settings every client of this profile uses.
+    pub fn settings(&self) -> &S3Settings {
+        &self.inner.settings
+    }
+
+    /// The adaptive limiter shared by this profile's requests (None in standard mode).
+    pub fn limiter(&self) -> Option<&Arc<Limiter>> {
+        self.inner.limiter.as_ref()
+    }
+
+    /// Attempts and backoff, for retries made outside the SDK.
+    pub fn retry_policy(&self) -> RetryPolicy {
+        RetryPolicy::new(&self.inner.settings)
+    }
+
+    /// An RGW admin client builder with this profile's name, CA bundle, timeouts, retries and
+    /// limiter.
+    pub fn configure_rgw(&self, builder: RgwAdminBuilder) -> RgwAdminBuilder {
+        let p = &self.inner.profile;
+        let s = &self.inner.settings;
+        let mut b = builder
+            .connect_timeout(s.connect_timeout)
+            .read_timeout(s.read_timeout)
+            .retry(
+                self.retry_policy(),
+                s.attempt_timeout,
+                self.inner.limiter.clone(),
+            )
+            .profile(p.name.clone());
+        if let Some(ca) = &p.ca_bundle {
+            b = b.ca_bundle(ca.clone());
+        }
+        b
+    }
+
+    /// The RGW admin client of this profile: its endpoint and keys, see
+    /// [`configure_rgw`](Self::configure_rgw).
+    pub async fn rgw_admin(&self) -> Result<RgwAdmin, S3Error> {
+        let p = &self.inner.profile;
+        let endpoint = p.endpoint.as_ref().ok_or_else(|| S3Error::Other {
+            operation: "RGW admin API".into(),
+            detail: format!(
+                "the RGW admin API is on the gateway's endpoint, but profile `{}` has none",
+                p.name
+            ),
+        })?;
+        let (ak, sk) = self.static_credentials().await?;
+        self.configure_rgw(RgwAdmin::builder(endpoint.as_str(), ak, sk.expose()))
+            .build()
+            .map_err(|e| S3Error::Other {
+                operation: "RGW admin API".into(),
+                detail: e.to_string(),
+            })
     }
 
     pub fn profile(&self) -> &Profile {
@@ -136,7 +193,9 @@ impl Clients {
             .or_insert_with(|| {
                 let mut b = aws_sdk_s3::config::Builder::from(&self.inner.sdk)
                     .region(Region::new(region.to_string()))
-                    .force_path_style(self.inner.profile.path_style);
+                    .force_path_style(self.inner.profile.path_style)
+                    .retry_partition(self.inner.s3_partition.clone())
+                    .retry_classifier(retry::Classifier);
                 if let Some(ep) = &self.inner.profile.endpoint {
                     b = b.endpoint_url(ep.as_str().trim_end_matches('/'));
                 }
@@ -149,6 +208,8 @@ impl Clients {
     pub fn cloudwatch_in(&self, region: &str) -> aws_sdk_cloudwatch::Client {
         let conf = aws_sdk_cloudwatch::config::Builder::from(&self.inner.sdk)
             .region(Region::new(region.to_string()))
+            .retry_partition(self.inner.cloudwatch_partition.clone())
+            .retry_classifier(retry::Classifier)
             .build();
         aws_sdk_cloudwatch::Client::from_conf(conf)
     }
@@ -208,6 +269,22 @@ impl Clients {
         let region = self.bucket_region(bucket).await?;
         Ok(self.s3_in(&region))
     }
+}
+
+/// The TLS settings trusting only the CA certificates of a PEM file.
+fn tls_context(path: &std::path::Path) -> Result<tls::TlsContext, ClientError> {
+    let pem = std::fs::read(path).map_err(|source| ClientError::CaBundle {
+        path: path.display().to_string(),
+        source,
+    })?;
+    let trust = tls::TrustStore::default().with_pem_certificate(pem);
+    tls::TlsContext::builder()
+        .with_trust_store(trust)
+        .build()
+        .map_err(|e| ClientError::CaBundle {
+            path: path.display().to_string(),
+            source: std::io::Error::other(e.to_string()),
+        })
 }
 
 /// Locks a mutex, recovering from poisoning (a panicked holder leaves a usable cache).

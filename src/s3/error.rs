@@ -62,8 +62,19 @@ impl S3Error {
         match err {
             SdkError::ServiceError(se) => {
                 let e = se.err();
-                let code = e.code().unwrap_or("").to_string();
-                let message = e.message().unwrap_or("").to_string();
+                let mut code = e.code().unwrap_or("").to_string();
+                let mut message = e.message().unwrap_or("").to_string();
+                if code.is_empty() {
+                    // No error body (a HEAD, a proxy's bare 503): the status still tells.
+                    let raw: &dyn std::any::Any = se.raw();
+                    let status = raw
+                        .downcast_ref::<aws_smithy_runtime_api::http::Response>()
+                        .map_or(0, |r| r.status().as_u16());
+                    if let Some(name) = status_code_name(status) {
+                        code = name.to_string();
+                        message = format!("HTTP {status} without an error body");
+                    }
+                }
                 Self::from_code(&code, &message, &endpoint, operation, what)
             }
             SdkError::TimeoutError(_) => Self::Timeout { endpoint },
@@ -138,7 +149,15 @@ impl S3Error {
             Self::Timeout { endpoint }
         } else if lower.contains("no credentials") || lower.contains("credentials provider") {
             Self::NoCredentials
-        } else if lower.contains("unreachable") || lower.contains("connection reset") {
+        } else if lower.contains("unreachable")
+            || lower.contains("connection reset")
+            || lower.contains("connection closed")
+            || lower.contains("broken pipe")
+            || lower.contains("incomplete")
+            || lower.contains("unexpected eof")
+            || lower.contains("end of file")
+            || lower.contains("io error")
+        {
             Self::Unreachable {
                 endpoint,
                 detail: last_cause(err),
@@ -148,6 +167,18 @@ impl S3Error {
                 operation: operation.to_string(),
                 detail: last_cause(err),
             }
+        }
+    }
+
+    /// True when another attempt may succeed: throttling, a 5xx, a timeout, a connection that
+    /// broke. False for what no retry cures: denied, missing, bad keys, bad requests, and a
+    /// refused connection, unknown host or TLS failure (a wrong endpoint or CA). The SDK
+    /// clients have already retried such an error up to `max_attempts` before it gets here.
+    pub fn is_transient(&self) -> bool {
+        match self {
+            Self::Timeout { .. } | Self::Unreachable { .. } => true,
+            Self::Service { code, .. } => super::retry::code_transience(code).is_some(),
+            _ => false,
         }
     }
 
@@ -162,6 +193,18 @@ impl S3Error {
                 | Self::Timeout { .. }
         )
     }
+}
+
+/// The error code S3 would have sent with a bodiless error status.
+fn status_code_name(status: u16) -> Option<&'static str> {
+    Some(match status {
+        429 => "TooManyRequests",
+        500 => "InternalError",
+        502 => "BadGateway",
+        503 => "ServiceUnavailable",
+        504 => "GatewayTimeout",
+        _ => return None,
+    })
 }
 
 /// Every message of the chain joined by ": ".
@@ -201,5 +244,30 @@ mod tests {
         assert!(e.to_string().contains("secret key"));
         let e = S3Error::from_code("SlowDown", "reduce", "http://x", "op", "b");
         assert_eq!(e.to_string(), "op failed: SlowDown: reduce");
+        assert!(e.is_transient());
+    }
+
+    #[test]
+    fn only_service_and_network_hiccups_are_transient() {
+        let service = |code: &str| S3Error::from_code(code, "", "http://x", "op", "b");
+        assert!(service("InternalError").is_transient());
+        assert!(service("ServiceUnavailable").is_transient());
+        for permanent in [
+            "AccessDenied",
+            "NoSuchBucket",
+            "SignatureDoesNotMatch",
+            "InvalidAccessKeyId",
+            "InvalidArgument",
+        ] {
+            assert!(!service(permanent).is_transient(), "{permanent}");
+        }
+        let endpoint = "http://x".to_string();
+        assert!(
+            S3Error::Timeout {
+                endpoint: endpoint.clone()
+            }
+            .is_transient()
+        );
+        assert!(!S3Error::ConnectionRefused { endpoint }.is_transient());
     }
 }

@@ -16,12 +16,14 @@ mod types;
 
 pub use builder::RgwAdminBuilder;
 pub use error::RgwError;
+pub(crate) use error::error_code;
 pub use query::{RGW_TIME_FORMAT, TrimQuery, UsageQuery};
 pub use types::{
     BucketStats, BucketUsage, UsageBucketHour, UsageCategory, UsageResponse, UsageSummary,
     UsageTotals, UsageUserEntries,
 };
 
+use crate::s3::retry::{self, Limiter, RetryPolicy};
 use aws_credential_types::Credentials;
 use aws_sigv4::http_request::{
     PayloadChecksumKind, PercentEncodingMode, SignableBody, SignableRequest, SigningSettings,
@@ -33,6 +35,7 @@ use error::CallContext;
 use reqwest::Method;
 use reqwest::header::HeaderValue;
 use std::fmt;
+use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 use url::Url;
 
@@ -57,6 +60,9 @@ pub struct RgwAdmin {
     profile: Option<String>,
     connect_timeout: Duration,
     read_timeout: Duration,
+    retry: RetryPolicy,
+    attempt_timeout: Option<Duration>,
+    limiter: Option<Arc<Limiter>>,
 }
 
 impl RgwAdmin {
@@ -116,7 +122,40 @@ impl RgwAdmin {
         }
     }
 
+    /// One call with the retry policy: a fresh signature per attempt, each attempt bounded by
+    /// the attempt timeout and passing the profile's limiter. Every call is idempotent (GET, and
+    /// a DELETE of a time range), so a retry after a lost answer does no harm.
     async fn call(
+        &self,
+        ctx: &CallContext<'_>,
+        method: Method,
+        path: &str,
+        query: &str,
+    ) -> Result<bytes::Bytes> {
+        let what = format!("{method} {path}");
+        let attempt = |_| async {
+            let once = self.call_once(ctx, method.clone(), path, query);
+            match self.attempt_timeout {
+                Some(after) => tokio::time::timeout(after, once).await.unwrap_or_else(|_| {
+                    Err(RgwError::AttemptTimeout {
+                        endpoint: self.endpoint().to_string(),
+                        after,
+                    })
+                }),
+                None => once.await,
+            }
+        };
+        retry::run(
+            &self.retry,
+            self.limiter.as_ref(),
+            &what,
+            attempt,
+            RgwError::transience,
+        )
+        .await
+    }
+
+    async fn call_once(
         &self,
         ctx: &CallContext<'_>,
         method: Method,
@@ -203,6 +242,7 @@ impl fmt::Debug for RgwAdmin {
             .field("profile", &self.profile)
             .field("connect_timeout", &self.connect_timeout)
             .field("read_timeout", &self.read_timeout)
+            .field("retry", &self.retry)
             .finish_non_exhaustive()
     }
 }

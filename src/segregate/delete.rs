@@ -4,8 +4,8 @@
 use super::journal::{Journal, Record};
 use super::report::ApplyProgress;
 use crate::s3::error::S3Error;
+use crate::s3::retry::{self, DeleteKey};
 use aws_sdk_s3::Client;
-use aws_sdk_s3::types::{Delete, ObjectIdentifier};
 use futures::StreamExt as _;
 use futures::stream::FuturesUnordered;
 use std::collections::HashMap;
@@ -24,68 +24,62 @@ pub struct Doomed {
 }
 
 /// Deletes `batch` (at most [`MAX_BATCH`] keys). Returns, per key, None when it is gone and
-/// the reason when it is not. A key that was already gone counts as deleted.
+/// the reason when it is not. A key that was already gone counts as deleted; keys failed with
+/// a transient code inside the answer are sent again ([`retry::delete_objects`]).
 pub async fn delete_batch(
     s3: &Client,
     bucket: &str,
     batch: &[Doomed],
     endpoint: &str,
 ) -> Vec<(String, Option<String>)> {
-    let objects: Result<Vec<ObjectIdentifier>, _> = batch
+    let keys: Vec<DeleteKey> = batch
         .iter()
-        .map(|d| {
-            ObjectIdentifier::builder()
-                .key(&d.key)
-                .set_e_tag(d.etag.clone())
-                .build()
+        .map(|d| DeleteKey {
+            key: d.key.clone(),
+            etag: d.etag.clone(),
         })
         .collect();
-    let request = objects.and_then(|objects| {
-        Delete::builder()
-            .set_objects(Some(objects))
-            .quiet(true)
-            .build()
-    });
-    let delete = match request {
-        Ok(d) => d,
-        Err(e) => return all_failed(batch, &format!("cannot build DeleteObjects: {e}")),
+    let mut failed = match retry::delete_objects(s3, bucket, &keys, endpoint).await {
+        Ok(failed) => failed,
+        Err(e) => return all_failed(batch, &e.to_string()),
     };
-    let out = match s3
-        .delete_objects()
-        .bucket(bucket)
-        .delete(delete)
-        .send()
-        .await
-    {
-        Ok(out) => out,
-        Err(e) => {
-            let e = S3Error::classify(&e, endpoint, "DeleteObjects", bucket);
-            return all_failed(batch, &e.to_string());
-        }
-    };
-    let mut errors: HashMap<&str, String> = HashMap::new();
-    for e in out.errors() {
-        let code = e.code().unwrap_or("");
-        if code == "NoSuchKey" {
+    let mut errors: HashMap<String, String> = HashMap::new();
+    for d in batch {
+        let Some(f) = failed.remove(&d.key) else {
             continue;
-        }
-        if let Some(key) = e.key() {
-            let why = match code {
-                "PreconditionFailed" => {
+        };
+        let why = match f.code.as_str() {
+            // A DeleteObjects retried after it had deleted the key can find the key gone and
+            // report its ETag condition as failed: only a source still there has changed.
+            "PreconditionFailed" => match still_there(s3, bucket, &d.key, endpoint).await {
+                Ok(false) => continue,
+                Ok(true) => {
                     "the source changed after it was copied; it was kept (the copy too)".to_string()
                 }
-                _ => format!(
-                    "DeleteObjects: {code}: {}",
-                    e.message().unwrap_or("no message")
-                ),
-            };
-            errors.insert(key, why);
-        }
+                Err(e) => format!("the ETag condition failed and the source cannot be read: {e}"),
+            },
+            code => format!("DeleteObjects: {code}: {}", f.message),
+        };
+        errors.insert(d.key.clone(), why);
     }
     batch
         .iter()
         .map(|d| (d.key.clone(), errors.remove(d.key.as_str())))
         .collect()
+}
+
+/// Whether `key` exists (HEAD).
+async fn still_there(
+    s3: &Client,
+    bucket: &str,
+    key: &str,
+    endpoint: &str,
+) -> Result<bool, S3Error> {
+    match s3.head_object().bucket(bucket).key(key).send().await {
+        Ok(_) => Ok(true),
+        Err(e) if e.as_service_error().is_some_and(|s| s.is_not_found()) => Ok(false),
+        Err(e) => Err(S3Error::classify(&e, endpoint, "HeadObject", key)),
+    }
 }
 
 fn all_failed(batch: &[Doomed], why: &str) -> Vec<(String, Option<String>)> {

@@ -3,11 +3,13 @@
 
 use super::copy::{
     CopyJob, MoveFailure, PartSettings, completed, copy_parts, journal_upload, multipart_etag,
+    same_etag,
 };
 use super::journal::{Journal, Record};
 use super::tags;
 use crate::s3::error::S3Error;
 use aws_sdk_s3::Client;
+use aws_sdk_s3::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_s3::types::StorageClass;
 
 /// Copies `job` in parts; returns the ETag the completed object must have.
@@ -100,11 +102,16 @@ pub(super) async fn copy(
             .upload_id(&upload_id)
             .send()
             .await;
-        if aborted.is_err() {
+        if aborted.as_ref().is_err_and(|e| !is_no_such_upload(e)) {
             return result;
         }
     }
     journal_upload(journal, job, &upload_id, false).await?;
+    // A CreateMultipartUpload retried after its answer was lost leaves an upload nobody knows
+    // of: abort whatever is still open on this target (ours is completed or aborted by now).
+    if let Err(e) = abort_stale_uploads(s3, job, endpoint).await {
+        tracing::warn!(target = job.target, error = %e, "cannot look for orphaned uploads");
+    }
     result
 }
 
@@ -167,29 +174,56 @@ async fn finish(
             .await
             .map_err(MoveFailure::Journal)?;
     }
-    let out = s3
+    let completed = s3
         .complete_multipart_upload()
         .bucket(job.bucket)
         .key(job.target)
         .upload_id(upload_id)
         .multipart_upload(completed(parts))
         .send()
-        .await
-        .map_err(|e| {
-            MoveFailure::S3(S3Error::classify(
-                &e,
-                endpoint,
-                "CompleteMultipartUpload",
-                job.target,
-            ))
-        })?;
-    if out.e_tag().is_none() {
-        return Err(MoveFailure::S3(S3Error::Other {
+        .await;
+    match completed {
+        Ok(out) if out.e_tag().is_some() => Ok(expected),
+        Ok(_) => Err(MoveFailure::S3(S3Error::Other {
             operation: "CompleteMultipartUpload".into(),
             detail: "the answer has no ETag".into(),
-        }));
+        })),
+        // The SDK retried a Complete whose first attempt had succeeded (its answer was lost):
+        // the upload is gone because it is the object now, if the target has its ETag and size.
+        Err(e) if is_no_such_upload(&e) && completed_before(s3, job, expected.as_deref()).await => {
+            Ok(expected)
+        }
+        Err(e) => Err(MoveFailure::S3(S3Error::classify(
+            &e,
+            endpoint,
+            "CompleteMultipartUpload",
+            job.target,
+        ))),
     }
-    Ok(expected)
+}
+
+fn is_no_such_upload<E: ProvideErrorMetadata, R>(e: &SdkError<E, R>) -> bool {
+    e.as_service_error().and_then(|s| s.code()) == Some("NoSuchUpload")
+}
+
+/// Whether the target is the object this upload completes: its size and multipart ETag.
+async fn completed_before(s3: &Client, job: &CopyJob<'_>, expected: Option<&str>) -> bool {
+    let Some(expected) = expected else {
+        return false;
+    };
+    match s3
+        .head_object()
+        .bucket(job.bucket)
+        .key(job.target)
+        .send()
+        .await
+    {
+        Ok(h) => {
+            h.content_length().and_then(|n| u64::try_from(n).ok()) == Some(job.size)
+                && h.e_tag().is_some_and(|t| same_etag(t, expected))
+        }
+        Err(_) => false,
+    }
 }
 
 /// Aborts uploads a killed run left open (from its journal) and returns those aborted;
@@ -210,6 +244,8 @@ pub async fn abort_leftovers(
             .await
         {
             Ok(_) => aborted.push((target.clone(), upload_id.clone())),
+            // Gone already (an abort retried after it had succeeded, or completed).
+            Err(e) if is_no_such_upload(&e) => aborted.push((target.clone(), upload_id.clone())),
             Err(e) => tracing::warn!(%target, error = %e, "cannot abort a leftover upload"),
         }
     }

@@ -6,7 +6,7 @@ use crate::instants::Window;
 use crate::s3::client::Clients;
 use crate::s3::rgw::{RgwAdmin, TrimQuery, UsageQuery, UsageResponse};
 
-/// The admin API client of the profile: its endpoint, keys, CA bundle and timeouts.
+/// The admin API client of the profile: its endpoint, keys, CA bundle, timeouts and retries.
 pub async fn admin(clients: &Clients) -> Result<RgwAdmin, UsageError> {
     let p = clients.profile();
     let endpoint = p.endpoint.as_ref().ok_or_else(|| {
@@ -19,14 +19,8 @@ pub async fn admin(clients: &Clients) -> Result<RgwAdmin, UsageError> {
         .static_credentials()
         .await
         .map_err(UsageError::s3("signing RGW admin requests"))?;
-    let mut b = RgwAdmin::builder(endpoint.as_str(), access_key, secret.expose())
-        .connect_timeout(p.connect_timeout)
-        .read_timeout(p.read_timeout)
-        .profile(p.name.clone());
-    if let Some(ca) = &p.ca_bundle {
-        b = b.ca_bundle(ca.clone());
-    }
-    Ok(b.build()?)
+    let b = RgwAdmin::builder(endpoint.as_str(), access_key, secret.expose());
+    Ok(clients.configure_rgw(b).build()?)
 }
 
 /// What one read of the usage log returned.

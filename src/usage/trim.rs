@@ -6,7 +6,7 @@ use super::state::{Pending, PendingPhase, SourceId, TrimUnit};
 use super::summary::Summary;
 use super::{UsageError, kill_point, rgw};
 use crate::s3::error::S3Error;
-use aws_sdk_s3::types::{Delete, ObjectIdentifier};
+use crate::s3::retry::{self, DeleteKey};
 use std::sync::atomic::Ordering;
 
 impl Run<'_> {
@@ -133,33 +133,24 @@ impl Run<'_> {
             .s3_for_bucket(bucket)
             .await
             .map_err(UsageError::s3(&context))?;
-        let objects = keys
+        let doomed: Vec<DeleteKey> = keys
             .iter()
-            .map(|k| ObjectIdentifier::builder().key(k).build())
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(|e| UsageError::Settings(format!("{context}: {e}")))?;
-        let delete = Delete::builder()
-            .set_objects(Some(objects))
-            .quiet(true)
-            .build()
-            .map_err(|e| UsageError::Settings(format!("{context}: {e}")))?;
-        let out = s3
-            .delete_objects()
-            .bucket(bucket)
-            .delete(delete)
-            .send()
-            .await
-            .map_err(|e| {
-                S3Error::classify(&e, &self.clients.endpoint_label(), "DeleteObjects", bucket)
+            .map(|k| DeleteKey {
+                key: k.clone(),
+                etag: None,
             })
+            .collect();
+        let endpoint = self.clients.endpoint_label();
+        let failed = retry::delete_objects(&s3, bucket, &doomed, &endpoint)
+            .await
             .map_err(UsageError::s3(&context))?;
-        if let Some(e) = out.errors().first() {
+        if let Some((key, f)) = failed.iter().min_by(|a, b| a.0.cmp(b.0)) {
             let source = S3Error::from_code(
-                e.code().unwrap_or_default(),
-                e.message().unwrap_or_default(),
-                &self.clients.endpoint_label(),
+                &f.code,
+                &f.message,
+                &endpoint,
                 "DeleteObjects",
-                &format!("s3://{bucket}/{}", e.key().unwrap_or_default()),
+                &format!("s3://{bucket}/{key}"),
             );
             return Err(UsageError::s3(context)(source));
         }

@@ -5,8 +5,10 @@ use crate::pipeline::PipelineError;
 use crate::s3::client::Clients;
 use crate::s3::error::S3Error;
 use crate::s3::location::S3Location;
+use crate::s3::retry::{self, RetryPolicy, Transience};
 use aws_sdk_s3::Client;
 use aws_sdk_s3::config::{RequestChecksumCalculation, ResponseChecksumValidation};
+use aws_sdk_s3::error::ProvideErrorMetadata;
 use aws_sdk_s3::primitives::ByteStream;
 use aws_sdk_s3::types::{CompletedMultipartUpload, CompletedPart};
 use std::io::Write;
@@ -126,6 +128,7 @@ impl S3Storage {
     ) -> Result<(), PipelineError> {
         let mut parts = Vec::new();
         let mut number = 1;
+        let mut total = 0u64;
         loop {
             let more = read_up_to(reader, self.threshold, key).await?;
             pending.extend_from_slice(&more);
@@ -134,6 +137,7 @@ impl S3Storage {
                 let take = pending.len().min(self.threshold);
                 let rest = pending.split_off(take);
                 let body = std::mem::replace(&mut pending, rest);
+                total += body.len() as u64;
                 let out = self
                     .client
                     .upload_part()
@@ -157,7 +161,9 @@ impl S3Storage {
                 break;
             }
         }
-        self.client
+        let count = parts.len();
+        let completed = self
+            .client
             .complete_multipart_upload()
             .bucket(&self.bucket)
             .key(key)
@@ -168,12 +174,58 @@ impl S3Storage {
                     .build(),
             )
             .send()
-            .await
-            .map_err(|e| self.err("CompleteMultipartUpload", &e))?;
-        Ok(())
+            .await;
+        match completed {
+            Ok(_) => Ok(()),
+            // Retried after a first attempt that completed it (the answer was lost): the
+            // upload is gone because it is the object now.
+            Err(e)
+                if e.as_service_error().and_then(ProvideErrorMetadata::code)
+                    == Some("NoSuchUpload")
+                    && self.is_upload(key, total, count).await =>
+            {
+                Ok(())
+            }
+            Err(e) => Err(self.err("CompleteMultipartUpload", &e)),
+        }
     }
 
+    /// Whether `key` is a multipart object of `parts` parts and `size` bytes.
+    async fn is_upload(&self, key: &str, size: u64, parts: usize) -> bool {
+        let head = self
+            .client
+            .head_object()
+            .bucket(&self.bucket)
+            .key(key)
+            .send();
+        match head.await {
+            Ok(h) => {
+                h.content_length().and_then(|n| u64::try_from(n).ok()) == Some(size)
+                    && h.e_tag()
+                        .is_some_and(|t| t.trim_matches('"').ends_with(&format!("-{parts}")))
+            }
+            Err(_) => false,
+        }
+    }
+
+    /// Downloads `name` into a temporary file; a download that breaks off after the answer
+    /// started (which the SDK cannot retry) starts again, up to the client's attempts.
     pub(super) async fn get(&self, name: &str) -> Result<tempfile::TempPath, PipelineError> {
+        let url = self.url_of(name);
+        let policy = RetryPolicy::of_client(&self.client);
+        let attempt = |_| self.get_once(name);
+        let classify = |e: &Fetch| match e {
+            Fetch::Body(_) => Transience::Transient,
+            Fetch::Final(_) => Transience::Permanent,
+        };
+        retry::run(&policy, None, &url, attempt, classify)
+            .await
+            .map_err(|e| match e {
+                Fetch::Body(e) | Fetch::Final(e) => e,
+            })
+    }
+
+    async fn get_once(&self, name: &str) -> Result<tempfile::TempPath, Fetch> {
         let out = self
             .client
             .get_object()
@@ -182,27 +234,30 @@ impl S3Storage {
             .send()
             .await
             .map_err(|e| {
-                if e.as_service_error().is_some_and(|s| s.is_no_such_key()) {
-                    PipelineError::Other(format!("{} is missing", self.url_of(name)))
-                } else {
-                    self.err("GetObject", &e)
-                }
+                Fetch::Final(
+                    if e.as_service_error().is_some_and(|s| s.is_no_such_key()) {
+                        PipelineError::Other(format!("{} is missing", self.url_of(name)))
+                    } else {
+                        self.err("GetObject", &e)
+                    },
+                )
             })?;
+        let io = |what: &'static str| move |e| Fetch::Final(PipelineError::io(what)(e));
         let mut tmp = tempfile::Builder::new()
             .prefix("s3scope-get-")
             .tempfile()
-            .map_err(PipelineError::io("cannot create a temporary file"))?;
+            .map_err(io("cannot create a temporary file"))?;
         let mut body = out.body;
-        while let Some(chunk) = body
-            .try_next()
-            .await
-            .map_err(|e| PipelineError::Other(format!("reading {}: {e}", self.url_of(name))))?
-        {
+        while let Some(chunk) = body.try_next().await.map_err(|e| {
+            Fetch::Body(PipelineError::Other(format!(
+                "reading {}: {e}",
+                self.url_of(name)
+            )))
+        })? {
             tmp.write_all(&chunk)
-                .map_err(PipelineError::io("cannot write a temporary file"))?;
+                .map_err(io("cannot write a temporary file"))?;
         }
-        tmp.flush()
-            .map_err(PipelineError::io("cannot write a temporary file"))?;
+        tmp.flush().map_err(io("cannot write a temporary file"))?;
         Ok(tmp.into_temp_path())
     }
 
@@ -274,4 +329,18 @@ async fn read_up_to<R: AsyncRead + Unpin>(
             "cannot read the data for {what}"
         )))?;
     Ok(buf)
+}
+
+/// A failed download: the body broke off (worth another attempt), or anything else.
+enum Fetch {
+    Body(PipelineError),
+    Final(PipelineError),
+}
+
+impl std::fmt::Display for Fetch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Body(e) | Self::Final(e) => e.fmt(f),
+        }
+    }
 }

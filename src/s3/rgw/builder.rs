@@ -1,9 +1,11 @@
 //! Settings of the RGW admin client, checked before any request: endpoint, keys, CA bundle, timeouts.
 
 use super::{Result, RgwAdmin, RgwError};
+use crate::s3::retry::{Limiter, RetryPolicy};
 use aws_credential_types::Credentials;
 use std::fmt;
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Duration;
 use url::Url;
 
@@ -17,6 +19,9 @@ pub struct RgwAdminBuilder {
     connect_timeout: Duration,
     read_timeout: Duration,
     profile: Option<String>,
+    retry: RetryPolicy,
+    attempt_timeout: Option<Duration>,
+    limiter: Option<Arc<Limiter>>,
 }
 
 impl RgwAdmin {
@@ -34,6 +39,9 @@ impl RgwAdmin {
             connect_timeout: Self::DEFAULT_CONNECT_TIMEOUT,
             read_timeout: Self::DEFAULT_READ_TIMEOUT,
             profile: None,
+            retry: RetryPolicy::once(),
+            attempt_timeout: None,
+            limiter: None,
         }
     }
 }
@@ -57,6 +65,22 @@ impl RgwAdminBuilder {
         self
     }
 
+    /// Retries of transient failures (default: none), a bound on each attempt, answer included
+    /// (default: none beyond the connect and read timeouts), and the limiter the attempts pass
+    /// ([`Clients::configure_rgw`](crate::s3::client::Clients::configure_rgw) sets the
+    /// profile's).
+    pub fn retry(
+        mut self,
+        policy: RetryPolicy,
+        attempt_timeout: Duration,
+        limiter: Option<Arc<Limiter>>,
+    ) -> Self {
+        self.retry = policy;
+        self.attempt_timeout = Some(attempt_timeout);
+        self.limiter = limiter;
+        self
+    }
+
     /// The profile name that error messages point the user to.
     pub fn profile(mut self, name: impl Into<String>) -> Self {
         self.profile = Some(name.into());
@@ -74,7 +98,10 @@ impl RgwAdminBuilder {
                     .map_or("the profile".into(), |p| format!("profile `{p}`"))
             )));
         }
-        if self.connect_timeout.is_zero() || self.read_timeout.is_zero() {
+        if self.connect_timeout.is_zero()
+            || self.read_timeout.is_zero()
+            || self.attempt_timeout.is_some_and(|t| t.is_zero())
+        {
             return Err(RgwError::InvalidRequest(
                 "RGW timeouts must be longer than zero".into(),
             ));
@@ -115,6 +142,9 @@ impl RgwAdminBuilder {
             profile: self.profile,
             connect_timeout: self.connect_timeout,
             read_timeout: self.read_timeout,
+            retry: self.retry,
+            attempt_timeout: self.attempt_timeout,
+            limiter: self.limiter,
         })
     }
 }
@@ -164,7 +194,9 @@ impl fmt::Debug for RgwAdminBuilder {
             .field("profile", &self.profile)
             .field("connect_timeout", &self.connect_timeout)
             .field("read_timeout", &self.read_timeout)
-            .finish()
+            .field("retry", &self.retry)
+            .field("attempt_timeout", &self.attempt_timeout)
+            .finish_non_exhaustive()
     }
 }
 

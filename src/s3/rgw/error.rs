@@ -1,5 +1,6 @@
 //! RGW admin API failures, each worded as what the user should do next; never carries a secret.
 
+use crate::s3::retry::{Transience, code_transience, status_transience};
 use crate::text::escape_control;
 use std::error::Error as StdError;
 use std::path::PathBuf;
@@ -36,6 +37,13 @@ pub enum RgwError {
         connecting: bool,
         after: Duration,
     },
+
+    #[error(
+        "the RGW admin API at {endpoint} did not finish answering within {} s; check the network, \
+         or raise attempt_timeout_secs ([s3] or --attempt-timeout)",
+        .after.as_secs_f32()
+    )]
+    AttemptTimeout { endpoint: String, after: Duration },
 
     #[error(
         "TLS with {endpoint} failed: {reason}; for a private CA set ca_bundle in the profile, \
@@ -91,11 +99,36 @@ impl RgwError {
             self,
             Self::Unreachable { .. }
                 | Self::Timeout { .. }
+                | Self::AttemptTimeout { .. }
                 | Self::Tls { .. }
                 | Self::Transport { .. }
         )
     }
+
+    /// Whether another attempt may succeed: throttling, 5xx, timeouts and broken connections
+    /// yes; a refused connection, an unknown host, TLS and every answer about the request
+    /// itself (keys, caps, missing bucket, 4xx) no.
+    pub fn transience(&self) -> Transience {
+        match self {
+            Self::Timeout { .. } | Self::AttemptTimeout { .. } | Self::Transport { .. } => {
+                Transience::Transient
+            }
+            Self::Unreachable { reason, .. }
+                if reason == REFUSED || reason.starts_with(UNRESOLVED) =>
+            {
+                Transience::Permanent
+            }
+            Self::Unreachable { .. } => Transience::Transient,
+            Self::Http { status, code, .. } => {
+                code_transience(code).unwrap_or_else(|| status_transience(*status))
+            }
+            _ => Transience::Permanent,
+        }
+    }
 }
+
+const REFUSED: &str = "connection refused";
+const UNRESOLVED: &str = "the host name does not resolve";
 
 fn profile_name(profile: &Option<String>) -> String {
     match profile {
@@ -157,9 +190,9 @@ impl CallContext<'_> {
         }
         if err.is_connect() {
             let reason = if io_kind_in_chain(err, std::io::ErrorKind::ConnectionRefused) {
-                "connection refused".to_string()
+                REFUSED.to_string()
             } else if lower.contains("dns error") || lower.contains("failed to lookup address") {
-                format!("the host name does not resolve ({})", root_cause(err))
+                format!("{UNRESOLVED} ({})", root_cause(err))
             } else {
                 root_cause(err)
             };
@@ -283,97 +316,5 @@ fn root_cause(err: &(dyn StdError + 'static)) -> String {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn ctx() -> CallContext<'static> {
-        CallContext {
-            endpoint: "http://127.0.0.1:1",
-            https: false,
-            access_key: "AKEXAMPLE",
-            profile: Some("ceph"),
-            cap: "usage=read",
-            bucket: Some("b1"),
-            connect_timeout: Duration::from_secs(5),
-            read_timeout: Duration::from_secs(60),
-        }
-    }
-
-    #[test]
-    fn error_codes_are_found_in_json_and_xml_bodies() {
-        let json = br#"{"Code":"NoSuchBucket","RequestId":"tx1","HostId":"h"}"#;
-        assert_eq!(error_code(json), ("NoSuchBucket".into(), String::new()));
-        let xml = b"<?xml version=\"1.0\"?><Error><Code>AccessDenied</Code><Message>no\x1b[31m</Message></Error>";
-        assert_eq!(
-            error_code(xml),
-            ("AccessDenied".into(), "no\\x1b[31m".into())
-        );
-        assert_eq!(error_code(b""), (String::new(), String::new()));
-    }
-
-    #[test]
-    fn statuses_map_to_actionable_errors() {
-        let c = ctx();
-        let e = c.status(403, br#"{"Code":"AccessDenied"}"#);
-        assert!(matches!(
-            e,
-            RgwError::MissingCap {
-                cap: "usage=read",
-                ..
-            }
-        ));
-        assert!(
-            e.to_string()
-                .contains("radosgw-admin caps add --uid=USER --caps=usage=read"),
-            "{e}"
-        );
-        let e = c.status(403, b"<Error><Code>SignatureDoesNotMatch</Code></Error>");
-        assert!(
-            e.to_string()
-                .contains("check the secret key of profile `ceph`"),
-            "{e}"
-        );
-        let e = c.status(403, br#"{"Code":"InvalidAccessKeyId"}"#);
-        assert!(
-            e.to_string()
-                .contains("does not know the access key AKEXAMPLE"),
-            "{e}"
-        );
-        let e = c.status(404, br#"{"Code":"NoSuchBucket"}"#);
-        assert_eq!(
-            e.to_string(),
-            "bucket `b1` does not exist on http://127.0.0.1:1"
-        );
-        let e = c.status(400, br#"{"Code":"InvalidArgument"}"#);
-        assert_eq!(
-            e.to_string(),
-            "the RGW admin API at http://127.0.0.1:1 answered HTTP 400 InvalidArgument"
-        );
-        let e = c.status(503, b"");
-        assert_eq!(
-            e.to_string(),
-            "the RGW admin API at http://127.0.0.1:1 answered HTTP 503"
-        );
-    }
-
-    #[test]
-    fn timeouts_name_the_knob_to_raise() {
-        let e = RgwError::Timeout {
-            endpoint: "http://h".into(),
-            connecting: false,
-            after: Duration::from_secs(60),
-        };
-        assert_eq!(
-            e.to_string(),
-            "the RGW admin API at http://h did not answer within 60 s; check the network, or raise read_timeout_secs of the profile"
-        );
-        assert!(e.is_transport());
-    }
-
-    #[test]
-    fn long_server_text_is_cut() {
-        let long = format!(r#"{{"Code":"X","Message":"{}"}}"#, "m".repeat(500));
-        let (_, message) = error_code(long.as_bytes());
-        assert_eq!(message.chars().count(), 201);
-    }
-}
+#[path = "error_tests.rs"]
+mod tests;

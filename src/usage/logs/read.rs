@@ -197,21 +197,9 @@ impl Reader<'_> {
         Ok(batch)
     }
 
-    async fn get(&self, key: &str) -> Result<Vec<u8>, S3Error> {
-        let what = format!("s3://{}/{key}", self.bucket);
-        let out = self
-            .s3
-            .get_object()
-            .bucket(self.bucket)
-            .key(key)
-            .send()
-            .await
-            .map_err(|e| S3Error::classify(&e, self.endpoint, "GetObject", &what))?;
-        let data = out.body.collect().await.map_err(|e| S3Error::Other {
-            operation: format!("GetObject {what}"),
-            detail: format!("the download broke off: {e}"),
-        })?;
-        Ok(data.into_bytes().to_vec())
+    /// The object's bytes; a download that breaks off is fetched again.
+    async fn get(&self, key: &str) -> Result<bytes::Bytes, S3Error> {
+        crate::s3::retry::download(self.s3, self.bucket, key, self.endpoint).await
     }
 }
 
