@@ -143,26 +143,11 @@ impl Range {
     }
 }
 
-/// Transient failures worth another try of the same page; the rest stop the listing.
+/// Transient failures worth another try of the same page (the client's own attempts are
+/// spent by then); the rest stop the listing. A connection that broke mid-answer (`Other`)
+/// counts as transient here: a LIST page is safe to ask again.
 pub fn is_transient(e: &S3Error) -> bool {
-    match e {
-        S3Error::Timeout { .. } | S3Error::Unreachable { .. } | S3Error::Other { .. } => true,
-        S3Error::Service { code, .. } => matches!(
-            code.as_str(),
-            "SlowDown"
-                | "InternalError"
-                | "ServiceUnavailable"
-                | "RequestTimeout"
-                | "Throttling"
-                | "ThrottlingException"
-                | "TooManyRequests"
-                | "RequestLimitExceeded"
-                | "BadGateway"
-                | "GatewayTimeout"
-                | ""
-        ),
-        _ => false,
-    }
+    e.is_transient() || matches!(e, S3Error::Other { .. })
 }
 
 /// Backoff before the `n`-th retry of a page: exponential with full jitter, capped.
