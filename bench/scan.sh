@@ -1,9 +1,16 @@
 #!/usr/bin/env bash
-# Scan benchmark (issue 3): s3scope du vs rclone size vs aws s3 ls --recursive --summarize,
-# side by side on the same local embedded S3 server, for (a) N objects over ~200 prefixes and
-# (b) N objects in one flat prefix. Prints objects/s of each tool and s3scope's ratios.
+# Scan benchmark (issues 3, 12): s3scope du vs rclone size vs aws s3 ls --recursive --summarize,
+# side by side on the same local S3 server, for (a) N objects over ~200 prefixes, (b) N objects
+# in one flat prefix, (c) N objects Hive-partitioned over 8,760 leaf prefixes
+# (events/dt=YYYY-MM-DD/hour=HH/part-N). Every tool talks to the server through the project's
+# latency/fault proxy (crates/faultproxy), once at 0 ms and once at DELAYS ms per request, which
+# also counts each tool's LIST calls. Prints seconds, objects/s and LIST calls of each tool,
+# s3scope's ratios, and the LIST budget of issue 12 (1.1 x ceil(N/1000) + 2 x concurrency).
+# FAULTS=1 also runs `s3scope du` of every set under the fault mix (5% 503 SlowDown, 5% 500
+# after forwarding, 3% connection resets) and checks its totals are exact.
 #
 #   bash bench/scan.sh [N]        (default N=200000; data kept in .bench/scan-N for reruns)
+#   DELAYS="30 100" REPEAT=1 SETS="bench-hive" bash bench/scan.sh 200000
 #   BENCH_SERVER=ceph bash bench/scan.sh [N]
 #       the same sets on the Ceph RGW of RGW_ENDPOINT/RGW_ACCESS_KEY/RGW_SECRET_KEY (e.g. a
 #       bluestore one: OBJECTSTORE=bluestore bash scripts/ceph-rgw.sh start .bench/ceph-blue;
@@ -28,7 +35,9 @@ if [ ${#need[@]} -gt 0 ]; then
 fi
 AWS=/usr/bin/aws
 
-cargo build --release --quiet --bin s3scope --example bench_server
+cargo build --release --quiet --bin s3scope --example bench_server -p s3scope
+cargo build --release --quiet -p s3scope-faultproxy --bin faultproxy
+PROXY_BIN=$root/target/release/faultproxy
 S3SCOPE=$root/target/release/s3scope
 
 # The tools must see only this server: no CA bundle or profile of the machine.
@@ -67,32 +76,91 @@ rate() { awk -v n="$N" -v s="$1" 'BEGIN { printf "%.0f", n / s }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1fx", b / a }'; }
 
 REPEAT=${REPEAT:-3}
-# best TOOL CMD...: runs CMD $REPEAT times, keeps the fastest wall time (the machine may be
-# busy; the same rule applies to every tool) in $best and the last output in $out.
+DELAYS=${DELAYS:-0 30}
+SETS=${SETS:-bench-nested bench-flat bench-hive}
+CONCURRENCY=32 # scan_concurrency default
+FAULTS=${FAULTS:-0}
+TOOLS=${TOOLS:-s3scope rclone aws}   # e.g. TOOLS=s3scope to rerun s3scope alone
+has() { [[ " $TOOLS " == *" $1 "* ]]; }
+UPSTREAM=$EP
+
+# proxy ARGS...: (re)starts the fault proxy in front of the server; sets $PEP.
+proxy_pid=""
+proxy() {
+  [ -n "$proxy_pid" ] && { kill "$proxy_pid" 2>/dev/null; wait "$proxy_pid" 2>/dev/null || true; }
+  local out=$DATA/proxy.out
+  "$PROXY_BIN" --upstream "$UPSTREAM" "$@" >"$out" 2>&1 &
+  proxy_pid=$!
+  for _ in $(seq 200); do grep -q '^listening' "$out" 2>/dev/null && break; sleep 0.05; done
+  PEP=$(sed -n 's/^listening //p' "$out" | head -1)
+  [ -n "$PEP" ] || { cat "$out" >&2; exit 1; }
+}
+stop_proxy() { [ -n "$proxy_pid" ] && kill "$proxy_pid" 2>/dev/null; wait "$proxy_pid" 2>/dev/null || true; }
+trap 'stop_proxy; [ -n "${server:-}" ] && kill $server 2>/dev/null; wait 2>/dev/null || true' EXIT
+# LIST calls the proxy saw since the last reset (ListObjectsV2 + ListObjects).
+list_calls() {
+  curl -s "$PEP/__faultproxy/counts" | python3 -c 'import json,sys; c=json.load(sys.stdin)["by_op"]; print(c.get("ListObjectsV2",0)+c.get("ListObjects",0))'
+}
+reset_counts() { curl -s -X POST "$PEP/__faultproxy/reset" >/dev/null; }
+
+# best CMD...: runs CMD $REPEAT times, keeps the fastest wall time in $best, the last output
+# in $out and the LIST calls of one run in $calls.
 best() {
   local t0 t1 s i
   best=""
   for i in $(seq "$REPEAT"); do
+    reset_counts
     t0=$(now); out=$("$@" 2>&1) || { echo "$* failed: $out" >&2; exit 1; }; t1=$(now)
+    calls=$(list_calls)
     s=$(secs "$t0" "$t1")
     if [ -z "$best" ] || awk -v a="$s" -v b="$best" 'BEGIN { exit !(a < b) }'; then best=$s; fi
   done
 }
-aws_ls() { "$AWS" --endpoint-url "$EP" s3 ls "s3://$1" --recursive --summarize | tail -2; }
+s3scope_du() { "$S3SCOPE" --endpoint "$PEP" du "s3://$1" --format json; }
+rclone_size() { RCLONE_CONFIG_BENCH_ENDPOINT=$PEP rclone size "bench:$1"; }
+aws_ls() { "$AWS" --endpoint-url "$PEP" s3 ls "s3://$1" --recursive --summarize | tail -2; }
+budget=$(awk -v n="$N" -v c="$CONCURRENCY" 'BEGIN { printf "%d", 1.1 * int((n + 999) / 1000) + 2 * c }')
 
-echo "server: $SERVER ($EP); best of $REPEAT runs each; load average: $(cut -d' ' -f1-3 /proc/loadavg)"
-printf '%-22s %-16s %10s %12s %s\n' set tool seconds objects/s check
-for bucket in bench-nested bench-flat; do
-  best "$S3SCOPE" --endpoint "$EP" du "s3://$bucket" --format json
-  s3s=$best; got=$(grep -m1 '"objects"' <<<"$out" | tr -dc 0-9)
-  printf '%-22s %-16s %10s %12s %s\n' "$bucket" "s3scope du" "$s3s" "$(rate "$s3s")" "objects=$got"
+echo "server: $SERVER ($EP) behind faultproxy; best of $REPEAT runs each; concurrency $CONCURRENCY; load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "LIST budget (1.1 x ceil(N/1000) + 2 x concurrency): $budget"
+printf '%-13s %6s %-12s %9s %11s %7s %s\n' set delay tool seconds objects/s LISTs check
+for delay in $DELAYS; do
+  proxy --delay-ms "$delay"
+  for bucket in $SETS; do
+    s3s=1 rcs=1 aws_s=1
+    if has s3scope; then
+    best s3scope_du "$bucket"
+    s3s=$best; s3c=$calls; got=$(grep -m1 '"objects"' <<<"$out" | tr -dc 0-9)
+    within=$([ "$s3c" -le "$budget" ] && echo "within budget" || echo "OVER budget")
+    printf '%-13s %4sms %-12s %9s %11s %7s %s\n' "$bucket" "$delay" "s3scope du" "$s3s" "$(rate "$s3s")" "$s3c" "objects=$got, $within"
+    fi
+    if has rclone; then
 
-  best rclone size "bench:$bucket"
-  rcs=$best; got=$(grep -m1 'Total objects' <<<"$out" | sed 's/.*: *//; s/ .*//')
-  printf '%-22s %-16s %10s %12s %s\n' "$bucket" "rclone size" "$rcs" "$(rate "$rcs")" "objects=$got"
+    best rclone_size "$bucket"
+    rcs=$best; got=$(grep -m1 'Total objects' <<<"$out" | sed 's/.*: *//; s/ .*//')
+    printf '%-13s %4sms %-12s %9s %11s %7s %s\n' "$bucket" "$delay" "rclone size" "$rcs" "$(rate "$rcs")" "$calls" "objects=$got"
+    fi
 
-  best aws_ls "$bucket"
-  aws_s=$best; got=$(grep -m1 'Total Objects' <<<"$out" | tr -dc 0-9)
-  printf '%-22s %-16s %10s %12s %s\n' "$bucket" "aws s3 ls" "$aws_s" "$(rate "$aws_s")" "objects=$got"
-  echo "  $bucket: s3scope is $(ratio "$s3s" "$rcs") rclone size, $(ratio "$s3s" "$aws_s") aws s3 ls"
+    if has aws; then
+      best aws_ls "$bucket"
+      aws_s=$best; got=$(grep -m1 'Total Objects' <<<"$out" | tr -dc 0-9)
+      printf '%-13s %4sms %-12s %9s %11s %7s %s\n' "$bucket" "$delay" "aws s3 ls" "$aws_s" "$(rate "$aws_s")" "$calls" "objects=$got"
+    fi
+    if has s3scope && has rclone && has aws; then
+      echo "  $bucket at ${delay}ms: s3scope is $(ratio "$s3s" "$rcs") rclone size, $(ratio "$s3s" "$aws_s") aws s3 ls"
+    fi
+  done
 done
+
+if [ "$FAULTS" = 1 ]; then
+  echo "fault mix: 5% 503 SlowDown, 5% 500 after forwarding, 3% resets (seeded), 0 ms"
+  proxy --slowdown 0.05 --error-after 0.05 --reset 0.03 --seed 12
+  for bucket in $SETS; do
+    reset_counts
+    t0=$(now); out=$(s3scope_du "$bucket" 2>&1) || { echo "s3scope du $bucket failed under faults: $out" >&2; exit 1; }; t1=$(now)
+    got=$(grep -m1 '"objects"' <<<"$out" | tr -dc 0-9)
+    injected=$(curl -s "$PEP/__faultproxy/counts" | python3 -c 'import json,sys; c=json.load(sys.stdin); print("%d slowdowns, %d 500s after the work, %d resets" % (c["slowdowns"], c["errors_after"], c["resets"]))')
+    verdict=$([ "$got" = "$N" ] && echo exact || echo "WRONG (expected $N)")
+    printf '%-13s faults s3scope du %9s s  objects=%s %s; LISTs %s; injected %s\n' "$bucket" "$(secs "$t0" "$t1")" "$got" "$verdict" "$(list_calls)" "$injected"
+  done
+fi

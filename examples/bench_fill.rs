@@ -1,5 +1,5 @@
 //! Benchmark fixture for another S3 server (the Ceph RGW of bench/scan.sh): PUTs the same two
-//! buckets that examples/bench_server.rs seeds in-process, over HTTP with bounded concurrency.
+//! buckets (nested, flat, Hive) that examples/bench_server.rs seeds in-process, over HTTP with bounded concurrency.
 //!
 //!   bench_fill N [CONCURRENCY]   (endpoint and keys from AWS_ENDPOINT_URL, AWS_ACCESS_KEY_ID,
 //!                                 AWS_SECRET_ACCESS_KEY; buckets already holding N are skipped)
@@ -36,7 +36,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .request_checksum_calculation(aws_sdk_s3::config::RequestChecksumCalculation::WhenRequired)
         .build();
     let s3 = aws_sdk_s3::Client::from_conf(conf);
-    let layouts: [(&str, KeyOf); 2] = [
+    let layouts: [(&str, KeyOf); 3] = [
         ("bench-nested", |i| {
             format!(
                 "team-{:02}/dataset-{:02}/part-{i:07}.bin",
@@ -45,6 +45,17 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             )
         }),
         ("bench-flat", |i| format!("flat/obj-{i:07}.bin")),
+        ("bench-hive", |i| {
+            let leaf = i % 8760;
+            let day = chrono::NaiveDate::from_ymd_opt(2023, 1, 1).unwrap_or_default()
+                + chrono::Days::new((leaf / 24) as u64);
+            format!(
+                "events/dt={}/hour={:02}/part-{:05}.parquet",
+                day.format("%Y-%m-%d"),
+                leaf % 24,
+                i / 8760
+            )
+        }),
     ];
     let classes = ["STANDARD", "STANDARD_IA", "GLACIER"];
     for (bucket, key) in layouts {

@@ -2,7 +2,9 @@
 //!
 //! `cargo run --release --example bench_server -- DIR PORT N` prints `ready` once serving;
 //! bucket `bench-nested` holds N objects over ~200 prefixes (2 levels), `bench-flat` N objects
-//! in one prefix. Seeding is skipped when DIR already holds them. Stops on Ctrl-C / SIGTERM.
+//! in one prefix, `bench-hive` N objects Hive-partitioned as
+//! `events/dt=YYYY-MM-DD/hour=HH/part-N.parquet` over 365 days x 24 hours (8,760 leaf
+//! prefixes). Seeding is skipped when DIR already holds them. Stops on Ctrl-C / SIGTERM.
 
 use bytes::Bytes;
 use s3scope::demo::{EmbeddedServer, PutOptions, ServerOptions, StorageClass};
@@ -25,14 +27,32 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     })
     .await?;
     let store = server.store();
+    let body = Bytes::from_static(&[7u8; 64]);
+    let classes = [
+        StorageClass::Standard,
+        StorageClass::StandardIa,
+        StorageClass::Glacier,
+    ];
+    if store.create_bucket("bench-hive").is_ok() {
+        let start = chrono::NaiveDate::from_ymd_opt(2023, 1, 1).ok_or("date")?;
+        for i in 0..n {
+            let leaf = i % 8760;
+            let day = start + chrono::Days::new((leaf / 24) as u64);
+            let key = format!(
+                "events/dt={}/hour={:02}/part-{:05}.parquet",
+                day.format("%Y-%m-%d"),
+                leaf % 24,
+                i / 8760
+            );
+            let opts = PutOptions {
+                storage_class: classes[i % 3],
+                ..PutOptions::default()
+            };
+            store.put_object("bench-hive", &key, body.clone(), opts)?;
+        }
+    }
     if store.create_bucket("bench-nested").is_ok() {
         store.create_bucket("bench-flat")?;
-        let body = Bytes::from_static(&[7u8; 64]);
-        let classes = [
-            StorageClass::Standard,
-            StorageClass::StandardIa,
-            StorageClass::Glacier,
-        ];
         for i in 0..n {
             let opts = PutOptions {
                 storage_class: classes[i % 3],

@@ -93,7 +93,8 @@ async fn settle(
             expected += 1;
         }
         for _ in 0..expected {
-            let ev = tokio::time::timeout(std::time::Duration::from_secs(10), rx.recv())
+            // Only a hang guard.
+            let ev = tokio::time::timeout(std::time::Duration::from_secs(120), rx.recv())
                 .await
                 .expect("an event")
                 .expect("channel open");

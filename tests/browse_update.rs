@@ -253,3 +253,56 @@ fn results_of_stale_requests_are_dropped() {
     );
     assert!(s.browse.files.is_none());
 }
+
+/// A rescan of a location whose complete tree is on screen starts from that tree's prefix
+/// boundaries (hints) and knows how many objects to expect (percentage and ETA).
+#[test]
+fn a_rescan_starts_from_the_previous_tree() {
+    let (mut s, _) = listed();
+    let id = scanning(&mut s);
+    let mut big = PrefixTree::new("", '/');
+    for d in 1..=28 {
+        for h in 0..24 {
+            big.add(
+                &format!("dt=2023-02-{d:02}/hour={h:02}/part-0"),
+                1,
+                "STANDARD",
+                None,
+            );
+            big.add(
+                &format!("dt=2023-02-{d:02}/hour={h:02}/part-1"),
+                1,
+                "STANDARD",
+                None,
+            );
+            big.add(
+                &format!("dt=2023-02-{d:02}/hour={h:02}/part-2"),
+                1,
+                "STANDARD",
+                None,
+            );
+        }
+    }
+    let shared = SharedTree::new(big);
+    update(&mut s, Event::ScanStarted { id, tree: shared });
+    update(
+        &mut s,
+        Event::ScanFinished {
+            id,
+            result: Ok(counters(2016)),
+            cancelled: false,
+            at: at(),
+        },
+    );
+    s.browse.estimate = None;
+    let fx = update(&mut s, ch('r'));
+    match fx.as_slice() {
+        [Effect::StartScan { request, .. }] => {
+            assert!(request.hints.len() >= 8, "{:?}", request.hints);
+            assert!(request.hints.windows(2).all(|w| w[0] < w[1]));
+            assert!(request.hints.iter().all(|h| h.starts_with("dt=2023-02-")));
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(s.browse.estimate.map(|e| e.objects), Some(2016));
+}

@@ -33,9 +33,10 @@ async fn until_finished(
 ) -> (JobStatus, usize) {
     let mut progress_events = 0;
     while s.jobs.jobs[index].status == JobStatus::Running {
-        let event = tokio::time::timeout(Duration::from_secs(30), rx.recv())
+        // Only a hang guard.
+        let event = tokio::time::timeout(Duration::from_secs(120), rx.recv())
             .await
-            .expect("no event within 30 s")
+            .expect("no event within 120 s")
             .expect("channel open");
         if matches!(event, Event::Jobs(JobsEvent::Progress { .. })) {
             progress_events += 1;

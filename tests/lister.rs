@@ -44,6 +44,19 @@ fn key_strategy() -> impl Strategy<Value = String> {
     prop::collection::vec(prop::sample::select(FRAGMENTS.to_vec()), 1..7).prop_map(|v| v.concat())
 }
 
+/// Deep, Hive-like keys: up to six levels of `name=digits`, dates, separators that sort on
+/// both sides of `/` (`-`, `.`), and multi-byte names.
+fn deep_key_strategy() -> impl Strategy<Value = String> {
+    let segment = prop_oneof![
+        (0u32..40).prop_map(|d| format!("dt=2023-0{}-{:02}", 1 + d % 9, 1 + d % 28)),
+        (0u32..24).prop_map(|h| format!("hour={h:02}")),
+        (0u32..12).prop_map(|i| format!("part-{i}")),
+        prop::sample::select(vec!["a", "a-b", "a.b", "a0", "é", "日本", "x y", "%", "+"])
+            .prop_map(str::to_string),
+    ];
+    prop::collection::vec(segment, 1..7).prop_map(|v| v.join("/"))
+}
+
 async fn sequential(client: &aws_sdk_s3::Client, bucket: &str, prefix: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut token = None;
@@ -84,6 +97,16 @@ async fn parallel(client: &aws_sdk_s3::Client, opts: ListOptions) -> (Vec<String
 }
 
 fn check(keys: BTreeSet<String>, page_size: i32, delimiter: bool, prefix: &str) {
+    check_with(keys, page_size, delimiter, prefix, Vec::new());
+}
+
+fn check_with(
+    keys: BTreeSet<String>,
+    page_size: i32,
+    delimiter: bool,
+    prefix: &str,
+    hints: Vec<String>,
+) {
     let rt = tokio::runtime::Runtime::new().unwrap();
     rt.block_on(async {
         let ts = store_support::start().await;
@@ -100,6 +123,7 @@ fn check(keys: BTreeSet<String>, page_size: i32, delimiter: bool, prefix: &str) 
         opts.page_size = page_size;
         opts.concurrency = 8;
         opts.delimiter = delimiter.then(|| "/".to_string());
+        opts.hints = hints;
         let (mut got, _) = parallel(&client, opts).await;
         let n = got.len();
         got.sort();
@@ -122,6 +146,23 @@ proptest! {
         let mut keys = keys;
         keys.insert("a/".to_string()); // a key equal to a prefix
         check(keys, page_size, delimiter, prefix);
+    }
+
+    /// Deep trees listed flat (the default) and by delimiter, with and without hints that
+    /// may fall anywhere (between keys, on keys, outside the prefix).
+    #[test]
+    fn deep_trees_parallel_equals_sequential(
+        keys in prop::collection::btree_set(deep_key_strategy(), 1..300),
+        page_size in 1i32..8,
+        delimiter in any::<bool>(),
+        hints in prop::collection::vec(deep_key_strategy(), 0..6),
+        prefix in prop::sample::select(vec!["", "a", "a/", "dt=2023-0", "hour=0"]),
+    ) {
+        let mut hints = hints;
+        if let Some(k) = keys.iter().nth(keys.len() / 2) {
+            hints.push(k.clone()); // a hint equal to a key
+        }
+        check_with(keys, page_size, delimiter, prefix, hints);
     }
 }
 

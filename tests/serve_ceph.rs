@@ -63,10 +63,15 @@ async fn metrics_equal_the_rgw_bucket_table() {
     .await
     .unwrap();
     let url = format!("http://{}/metrics", server.addr);
-    let http = reqwest::Client::new();
-    let mut body = String::new();
-    for _ in 0..200 {
-        body = http
+    // Only a hang guard: the wait ends when the first refresh is done.
+    let hang_guard = Duration::from_secs(120);
+    let http = reqwest::Client::builder()
+        .timeout(hang_guard)
+        .build()
+        .unwrap();
+    let deadline = tokio::time::Instant::now() + hang_guard;
+    let body = loop {
+        let body = http
             .get(&url)
             .bearer_auth(TOKEN)
             .send()
@@ -76,10 +81,14 @@ async fn metrics_equal_the_rgw_bucket_table() {
             .await
             .unwrap();
         if body.contains("\ns3scope_refresh_success 1\n") {
-            break;
+            break body;
         }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "no successful refresh within {hang_guard:?}:\n{body}"
+        );
         tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    };
     let rows = bucket_table(&clients, Source::Rgw, &|b| b == bucket, 4)
         .await
         .unwrap();

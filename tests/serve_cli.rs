@@ -166,21 +166,30 @@ async fn the_binary_serves_until_sigterm() {
         .unwrap_or_else(|| panic!("no address in {banner:?}"))
         .to_string();
     assert!(addr.starts_with("127.0.0.1:"), "{banner}");
-    let http = reqwest::Client::new();
-    let mut body = String::new();
-    for _ in 0..100 {
+    // Only a hang guard: the wait ends when the first refresh is done.
+    let hang_guard = Duration::from_secs(120);
+    let http = reqwest::Client::builder()
+        .timeout(hang_guard)
+        .build()
+        .unwrap();
+    let deadline = tokio::time::Instant::now() + hang_guard;
+    let body = loop {
         let r = http
             .get(format!("http://{addr}/metrics"))
             .bearer_auth(TOKEN)
             .send()
             .await
             .unwrap();
-        body = r.text().await.unwrap();
+        let body = r.text().await.unwrap();
         if body.contains("\ns3scope_refresh_success 1\n") {
-            break;
+            break body;
         }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "no successful refresh within {hang_guard:?}:\n{body}"
+        );
         tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    };
     assert!(
         body.contains("s3scope_bucket_up{bucket=\"cli-bucket\""),
         "{body}"

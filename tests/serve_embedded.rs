@@ -35,7 +35,7 @@ async fn clients(endpoint: &str) -> Clients {
         read_only: true,
         rgw_admin: false,
         connect_timeout: Duration::from_secs(1),
-        read_timeout: Duration::from_secs(5),
+        read_timeout: Duration::from_secs(30),
         max_attempts: 1,
     })
     .await
@@ -88,9 +88,12 @@ async fn serve(clients: Clients, max_connections: usize) -> Server {
     .unwrap()
 }
 
+/// Only guards against a hang: every wait below ends on an answer of the server.
+const HANG_GUARD: Duration = Duration::from_secs(120);
+
 fn http() -> reqwest::Client {
     reqwest::Client::builder()
-        .timeout(Duration::from_secs(10))
+        .timeout(HANG_GUARD)
         .build()
         .unwrap()
 }
@@ -103,9 +106,10 @@ async fn get(url: &str, token: Option<&str>) -> reqwest::Response {
     r.send().await.unwrap()
 }
 
-/// Polls /metrics until `s3scope_refresh_success` has `want`.
+/// Polls /metrics until `s3scope_refresh_success` has `want` (the refresh is done).
 async fn metrics_when(base: &str, want: f64) -> prometheus_parse::Scrape {
-    for _ in 0..200 {
+    let deadline = tokio::time::Instant::now() + HANG_GUARD;
+    while tokio::time::Instant::now() < deadline {
         let body = get(&format!("{base}/metrics"), Some(TOKEN))
             .await
             .text()
@@ -118,6 +122,36 @@ async fn metrics_when(base: &str, want: f64) -> prometheus_parse::Scrape {
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     panic!("s3scope_refresh_success never became {want}");
+}
+
+/// GET /healthz on a kept-alive connection; the status of its answer (whose body is read).
+fn healthz_on(conn: &mut std::io::BufReader<std::net::TcpStream>) -> u16 {
+    use std::io::BufRead;
+    conn.get_mut()
+        .write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+        .unwrap();
+    let mut status = String::new();
+    conn.read_line(&mut status).unwrap();
+    let mut length = 0;
+    loop {
+        let mut header = String::new();
+        conn.read_line(&mut header).unwrap();
+        if header.trim_end().is_empty() {
+            break;
+        }
+        if let Some((name, value)) = header.split_once(':')
+            && name.eq_ignore_ascii_case("content-length")
+        {
+            length = value.trim().parse().unwrap();
+        }
+    }
+    let mut body = vec![0u8; length];
+    conn.read_exact(&mut body).unwrap();
+    status
+        .split(' ')
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or_else(|| panic!("no status in {status:?}"))
 }
 
 fn parse(body: &str) -> prometheus_parse::Scrape {
@@ -326,22 +360,37 @@ async fn token_verbs_and_limits() {
         "oversized head refused"
     );
 
-    // One connection at a time (max_connections 1): an idle client holds the slot.
+    // One connection at a time (max_connections 1): an open client holds the slot. That it
+    // holds it is known from its own answer; that a second connection waits, from the second
+    // having no answer after the server has answered the first one five more times, and
+    // from its answer once the first is closed.
     let addr = server.addr;
-    let idle = std::net::TcpStream::connect(addr).unwrap();
-    tokio::time::sleep(Duration::from_millis(200)).await;
-    let blocked = reqwest::Client::builder()
-        .timeout(Duration::from_millis(700))
-        .build()
-        .unwrap()
-        .get(format!("{base}/healthz"))
-        .send()
-        .await;
+    let first = std::net::TcpStream::connect(addr).unwrap();
+    first.set_read_timeout(Some(HANG_GUARD)).unwrap();
+    let mut first = std::io::BufReader::new(first);
+    assert_eq!(healthz_on(&mut first), 200);
+    let mut second = std::net::TcpStream::connect(addr).unwrap();
+    second
+        .write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        .unwrap();
+    for _ in 0..5 {
+        assert_eq!(healthz_on(&mut first), 200);
+    }
+    second.set_nonblocking(true).unwrap();
+    let mut byte = [0u8; 1];
+    let early = second.read(&mut byte);
     assert!(
-        blocked.is_err(),
-        "a second connection waits while the first is open"
+        early
+            .as_ref()
+            .is_err_and(|e| e.kind() == std::io::ErrorKind::WouldBlock),
+        "a second connection waits while the first is open: {early:?}"
     );
-    drop(idle);
+    drop(first);
+    second.set_nonblocking(false).unwrap();
+    second.set_read_timeout(Some(HANG_GUARD)).unwrap();
+    let mut answer = String::new();
+    second.read_to_string(&mut answer).unwrap();
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
     assert_eq!(get(&format!("{base}/healthz"), None).await.status(), 200);
 
     // Plain HTTP over a socket: the answer carries no token echo and no server banner.

@@ -14,7 +14,10 @@ use usage_support::{LogServer, hours_ago};
 const TOKEN: &str = "0123456789abcdef-usage-serve-token";
 
 async fn scrape(base: &str) -> prometheus_parse::Scrape {
-    let body = reqwest::Client::new()
+    let body = reqwest::Client::builder()
+        .timeout(HANG_GUARD)
+        .build()
+        .unwrap()
         .get(format!("{base}/metrics"))
         .header("Authorization", format!("Bearer {TOKEN}"))
         .send()
@@ -37,9 +40,13 @@ fn value(s: &prometheus_parse::Scrape, name: &str, labels: &[(&str, &str)]) -> O
         })
 }
 
-/// Scrapes until `s3scope_usage_up` has `want`.
+/// Only guards against a hang: the waits end on what the endpoint serves.
+const HANG_GUARD: Duration = Duration::from_secs(120);
+
+/// Scrapes until `s3scope_usage_up` has `want` (the refresh that reads the summary is done).
 async fn scrape_when(base: &str, want: f64) -> prometheus_parse::Scrape {
-    for _ in 0..200 {
+    let deadline = tokio::time::Instant::now() + HANG_GUARD;
+    while tokio::time::Instant::now() < deadline {
         let s = scrape(base).await;
         if value(&s, "s3scope_usage_up", &[]) == Some(want) {
             return s;

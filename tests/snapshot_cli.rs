@@ -27,7 +27,7 @@ fn s3scope(home: &Path, args: &[&str]) -> Run {
         .env("AWS_EC2_METADATA_DISABLED", "true")
         .env("AWS_ACCESS_KEY_ID", "TESTAK")
         .env("AWS_SECRET_ACCESS_KEY", "test-secret")
-        .timeout(Duration::from_secs(60))
+        .timeout(Duration::from_secs(120)) // only a hang guard
         .args(args);
     let out = cmd.output().unwrap();
     Run {

@@ -1,15 +1,13 @@
-//! The demo seed: what it writes, that it is deterministic, fast, and done once per directory.
+//! The demo seed: what it writes, that it is deterministic, and done once per directory.
 
 mod store_support;
-
-use std::collections::{BTreeMap, BTreeSet};
-use std::time::{Duration, Instant};
 
 use aws_sdk_s3::Client;
 use aws_sdk_s3::types::Object;
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use s3scope::demo::seed::seed_at;
 use s3scope::demo::{DemoError, EmbeddedServer, SeedSummary, Store, seed};
+use std::collections::{BTreeMap, BTreeSet};
 use store_support::*;
 
 fn anchor() -> DateTime<Utc> {
@@ -54,14 +52,10 @@ async fn listing(client: &Client, bucket: &str) -> Listing {
 
 const BUCKETS: [&str; 4] = ["demo-analytics", "demo-cdr", "demo-logs", "demo-versioned"];
 
-/// Seeds one store at a time, so that the time each seed takes is its own.
-static SEEDING: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
-
-/// Seeds the server's store (pinned to `anchor()` unless `today`); returns the time it took.
-async fn seed_store(server: &EmbeddedServer, today: bool) -> (SeedSummary, Duration) {
-    let _one_at_a_time = SEEDING.lock().await;
+/// Seeds the server's store (pinned to `anchor()` unless `today`). How long seeding takes is
+/// measured by bench/first_frame.sh (seeding included), not asserted here.
+async fn seed_store(server: &EmbeddedServer, today: bool) -> SeedSummary {
     let store = server.store();
-    let started = Instant::now();
     let seeded = tokio::task::spawn_blocking(move || {
         if today {
             seed(&store)
@@ -69,19 +63,13 @@ async fn seed_store(server: &EmbeddedServer, today: bool) -> (SeedSummary, Durat
             seed_at(&store, anchor())
         }
     });
-    let summary = seeded.await.expect("task").expect("seed");
-    (summary, started.elapsed())
+    seeded.await.expect("task").expect("seed")
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn seeded_data_looks_real() {
     let test = start().await;
-    let (summary, elapsed) = seed_store(&test.server, false).await;
-    println!("seeded {summary:?} in {elapsed:.2?}");
-    assert!(
-        elapsed < Duration::from_secs(10),
-        "seeding took {elapsed:.2?}"
-    );
+    let summary = seed_store(&test.server, false).await;
     assert_eq!(summary.buckets, 4);
     let client = client(&test.server);
     let buckets = client.list_buckets().send().await.expect("buckets");
@@ -220,8 +208,8 @@ async fn seeded_data_looks_real() {
 async fn seeding_is_deterministic_and_done_once() {
     let (first, second) = (start().await, start().await);
     let seeds = [
-        seed_store(&first.server, false).await.0,
-        seed_store(&second.server, false).await.0,
+        seed_store(&first.server, false).await,
+        seed_store(&second.server, false).await,
     ];
     assert_eq!(seeds[0], seeds[1]);
     let (a, b) = (client(&first.server), client(&second.server));
@@ -234,7 +222,7 @@ async fn seeding_is_deterministic_and_done_once() {
     println!("objects per bucket: {totals:?}");
 
     // Seeding a seeded directory reads the marker back and writes nothing.
-    let (again, _) = seed_store(&first.server, true).await;
+    let again = seed_store(&first.server, true).await;
     assert_eq!(again, seeds[0]);
     assert_eq!(listing(&a, "demo-cdr").await.len(), totals["demo-cdr"]);
 }

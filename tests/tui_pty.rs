@@ -4,18 +4,28 @@
 
 use portable_pty::{CommandBuilder, PtySize, native_pty_system};
 use std::io::{Read, Write};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 const CHILD_ENV: &str = "S3SCOPE_TUI_PTY_CHILD";
 const ENDPOINT_ENV: &str = "S3SCOPE_TUI_PTY_ENDPOINT";
 const ENTER_ALT: &str = "\x1b[?1049h";
 const LEAVE_ALT: &str = "\x1b[?1049l";
+/// Only guards against a hang: every wait below ends on what the pty shows, not on a clock.
+const HANG_GUARD: Duration = Duration::from_secs(120);
+
+/// What the child wrote so far, and whether its side of the pty is closed (it exited).
+struct Seen {
+    parser: vt100::Parser,
+    raw: Vec<u8>,
+    closed: bool,
+}
 
 struct Session {
     child: Box<dyn portable_pty::Child + Send + Sync>,
     writer: Box<dyn Write + Send>,
-    seen: Arc<Mutex<(vt100::Parser, Vec<u8>)>>,
+    /// The reader thread updates `Seen` and notifies the condvar after every read.
+    seen: Arc<(Mutex<Seen>, Condvar)>,
     _master: Box<dyn portable_pty::MasterPty + Send>,
 }
 
@@ -45,18 +55,29 @@ impl Session {
         drop(pair.slave);
         let mut reader = pair.master.try_clone_reader().unwrap();
         let writer = pair.master.take_writer().unwrap();
-        let seen = Arc::new(Mutex::new((vt100::Parser::new(24, 80, 0), Vec::new())));
+        let seen = Arc::new((
+            Mutex::new(Seen {
+                parser: vt100::Parser::new(24, 80, 0),
+                raw: Vec::new(),
+                closed: false,
+            }),
+            Condvar::new(),
+        ));
         let sink = Arc::clone(&seen);
         std::thread::spawn(move || {
             let mut buf = [0u8; 4096];
+            // Ends at EOF (EIO on Linux) once the child has exited and closed the pty.
             while let Ok(n) = reader.read(&mut buf) {
                 if n == 0 {
                     break;
                 }
-                let mut s = sink.lock().unwrap();
-                s.0.process(&buf[..n]);
-                s.1.extend_from_slice(&buf[..n]);
+                let mut s = sink.0.lock().unwrap();
+                s.parser.process(&buf[..n]);
+                s.raw.extend_from_slice(&buf[..n]);
+                sink.1.notify_all();
             }
+            sink.0.lock().unwrap().closed = true;
+            sink.1.notify_all();
         });
         Self {
             child,
@@ -66,27 +87,46 @@ impl Session {
         }
     }
 
+    fn lock(&self) -> MutexGuard<'_, Seen> {
+        self.seen.0.lock().unwrap()
+    }
+
     fn screen(&self) -> String {
-        self.seen.lock().unwrap().0.screen().contents()
+        self.lock().parser.screen().contents()
     }
 
     fn raw(&self) -> String {
-        String::from_utf8_lossy(&self.seen.lock().unwrap().1).into_owned()
+        String::from_utf8_lossy(&self.lock().raw).into_owned()
+    }
+
+    /// Waits until `done` holds for what the child wrote; false when the hang guard ran out.
+    fn wait_until(&self, done: impl Fn(&Seen) -> bool) -> bool {
+        let deadline = Instant::now() + HANG_GUARD;
+        let mut s = self.lock();
+        while !done(&s) {
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return false;
+            }
+            s = self.seen.1.wait_timeout(s, left).unwrap().0;
+        }
+        true
     }
 
     fn wait_for(&self, needle: &str) {
-        let deadline = Instant::now() + Duration::from_secs(30);
-        while Instant::now() < deadline {
-            if self.screen().contains(needle) {
-                return;
-            }
-            std::thread::sleep(Duration::from_millis(50));
+        if !self.wait_until(|s| s.parser.screen().contents().contains(needle)) {
+            panic!(
+                "`{needle}` never appeared; screen:\n{}\nraw: {:?}",
+                self.screen(),
+                self.raw()
+            );
         }
-        panic!(
-            "`{needle}` never appeared; screen:\n{}\nraw: {:?}",
-            self.screen(),
-            self.raw()
-        );
+    }
+
+    fn wait_gone(&self, needle: &str) {
+        if !self.wait_until(|s| !s.parser.screen().contents().contains(needle)) {
+            panic!("`{needle}` never went away; screen:\n{}", self.screen());
+        }
     }
 
     fn press(&mut self, keys: &str) {
@@ -94,20 +134,13 @@ impl Session {
         self.writer.flush().unwrap();
     }
 
+    /// Waits until the child has exited and everything it wrote has been read.
     fn wait_exit(&mut self) -> portable_pty::ExitStatus {
-        let deadline = Instant::now() + Duration::from_secs(30);
-        loop {
-            if let Some(status) = self.child.try_wait().unwrap() {
-                // Let the reader thread take the last bytes.
-                std::thread::sleep(Duration::from_millis(200));
-                return status;
-            }
-            if Instant::now() > deadline {
-                let _ = self.child.kill();
-                panic!("the TUI did not exit; screen:\n{}", self.screen());
-            }
-            std::thread::sleep(Duration::from_millis(50));
+        if !self.wait_until(|s| s.closed) {
+            let _ = self.child.kill();
+            panic!("the TUI did not exit; screen:\n{}", self.screen());
         }
+        self.child.wait().unwrap()
     }
 
     fn assert_restored(&self) {
@@ -120,9 +153,9 @@ impl Session {
             .expect("never left the alternate screen");
         assert!(leave > enter);
         assert!(raw[leave..].contains("\x1b[?25h"), "cursor not shown again");
-        let s = self.seen.lock().unwrap();
-        assert!(!s.0.screen().alternate_screen());
-        assert!(!s.0.screen().hide_cursor());
+        let s = self.lock();
+        assert!(!s.parser.screen().alternate_screen());
+        assert!(!s.parser.screen().hide_cursor());
     }
 }
 
@@ -182,7 +215,9 @@ fn quits_with_q_and_restores_the_terminal() {
     s.press("?");
     s.wait_for("Everywhere");
     s.press("\x1b");
-    std::thread::sleep(Duration::from_millis(300));
+    // The next key only once the Esc was taken alone: typed right behind it, the two bytes
+    // would read as Alt+3.
+    s.wait_gone("Everywhere");
     s.press("3");
     s.wait_for("has no usage source");
     s.press(":frob\r");

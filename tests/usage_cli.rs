@@ -4,7 +4,7 @@
 mod usage_support;
 
 use std::path::Path;
-use usage_support::{run, s3scope};
+use usage_support::{run, s3scope, without_progress};
 
 /// A profile on a closed local port: nothing answers there.
 fn home_with(extra: &str) -> (tempfile::TempDir, std::path::PathBuf, String) {
@@ -32,12 +32,14 @@ fn usage(config: &Path, home: &Path, args: &[&str]) -> (i32, String, String) {
     run(&mut cmd)
 }
 
+/// One line of error (progress lines of a slow run aside) with exit code `want`.
 fn assert_one_line(code: i32, want: i32, err: &str, needle: &str) {
     assert_eq!(code, want, "{err}");
+    assert!(!err.contains("never-printed-secret"), "{err}");
+    let err = &without_progress(err);
     assert_eq!(err.lines().count(), 1, "{err}");
     assert!(err.starts_with("s3scope: error: "), "{err}");
     assert!(err.contains(needle), "`{needle}` not in: {err}");
-    assert!(!err.contains("never-printed-secret"), "{err}");
 }
 
 #[test]

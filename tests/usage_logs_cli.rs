@@ -5,7 +5,7 @@ mod usage_support;
 
 use chrono::Duration;
 use usage_support::fixture::{BUCKET, seed};
-use usage_support::{LogServer, hours_ago, run, s3scope};
+use usage_support::{LogServer, hours_ago, run, s3scope, without_progress};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn cli_missing_bucket_and_unwritable_results_are_clear_and_trim_nothing() {
@@ -42,7 +42,7 @@ async fn cli_missing_bucket_and_unwritable_results_are_clear_and_trim_nothing() 
         err.contains("bucket `no-such-logs` does not exist"),
         "{err}"
     );
-    assert_eq!(err.lines().count(), 1, "{err}");
+    assert_eq!(without_progress(&err).lines().count(), 1, "{err}");
 
     std::fs::write(
         home.path().join("blocker"),

@@ -5,6 +5,7 @@ use super::args::{DuArgs, Format};
 use super::output::{Table, write_json};
 use super::progress::Reporter;
 use crate::s3::client::Clients;
+use crate::scan::hints;
 use crate::scan::job::{self, ScanRequest};
 use crate::scan::report::{ClassTotal, HiddenCosts, du_report};
 use crate::scan::snapshot::{self, SnapshotMeta};
@@ -21,23 +22,40 @@ pub async fn run(clients: &Clients, a: &DuArgs, concurrency: usize) -> Result<()
     if let Some(path) = &a.save {
         check_save_path(path)?;
     }
+    // An earlier snapshot of the location (the TUI caches one per scan) gives the first cuts
+    // and the count that makes a percentage.
+    let (hints, expected) = hints::from_cache(
+        &clients.profile().name,
+        &location.bucket,
+        &location.key,
+        hints::parts_for(concurrency),
+    );
     let scan = job::start(ScanRequest {
         bucket: location.bucket.clone(),
         prefix: location.key.clone(),
         concurrency,
         versions: a.versions,
         multipart: a.multipart,
+        hints,
     });
     let watch = scan.clone();
     let reporter = Reporter::start(&format!("scanning {location}"), move || {
         let c = watch.counters();
-        format!(
+        let mut line = format!(
             "{} objects, {}, {} LIST calls, {:.0} pages/s",
             c.objects,
             format_size(c.bytes, BINARY),
             c.list_calls,
             c.pages_per_sec()
-        )
+        );
+        if let Some((pct, eta)) = expected.and_then(|n| c.progress_of(n)) {
+            line.push_str(&format!(
+                ", ~{pct:.0}% of the last scan's {n}, ETA {eta}s",
+                n = expected.unwrap_or(0),
+                eta = eta.as_secs()
+            ));
+        }
+        line
     });
     let ctrl_c = scan.cancel.clone();
     let interrupt = tokio::spawn(async move {

@@ -265,6 +265,9 @@ pub async fn run(clients: Clients, a: ServeSettings, concurrency: usize) -> Resu
     let mut server = Server::start(opts, fetch, table_renderer())
         .await
         .map_err(|e| CliError::Runtime(e.to_string()))?;
+    // SIGTERM is handled from before the banner: whoever waits for the banner (a supervisor,
+    // the tests) may stop serve right after it.
+    let terminated = terminated();
     eprintln!(
         "s3scope serve: listening on http://{} (refresh every {}s); GET /metrics, \
          /api/buckets?fmt=json|csv|tsv with `Authorization: Bearer <token>`; /healthz{}",
@@ -277,25 +280,29 @@ pub async fn run(clients: Clients, a: ServeSettings, concurrency: usize) -> Resu
     );
     tokio::select! {
         r = tokio::signal::ctrl_c() => r?,
-        () = terminated() => {}
+        () = terminated => {}
         () = server.wait() => {}
     }
     server.shutdown().await;
     Ok(())
 }
 
+/// Resolves on SIGTERM; the handler is installed when this is called, not when first polled.
 #[cfg(unix)]
-async fn terminated() {
+fn terminated() -> impl Future<Output = ()> {
     use tokio::signal::unix::{SignalKind, signal};
-    match signal(SignalKind::terminate()) {
-        Ok(mut s) => {
-            s.recv().await;
+    let installed = signal(SignalKind::terminate());
+    async move {
+        match installed {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending().await,
         }
-        Err(_) => std::future::pending().await,
     }
 }
 
 #[cfg(not(unix))]
-async fn terminated() {
-    std::future::pending().await
+fn terminated() -> impl Future<Output = ()> {
+    std::future::pending()
 }

@@ -1,18 +1,29 @@
-//! Parallel streaming lister: ListObjectsV2 fanned out by delimiter and by key-space ranges.
+//! Parallel streaming lister: ListObjectsV2 over disjoint key ranges, split as workers idle.
 //!
-//! Work is a queue of one-page tasks. A task lists one page of a range `(start_after, hi]`
-//! under a prefix. CommonPrefixes become new tasks; a truncated page either continues with its
-//! token or, when workers are idle, splits the rest of its range (see `split`). Pages are sent
-//! to the consumer as they arrive. The union of all pages equals one sequential listing.
+//! The default lists flat (no delimiter): LIST calls then follow the number of objects (about
+//! N/1000), never the number of prefixes. Parallelism comes from cutting the key space: the
+//! work is a table of ranges `(start_after, hi]`, each listed page by page by one worker at a
+//! time; whenever workers are idle, the range with the most estimated work left is cut (see
+//! `split`) and its upper part handed to them. Known boundaries (from an earlier snapshot of
+//! the same location, else from a few delimiter pages of the top levels) give the first cuts. A page that fails with a transient error is
+//! retried after a backoff; only permanent errors (access denied, no such bucket, bad
+//! signature...) end the listing. With a delimiter, common prefixes become ranges of their
+//! own (the Files view of one prefix uses that). The union of all pages equals one sequential
+//! listing: every key exactly once.
+
+mod discover; // first cuts from a few delimiter pages of the tree's top levels
+mod page; // one LIST page of a range
 
 use super::error::S3Error;
-use super::split::boundaries;
+use super::split::Shape;
 use aws_sdk_s3::Client;
-use aws_sdk_s3::types::EncodingType;
 use chrono::{DateTime, Utc};
+use page::{Outcome, Request, list_page};
+use rand::Rng;
 use std::collections::VecDeque;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
 use tokio::sync::mpsc;
 use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
@@ -40,14 +51,20 @@ pub struct Page {
 pub struct ListOptions {
     pub bucket: String,
     pub prefix: String,
-    /// Fan out on this delimiter (usually "/"); None lists flat.
+    /// Fan out on this delimiter; None (the default) lists flat.
     pub delimiter: Option<String>,
     /// Parallel LIST requests.
     pub concurrency: usize,
     /// Keys per LIST call (≤ 1000).
     pub page_size: i32,
-    /// Cut flat ranges into StartAfter ranges when workers are idle.
+    /// Cut ranges into sub-ranges when workers are idle.
     pub split: bool,
+    /// Keys known to divide the listing evenly (e.g. prefix boundaries of an earlier
+    /// snapshot): the first ranges start at them instead of waiting for the first page.
+    pub hints: Vec<String>,
+    /// How many times one page is retried after transient failures (each try already made
+    /// the client's own attempts) before the listing fails.
+    pub page_retries: u32,
 }
 
 impl ListOptions {
@@ -55,10 +72,12 @@ impl ListOptions {
         Self {
             bucket: bucket.to_string(),
             prefix: prefix.to_string(),
-            delimiter: Some("/".into()),
+            delimiter: None,
             concurrency: 32,
             page_size: 1000,
             split: true,
+            hints: Vec::new(),
+            page_retries: 8,
         }
     }
 }
@@ -66,33 +85,95 @@ impl ListOptions {
 /// Live counters, readable while the listing runs.
 #[derive(Debug, Default)]
 pub struct ListStats {
+    /// LIST requests sent (retries included).
     pub list_calls: AtomicU64,
     pub objects: AtomicU64,
     pub bytes: AtomicU64,
-    /// Ranges cut off a flat listing to run in parallel.
+    /// Ranges cut off running ones to work in parallel.
     pub splits: AtomicU64,
+    /// LIST pages retried after a transient failure.
+    pub retried_pages: AtomicU64,
 }
 
-#[derive(Debug, Clone)]
-struct Task {
+/// One range of the key space and where its listing stands.
+#[derive(Debug)]
+struct Range {
     prefix: String,
     start_after: Option<String>,
-    token: Option<String>,
     hi: Option<String>,
+    token: Option<String>,
+    /// First and last item of its latest page and how many items it held.
+    last_page: Option<(String, String, usize)>,
+    failures: u32,
+    /// Cutting it was tried since its last page and gave nothing.
+    uncuttable: bool,
 }
 
-struct Outcome {
-    task: Task,
-    page: Page,
-    /// Greatest and first item (key or common prefix) seen in this page.
-    first_last: Option<(String, String)>,
-    next_token: Option<String>,
-    /// The range's upper bound was passed: nothing more to list in it.
-    done: bool,
+impl Range {
+    fn new(prefix: String, start_after: Option<String>, hi: Option<String>) -> Self {
+        Self {
+            prefix,
+            start_after,
+            hi,
+            token: None,
+            last_page: None,
+            failures: 0,
+            uncuttable: false,
+        }
+    }
+
+    fn request(&self) -> Request {
+        Request {
+            prefix: self.prefix.clone(),
+            start_after: self.start_after.clone(),
+            token: self.token.clone(),
+            hi: self.hi.clone(),
+        }
+    }
+
+    fn shape(&self) -> Option<Shape<'_>> {
+        let (first, last, items) = self.last_page.as_ref()?;
+        Some(Shape {
+            prefix: &self.prefix,
+            first,
+            last,
+            items: *items,
+            hi: self.hi.as_deref(),
+        })
+    }
+}
+
+/// Transient failures worth another try of the same page; the rest stop the listing.
+pub fn is_transient(e: &S3Error) -> bool {
+    match e {
+        S3Error::Timeout { .. } | S3Error::Unreachable { .. } | S3Error::Other { .. } => true,
+        S3Error::Service { code, .. } => matches!(
+            code.as_str(),
+            "SlowDown"
+                | "InternalError"
+                | "ServiceUnavailable"
+                | "RequestTimeout"
+                | "Throttling"
+                | "ThrottlingException"
+                | "TooManyRequests"
+                | "RequestLimitExceeded"
+                | "BadGateway"
+                | "GatewayTimeout"
+                | ""
+        ),
+        _ => false,
+    }
+}
+
+/// Backoff before the `n`-th retry of a page: exponential with full jitter, capped.
+fn backoff(n: u32) -> Duration {
+    let cap = 100u64.saturating_mul(1 << n.min(6)).min(5_000);
+    Duration::from_millis(rand::rng().random_range(cap / 4..=cap))
 }
 
 /// Lists everything under `opts.prefix`, sending pages on `tx` as they arrive. Returns when
-/// the listing is complete, the consumer hung up, or `cancel` fired; the first error stops it.
+/// the listing is complete, the consumer hung up, or `cancel` fired; a permanent error, or a
+/// page still failing after `page_retries` tries, stops it.
 pub async fn list_parallel(
     client: Client,
     opts: ListOptions,
@@ -101,81 +182,96 @@ pub async fn list_parallel(
     cancel: CancellationToken,
     endpoint: String,
 ) -> Result<(), S3Error> {
-    let mut queue = VecDeque::from([Task {
-        prefix: opts.prefix.clone(),
-        start_after: None,
-        token: None,
-        hi: None,
-    }]);
-    let mut running: JoinSet<Result<Outcome, S3Error>> = JoinSet::new();
     let concurrency = opts.concurrency.max(1);
+    let mut ranges: Vec<Range> = Vec::new();
+    let mut queue: VecDeque<usize> = VecDeque::new();
+    let mut opts = opts;
+    if opts.split && opts.delimiter.is_none() && opts.hints.is_empty() && concurrency > 1 {
+        opts.hints = tokio::select! {
+            () = cancel.cancelled() => return Ok(()),
+            h = discover::boundaries(&client, &opts, &stats) => h,
+        };
+    }
+    let mut hints: Vec<&String> = opts
+        .hints
+        .iter()
+        .filter(|h| h.starts_with(&opts.prefix) && h.len() > opts.prefix.len())
+        .collect();
+    hints.sort();
+    hints.dedup();
+    let mut lo: Option<String> = None;
+    for h in hints.into_iter().chain(std::iter::once(&String::new())) {
+        let hi = (!h.is_empty()).then(|| h.clone());
+        ranges.push(Range::new(opts.prefix.clone(), lo.take(), hi.clone()));
+        queue.push_back(ranges.len() - 1);
+        lo = hi;
+    }
+    stats
+        .splits
+        .fetch_add(ranges.len() as u64 - 1, Ordering::Relaxed);
+    let min_keys = 2.0 * f64::from(opts.page_size.clamp(1, 1000));
+    let mut running: JoinSet<(usize, Result<Outcome, S3Error>)> = JoinSet::new();
     loop {
         while running.len() < concurrency {
-            let Some(task) = queue.pop_front() else { break };
+            let Some(id) = queue.pop_front() else { break };
+            let r = &ranges[id];
             let (client, opts, stats, ep) = (
                 client.clone(),
                 opts.clone(),
                 stats.clone(),
                 endpoint.clone(),
             );
-            running.spawn(async move { list_page(&client, &opts, &stats, task, &ep).await });
+            let (req, failures) = (r.request(), r.failures);
+            running.spawn(async move {
+                if failures > 0 {
+                    tokio::time::sleep(backoff(failures)).await;
+                }
+                (id, list_page(&client, &opts, &stats, &req, &ep).await)
+            });
         }
         let joined = tokio::select! {
             () = cancel.cancelled() => { running.abort_all(); return Ok(()); }
             j = running.join_next() => j,
         };
         let Some(joined) = joined else { return Ok(()) };
-        let out = joined.map_err(|e| S3Error::Other {
+        let (id, result) = joined.map_err(|e| S3Error::Other {
             operation: "ListObjectsV2".into(),
             detail: format!("listing task stopped: {e}"),
-        })??;
-        for p in &out.page.prefixes {
-            queue.push_back(Task {
-                prefix: p.clone(),
-                start_after: None,
-                token: None,
-                hi: None,
-            });
-        }
-        if let (Some(token), false) = (out.next_token.clone(), out.done) {
-            // Cut a range the first time it proves to hold more than a page (its size is
-            // unknown, and an unsplit big range is the long pole), or whenever workers idle;
-            // never let the queue grow without bound.
-            let first_page = out.task.token.is_none();
-            let idle = queue.len() + running.len() < concurrency;
-            let room = queue.len() < 4 * concurrency;
-            let cut = opts.split && room && (first_page || idle);
-            let cuts = match (&out.first_last, cut) {
-                (Some((first, last)), true) => {
-                    boundaries(&out.task.prefix, first, last, out.task.hi.as_deref())
-                }
-                _ => Vec::new(),
-            };
-            if cuts.is_empty() {
-                queue.push_back(Task {
-                    token: Some(token),
-                    ..out.task.clone()
-                });
-            } else {
-                stats.splits.fetch_add(cuts.len() as u64, Ordering::Relaxed);
-                let last = out.first_last.map(|(_, l)| l).unwrap_or_default();
-                let mut lo = last;
-                for b in cuts {
-                    queue.push_back(Task {
-                        prefix: out.task.prefix.clone(),
-                        start_after: Some(lo),
-                        token: None,
-                        hi: Some(b.clone()),
-                    });
-                    lo = b;
-                }
-                queue.push_back(Task {
-                    prefix: out.task.prefix.clone(),
-                    start_after: Some(lo),
-                    token: None,
-                    hi: out.task.hi.clone(),
-                });
+        })?;
+        let out = match result {
+            Ok(out) => out,
+            Err(e) if is_transient(&e) && ranges[id].failures < opts.page_retries => {
+                tracing::warn!(range = id, error = %e, "LIST page failed; retrying it");
+                stats.retried_pages.fetch_add(1, Ordering::Relaxed);
+                ranges[id].failures += 1;
+                queue.push_back(id);
+                continue;
             }
+            Err(e) => {
+                running.abort_all();
+                return Err(e);
+            }
+        };
+        let r = &mut ranges[id];
+        r.failures = 0;
+        for p in &out.page.prefixes {
+            // Delimiter mode: a common prefix is a range of its own.
+            let range = Range::new(p.clone(), None, None);
+            ranges.push(range);
+            queue.push_back(ranges.len() - 1);
+        }
+        let r = &mut ranges[id];
+        if let (Some(token), false) = (out.next_token, out.done) {
+            r.token = Some(token);
+            r.uncuttable = false;
+            if let Some((first, last)) = out.first_last {
+                r.last_page = Some((first, last, out.items));
+            }
+            queue.push_back(id);
+        }
+        if opts.split {
+            let free = concurrency.saturating_sub(running.len() + queue.len());
+            cut_ranges(&mut ranges, &mut queue, free, min_keys, &stats);
         }
         let has_items = !out.page.objects.is_empty() || !out.page.prefixes.is_empty();
         if has_items && tx.send(out.page).await.is_err() {
@@ -185,108 +281,50 @@ pub async fn list_parallel(
     }
 }
 
-async fn list_page(
-    client: &Client,
-    opts: &ListOptions,
+/// Hands `free` idle workers new ranges cut off the queued ranges with the most work left.
+fn cut_ranges(
+    ranges: &mut Vec<Range>,
+    queue: &mut VecDeque<usize>,
+    mut free: usize,
+    min_keys: f64,
     stats: &ListStats,
-    task: Task,
-    endpoint: &str,
-) -> Result<Outcome, S3Error> {
-    let mut req = client
-        .list_objects_v2()
-        .bucket(&opts.bucket)
-        .prefix(&task.prefix)
-        .max_keys(opts.page_size.clamp(1, 1000))
-        .encoding_type(EncodingType::Url)
-        .set_delimiter(opts.delimiter.clone());
-    req = match (&task.token, &task.start_after) {
-        (Some(t), _) => req.continuation_token(t),
-        (None, Some(s)) => req.start_after(s),
-        (None, None) => req,
-    };
-    let resp = req
-        .send()
-        .await
-        .map_err(|e| S3Error::classify(&e, endpoint, "ListObjectsV2", &opts.bucket))?;
-    stats.list_calls.fetch_add(1, Ordering::Relaxed);
-    let above_lo = |item: &str| task.start_after.as_deref().is_none_or(|lo| item > lo);
-    let within_hi = |item: &str| task.hi.as_deref().is_none_or(|hi| item <= hi);
-    let mut page = Page::default();
-    let mut done = false;
-    let mut first: Option<String> = None;
-    let mut last: Option<String> = None;
-    for o in resp.contents() {
-        let key = decode(o.key().unwrap_or_default());
-        if !within_hi(&key) {
-            done = true;
-            break;
+) {
+    while free > 0 {
+        // Unbounded ranges first (their size is unknown), then the biggest estimate.
+        let victim = queue
+            .iter()
+            .copied()
+            .filter(|&id| !ranges[id].uncuttable && ranges[id].token.is_some())
+            .filter_map(|id| ranges[id].shape().map(|s| (id, s.remaining())))
+            .max_by(|a, b| match (a.1, b.1) {
+                (None, None) => std::cmp::Ordering::Equal,
+                (None, Some(_)) => std::cmp::Ordering::Greater,
+                (Some(_), None) => std::cmp::Ordering::Less,
+                (Some(x), Some(y)) => x.total_cmp(&y),
+            });
+        let Some((id, remaining)) = victim else {
+            return;
+        };
+        if remaining.is_some_and(|r| r < 2.0 * min_keys) {
+            return;
         }
-        if !above_lo(&key) {
+        let cuts = ranges[id]
+            .shape()
+            .map(|s| s.cuts(free, min_keys))
+            .unwrap_or_default();
+        if cuts.is_empty() {
+            ranges[id].uncuttable = true;
             continue;
         }
-        first.get_or_insert_with(|| key.clone());
-        if last.as_deref().is_none_or(|l| key.as_str() > l) {
-            last = Some(key.clone());
+        let prefix = ranges[id].prefix.clone();
+        let old_hi = ranges[id].hi.take();
+        ranges[id].hi = cuts.first().cloned();
+        let bounds: Vec<Option<String>> = cuts.iter().skip(1).cloned().map(Some).collect();
+        for (lo, hi) in cuts.into_iter().zip(bounds.into_iter().chain([old_hi])) {
+            ranges.push(Range::new(prefix.clone(), Some(lo), hi));
+            queue.push_back(ranges.len() - 1);
+            stats.splits.fetch_add(1, Ordering::Relaxed);
+            free = free.saturating_sub(1);
         }
-        let size = u64::try_from(o.size().unwrap_or(0)).unwrap_or(0);
-        page.objects.push(ListedObject {
-            size,
-            last_modified: o
-                .last_modified()
-                .and_then(|d| DateTime::<Utc>::from_timestamp(d.secs(), d.subsec_nanos())),
-            storage_class: o
-                .storage_class()
-                .map_or("STANDARD", |c| c.as_str())
-                .to_string(),
-            etag: o.e_tag().map(str::to_string),
-            key,
-        });
     }
-    for cp in resp.common_prefixes() {
-        let p = decode(cp.prefix().unwrap_or_default());
-        if !within_hi(&p) {
-            done = true;
-            continue;
-        }
-        // A prefix the range starts inside of was already reported by the range before it.
-        if task
-            .start_after
-            .as_deref()
-            .is_some_and(|lo| lo.starts_with(p.as_str()))
-        {
-            continue;
-        }
-        if first.as_deref().is_none_or(|f| p.as_str() < f) {
-            first = Some(p.clone());
-        }
-        if last.as_deref().is_none_or(|l| p.as_str() > l) {
-            last = Some(p.clone());
-        }
-        page.prefixes.push(p);
-    }
-    let n = page.objects.len() as u64;
-    let bytes: u64 = page.objects.iter().map(|o| o.size).sum();
-    stats.objects.fetch_add(n, Ordering::Relaxed);
-    stats.bytes.fetch_add(bytes, Ordering::Relaxed);
-    let truncated = resp.is_truncated().unwrap_or(false);
-    Ok(Outcome {
-        next_token: if truncated {
-            resp.next_continuation_token().map(str::to_string)
-        } else {
-            None
-        },
-        first_last: first.zip(last),
-        page,
-        done,
-        task,
-    })
-}
-
-/// Keys come URL-encoded (`encoding-type=url`) so that any byte survives XML: decode like
-/// botocore does (`+` is a space; a literal `+` arrives as `%2B`).
-fn decode(s: &str) -> String {
-    let plus = s.replace('+', " ");
-    percent_encoding::percent_decode_str(&plus)
-        .decode_utf8_lossy()
-        .into_owned()
 }

@@ -5,9 +5,9 @@ pub mod client; // per-profile SDK config, per-region clients, bucket region cac
 pub mod cloudwatch; // daily AWS/S3 storage metrics per bucket and storage class
 pub mod error; // S3 failures sorted into what the user should do
 pub mod hidden; // noncurrent versions, delete markers, incomplete multipart uploads
-pub mod lister; // parallel streaming ListObjectsV2 (delimiter fan-out + key-space ranges)
+pub mod lister; // parallel streaming ListObjectsV2: flat key ranges split as workers idle, pages retried
 pub mod location; // s3://bucket/prefix parsing
 pub mod object; // HEAD of buckets and objects
 pub mod retry; // one retry policy: transient errors, backoff with jitter, adaptive limiter
 pub mod rgw; // Ceph RGW admin API client (SigV4-signed usage and bucket stats)
-pub mod split; // cutting a listing range into disjoint StartAfter ranges
+pub mod split; // where to cut a listing range so idle workers get real work

@@ -279,6 +279,7 @@ async fn scan_into(clients: &Clients, row: &mut BucketRow, concurrency: usize) {
         concurrency,
         versions: false,
         multipart: false,
+        hints: Vec::new(),
     });
     match job::run(&scan, clients).await {
         Ok(_) => {

@@ -21,6 +21,9 @@ pub struct ScanRequest {
     pub versions: bool,
     /// Also count incomplete multipart uploads and their parts (ListMultipartUploads + ListParts).
     pub multipart: bool,
+    /// Keys that divide the location evenly (from an earlier tree, see `hints`): the first
+    /// ranges of the listing.
+    pub hints: Vec<String>,
 }
 
 /// Live counters of a running scan.
@@ -41,6 +44,23 @@ impl ScanCounters {
         } else {
             0.0
         }
+    }
+
+    /// Percent done and time left when `expected` objects are known (a snapshot, RGW stats,
+    /// CloudWatch); None before the first objects or once past the expectation.
+    pub fn progress_of(&self, expected: u64) -> Option<(f64, Duration)> {
+        if expected == 0 || self.objects == 0 {
+            return None;
+        }
+        let pct = (self.objects as f64 * 100.0 / expected as f64).min(100.0);
+        let rate = self.objects_per_sec();
+        let left = expected.saturating_sub(self.objects) as f64;
+        let eta = if rate > 0.0 {
+            Duration::from_secs_f64(left / rate)
+        } else {
+            Duration::ZERO
+        };
+        Some((pct, eta))
     }
 
     pub fn objects_per_sec(&self) -> f64 {
@@ -96,6 +116,7 @@ pub async fn run(scan: &Scan, clients: &Clients) -> Result<ScanCounters, S3Error
     let s3 = clients.s3_for_bucket(&req.bucket).await?;
     let mut opts = ListOptions::new(&req.bucket, &req.prefix);
     opts.concurrency = req.concurrency;
+    opts.hints = req.hints.clone();
     let (tx, mut rx) = mpsc::channel(64);
     let lister = list_parallel(
         s3,

@@ -3,6 +3,7 @@
 pub mod buckets; // the bucket table from rgw stats, CloudWatch metrics or a scan
 pub mod diff; // growth by prefix between two snapshots
 pub mod files; // the objects directly in one prefix, one capped listing (Browse's files row)
+pub mod hints; // first cuts of a scan from an earlier tree of the same location
 pub mod job; // a running scan: parallel listing folded into a shared tree, live counters
 pub mod report; // a finished tree as rows: totals, per class, per prefix to a depth
 pub mod snapshot; // finished scans on disk: versioned compact format, cache dir, load errors

@@ -128,7 +128,7 @@ pub async fn clients(endpoint: &str) -> Clients {
         read_only: false,
         rgw_admin: false,
         connect_timeout: Duration::from_secs(2),
-        read_timeout: Duration::from_secs(10),
+        read_timeout: Duration::from_secs(30), // only a hang guard, as in the other test profiles
         max_attempts: 2,
     })
     .await

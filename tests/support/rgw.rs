@@ -60,20 +60,24 @@ pub async fn bucket_with_objects(s3: &aws_sdk_s3::Client, prefix: &str, sizes: &
     bucket
 }
 
-/// Calls `probe` until `done` holds: the usage log trails the requests by about a second.
+/// How long `eventually` waits at most: only a hang guard, generous for a loaded machine.
+const HANG_GUARD: Duration = Duration::from_secs(120);
+
+/// Calls `probe` until `done` holds: the usage log trails the requests by about a second
+/// (longer on a loaded machine).
 pub async fn eventually<T: Debug, Fut: Future<Output = T>>(
     what: &str,
     mut probe: impl FnMut() -> Fut,
     done: impl Fn(&T) -> bool,
 ) -> T {
-    let deadline = Instant::now() + Duration::from_secs(20);
+    let deadline = Instant::now() + HANG_GUARD;
     loop {
         let value = probe().await;
         if done(&value) {
             return value;
         }
         if Instant::now() > deadline {
-            panic!("{what}: not seen within 20 s; last answer: {value:#?}");
+            panic!("{what}: not seen within {HANG_GUARD:?}; last answer: {value:#?}");
         }
         tokio::time::sleep(Duration::from_millis(250)).await;
     }

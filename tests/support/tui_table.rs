@@ -29,7 +29,8 @@ pub async fn loaded_buckets_pane(clients: Clients) -> State {
     state.size = (160, 48);
     let mut out = Vec::new();
     let mut effects = start(&mut state);
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
+    // Only a hang guard: events drive the loop.
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(120);
     loop {
         for e in effects.drain(..) {
             runtime.execute(e, &mut out).unwrap();
@@ -41,7 +42,7 @@ pub async fn loaded_buckets_pane(clients: Clients) -> State {
         }
         let event: Event = tokio::time::timeout_at(deadline, rx.recv())
             .await
-            .expect("the bucket table within 60 s")
+            .expect("the bucket table within 120 s")
             .expect("runtime channel open");
         effects = update(&mut state, event);
     }

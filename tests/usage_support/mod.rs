@@ -163,6 +163,17 @@ pub fn s3scope(config: &Path, cwd: &Path) -> Command {
     cmd
 }
 
+/// `stderr` without the progress lines `usage collect` writes every 5 s when stderr is not a
+/// terminal (`s3scope: usage WINDOW: ...`): whether a run has any depends on the machine's
+/// speed, not on what it reports.
+pub fn without_progress(stderr: &str) -> String {
+    stderr
+        .lines()
+        .filter(|l| !l.starts_with("s3scope: usage "))
+        .map(|l| format!("{l}\n"))
+        .collect()
+}
+
 /// Runs a command to its end; (exit code, stdout, stderr).
 pub fn run(cmd: &mut Command) -> (i32, String, String) {
     let out = cmd.output().expect("s3scope runs");

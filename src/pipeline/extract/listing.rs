@@ -161,8 +161,7 @@ async fn list_current(
     totals: &mut BTreeMap<String, (u64, u64)>,
 ) -> Result<(), PipelineError> {
     let client = ctx.clients.s3_for_bucket(bucket).await?;
-    // Fanned out on "/" like `du`: nested prefixes list in parallel, and each prefix's own
-    // range is still split when it is long (a flat listing of nested keys splits poorly).
+    // Flat like `du`: LIST calls follow the objects, key ranges give the parallelism.
     let mut opts = ListOptions::new(bucket, "");
     opts.concurrency = ctx.req.concurrency.max(1);
     let stats = Arc::new(ListStats::default());

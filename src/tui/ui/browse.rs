@@ -16,6 +16,7 @@ use ratatui::layout::{Constraint, Layout, Position, Rect};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Padding, Paragraph, Wrap};
+use std::time::Duration;
 
 const SPINNER: [char; 4] = ['|', '/', '-', '\\'];
 
@@ -158,14 +159,21 @@ fn phase_line(state: &State, width: u16, theme: Theme) -> Line<'static> {
         } => {
             // Narrow screens get the same facts in fewer characters.
             let narrow = width < 100;
+            let expected = b.estimate.map_or(0, |e| e.objects);
+            let eta_shown = expected > 0 && c.objects > 0 && c.objects < expected;
             let mut text = if narrow {
+                // With an ETA on a narrow screen, the time left replaces the time spent.
+                let spent = if eta_shown {
+                    String::new()
+                } else {
+                    format!(" · {}", fmt::elapsed(c.elapsed))
+                };
                 format!(
-                    "scanning {} {} obj · {} · {} LIST · {}",
+                    "scanning {} {} obj · {} · {} LIST{spent}",
                     spinner(state),
                     fmt::count(c.objects),
                     fmt::size(c.bytes),
                     fmt::count(c.list_calls),
-                    fmt::elapsed(c.elapsed)
                 )
             } else {
                 format!(
@@ -181,13 +189,20 @@ fn phase_line(state: &State, width: u16, theme: Theme) -> Line<'static> {
             if let Some(e) = &b.estimate
                 && e.objects > 0
             {
-                let pct = (c.objects as f64 * 100.0 / e.objects as f64).min(100.0);
+                let (pct, eta) = c.progress_of(e.objects).unwrap_or((0.0, Duration::ZERO));
                 let of = if narrow {
                     fmt::count_short(e.objects)
                 } else {
                     fmt::count(e.objects)
                 };
-                text.push_str(&format!(" · ~{pct:.0}% of {of}"));
+                if narrow && eta_shown {
+                    text.push_str(&format!(" · ~{pct:.0}%"));
+                } else {
+                    text.push_str(&format!(" · ~{pct:.0}% of {of}"));
+                }
+                if eta_shown {
+                    text.push_str(&format!(" · ETA {}", fmt::elapsed(eta)));
+                }
             }
             if *hidden {
                 text.push_str(" · + versions, uploads");

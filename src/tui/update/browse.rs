@@ -2,10 +2,12 @@
 //! estimate), live progress, drilling in and out, files and object details, hidden costs, copy.
 
 use crate::s3::location::S3Location;
+use crate::scan::buckets::Source;
+use crate::scan::hints::{parts_for, split_hints};
 use crate::scan::job::{ScanCounters, ScanRequest};
 use crate::tui::effect::Effect;
 use crate::tui::keymap::Action;
-use crate::tui::state::browse::{FilesView, ObjectView, Phase, RowKind, SortKey};
+use crate::tui::state::browse::{Estimate, FilesView, ObjectView, Origin, Phase, RowKind, SortKey};
 use crate::tui::state::{Pane, State};
 use std::time::Duration;
 
@@ -69,6 +71,28 @@ fn scan(state: &mut State, hidden: bool, confirmed: bool) -> Vec<Effect> {
     let mut fx = cancel_running(state);
     let id = state.next_request();
     let b = &mut state.browse;
+    // A complete tree of the location on screen (a snapshot or the last scan) gives the
+    // listing its first cuts and the count that makes a percentage and an ETA.
+    let mut hints = Vec::new();
+    if let (Phase::Done { counters, .. }, Some(tree)) = (&b.phase, &b.tree) {
+        let t = tree.read();
+        if t.root_prefix == b.location_prefix {
+            hints = split_hints(&t, parts_for(b.concurrency));
+            let objects = t.node(0).total.objects();
+            if b.estimate.is_none_or(|e| e.objects == 0) {
+                let as_of = match &b.origin {
+                    Some(Origin::Snapshot { scanned_at, .. }) => Some(*scanned_at),
+                    _ => None,
+                };
+                b.estimate = Some(Estimate {
+                    objects,
+                    list_calls: counters.list_calls,
+                    source: Source::Scan,
+                    as_of,
+                });
+            }
+        }
+    }
     b.phase = Phase::Scanning {
         id,
         counters: ScanCounters {
@@ -88,6 +112,7 @@ fn scan(state: &mut State, hidden: bool, confirmed: bool) -> Vec<Effect> {
             concurrency: b.concurrency,
             versions: hidden,
             multipart: hidden,
+            hints,
         },
     });
     fx
