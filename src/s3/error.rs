@@ -18,7 +18,7 @@ pub enum S3Error {
     #[error("TLS with {endpoint} failed: {detail}; for a private CA set ca_bundle in the profile")]
     Tls { endpoint: String, detail: String },
     #[error(
-        "{endpoint} did not answer within the timeout; raise connect_timeout_secs/read_timeout_secs or check the network"
+        "{endpoint} did not answer within the timeout; check the network, or raise connect_timeout_secs, read_timeout_secs or attempt_timeout_secs ([s3], or --connect-timeout, --read-timeout, --attempt-timeout)"
     )]
     Timeout { endpoint: String },
     #[error(
