@@ -166,19 +166,17 @@ pub async fn bucket_table(
 }
 
 async fn rgw_stats(clients: &Clients) -> Result<Vec<BucketStats>, S3Error> {
-    let p = clients.profile();
-    let endpoint = p.endpoint.as_ref().ok_or_else(|| S3Error::Other {
-        operation: "RGW admin API".into(),
-        detail: "rgw_admin needs an endpoint in the profile".into(),
-    })?;
+    let endpoint = clients
+        .profile()
+        .endpoint
+        .as_ref()
+        .ok_or_else(|| S3Error::Other {
+            operation: "RGW admin API".into(),
+            detail: "rgw_admin needs an endpoint in the profile".into(),
+        })?;
     let (ak, sk) = clients.static_credentials().await?;
-    let mut b = RgwAdmin::builder(endpoint.as_str(), ak, sk.expose())
-        .connect_timeout(p.connect_timeout)
-        .read_timeout(p.read_timeout)
-        .profile(p.name.clone());
-    if let Some(ca) = &p.ca_bundle {
-        b = b.ca_bundle(ca.clone());
-    }
+    // The profile's retry policy, attempt timeout and limiter, like every other call.
+    let b = clients.configure_rgw(RgwAdmin::builder(endpoint.as_str(), ak, sk.expose()));
     let rgw_err = |e: crate::s3::rgw::RgwError| S3Error::Other {
         operation: "GET /admin/bucket".into(),
         detail: e.to_string(),
