@@ -263,24 +263,10 @@ fn a_rescan_starts_from_the_previous_tree() {
     let mut big = PrefixTree::new("", '/');
     for d in 1..=28 {
         for h in 0..24 {
-            big.add(
-                &format!("dt=2023-02-{d:02}/hour={h:02}/part-0"),
-                1,
-                "STANDARD",
-                None,
-            );
-            big.add(
-                &format!("dt=2023-02-{d:02}/hour={h:02}/part-1"),
-                1,
-                "STANDARD",
-                None,
-            );
-            big.add(
-                &format!("dt=2023-02-{d:02}/hour={h:02}/part-2"),
-                1,
-                "STANDARD",
-                None,
-            );
+            for p in 0..40 {
+                let key = format!("dt=2023-02-{d:02}/hour={h:02}/part-{p}");
+                big.add(&key, 1, "STANDARD", None);
+            }
         }
     }
     let shared = SharedTree::new(big);
@@ -304,5 +290,5 @@ fn a_rescan_starts_from_the_previous_tree() {
         }
         other => panic!("{other:?}"),
     }
-    assert_eq!(s.browse.estimate.map(|e| e.objects), Some(2016));
+    assert_eq!(s.browse.estimate.map(|e| e.objects), Some(28 * 24 * 40));
 }

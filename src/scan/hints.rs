@@ -40,6 +40,11 @@ pub fn split_hints(tree: &PrefixTree, parts: usize) -> Vec<String> {
     if parts < 2 || total < 2_000 {
         return Vec::new();
     }
+    // A range costs at least one call and an overshoot page: keep ranges of ~2 pages or more.
+    let parts = parts.min(usize::try_from(total / 2_000).unwrap_or(usize::MAX));
+    if parts < 2 {
+        return Vec::new();
+    }
     let step = total.div_ceil(parts as u64).max(1);
     let mut out = Vec::new();
     let mut seen = 0u64;
@@ -89,7 +94,7 @@ mod tests {
         let mut t = PrefixTree::new("", '/');
         for d in 1..=28 {
             for h in 0..24 {
-                for p in 0..10 {
+                for p in 0..30 {
                     let key = format!("events/dt=2023-02-{d:02}/hour={h:02}/part-{p}");
                     t.add(&key, 1, "STANDARD", None);
                 }
