@@ -7,16 +7,16 @@
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
-use s3scope::config::SegregateRuleFile;
-use s3scope::s3::lister::ListedObject;
-use s3scope::segregate::plan::Existing;
-use s3scope::tui::effect::Effect;
-use s3scope::tui::event::Event;
-use s3scope::tui::keymap::Keymap;
-use s3scope::tui::state::segregate::{SegregateEffect, SegregateEvent, SegregateState};
-use s3scope::tui::state::{State, Status};
-use s3scope::tui::theme::Theme;
-use s3scope::tui::{ui, update::update};
+use s3scope_core::config::SegregateRuleFile;
+use s3scope_core::s3::lister::ListedObject;
+use s3scope_core::segregate::plan::Existing;
+use s3scope_tui::effect::Effect;
+use s3scope_tui::event::Event;
+use s3scope_tui::keymap::Keymap;
+use s3scope_tui::state::segregate::{SegregateEffect, SegregateEvent, SegregateState};
+use s3scope_tui::state::{State, Status};
+use s3scope_tui::theme::Theme;
+use s3scope_tui::{ui, update::update};
 use std::time::{Duration, Instant};
 
 const KEYS: usize = 100_000;

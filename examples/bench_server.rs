@@ -7,7 +7,7 @@
 //! prefixes). Seeding is skipped when DIR already holds them. Stops on Ctrl-C / SIGTERM.
 
 use bytes::Bytes;
-use s3scope::demo::{EmbeddedServer, PutOptions, ServerOptions, StorageClass};
+use s3scope_store::{EmbeddedServer, PutOptions, ServerOptions, StorageClass};
 
 fn arg(i: usize) -> Option<String> {
     std::env::args().nth(i)

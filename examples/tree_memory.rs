@@ -3,7 +3,7 @@
 //! `cargo run --release --example tree_memory -- 1000000` prints objects, prefixes, the tree's
 //! own estimate and the process's resident-memory growth (from /proc/self/statm).
 
-use s3scope::scan::tree::PrefixTree;
+use s3scope_core::scan::tree::PrefixTree;
 use std::time::Instant;
 
 fn rss_bytes() -> u64 {

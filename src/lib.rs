@@ -1,18 +1,3 @@
-//! s3scope library: core (s3, scan, usage, segregate, pipeline) and two front ends (cli, tui).
+//! s3scope: the headless commands (clap) and the binary's entry point, over s3scope-core and s3scope-tui.
 
 pub mod cli; // headless commands: clap definitions, output formats, exit codes
-pub mod config; // profiles: TOML file, layered resolution, validation
-pub mod demo; // embedded S3 server and deterministic demo data
-pub mod fsutil; // atomic file replacement (temp + fsync + rename)
-pub mod instants; // UTC windows [since, until): parsing and this_hour/last_day/days_ago helpers
-pub mod job; // progress of long jobs (stages, counts, errors) and cancellation, for CLI and TUI
-pub mod logging; // tracing to a log file, never to the terminal
-pub mod pipeline; // extract raw snapshots into packages; process them into Parquet rollups
-pub mod policy; // least-privilege IAM policies and Ceph caps per feature
-pub mod s3; // client factory, errors, bucket listing, RGW admin API
-pub mod scan; // prefix tree of a bucket scan
-pub mod segregate; // date segregation: rule, plan, apply with journal
-pub mod serve; // read-only HTTP endpoint: Prometheus metrics and the bucket table
-pub mod text; // escaping untrusted text for the terminal
-pub mod tui; // terminal front end: state machine, runtime, panes
-pub mod usage; // request/bandwidth usage: model, sources, crash-safe summaries

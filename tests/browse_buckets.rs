@@ -6,15 +6,15 @@ mod browse_support;
 
 use browse_support::*;
 use crossterm::event::KeyCode;
-use s3scope::s3::buckets::BucketInfo;
-use s3scope::s3::error::S3Error;
-use s3scope::scan::buckets::{BucketRow, Source};
-use s3scope::tui::effect::Effect;
-use s3scope::tui::event::{Event, RequestId};
-use s3scope::tui::keymap::Keymap;
-use s3scope::tui::state::browse::Phase;
-use s3scope::tui::state::{Pane, State, Status};
-use s3scope::tui::update::{start, update};
+use s3scope_core::s3::buckets::BucketInfo;
+use s3scope_core::s3::error::S3Error;
+use s3scope_core::scan::buckets::{BucketRow, Source};
+use s3scope_tui::effect::Effect;
+use s3scope_tui::event::{Event, RequestId};
+use s3scope_tui::keymap::Keymap;
+use s3scope_tui::state::browse::Phase;
+use s3scope_tui::state::{Pane, State, Status};
+use s3scope_tui::update::{start, update};
 use std::collections::BTreeMap;
 
 fn table_row(
@@ -80,7 +80,7 @@ fn the_bucket_table_sorts_filters_and_estimates_big_scans() {
     update(&mut s, ch('C'));
     assert_eq!(order(&s), ["a", "b"]);
     update(&mut s, ch('u'));
-    assert_eq!(s.buckets.unit, s3scope::cli::args::Unit::B);
+    assert_eq!(s.buckets.unit, s3scope_core::units::Unit::B);
     update(&mut s, ch('/'));
     update(&mut s, ch('b'));
     assert_eq!(order(&s), ["b"]);

@@ -5,13 +5,13 @@ mod browse_support;
 
 use browse_support::*;
 use crossterm::event::KeyCode;
-use s3scope::s3::lister::ListedObject;
-use s3scope::s3::object::ObjectDetails;
-use s3scope::scan::files::FilesPage;
-use s3scope::tui::effect::Effect;
-use s3scope::tui::event::Event;
-use s3scope::tui::state::browse::{FILES_ROW, Origin, RowKind, SharedTree};
-use s3scope::tui::update::update;
+use s3scope_core::s3::lister::ListedObject;
+use s3scope_core::s3::object::ObjectDetails;
+use s3scope_core::scan::files::FilesPage;
+use s3scope_tui::effect::Effect;
+use s3scope_tui::event::Event;
+use s3scope_tui::state::browse::{FILES_ROW, Origin, RowKind, SharedTree};
+use s3scope_tui::update::update;
 use std::collections::BTreeMap;
 
 #[test]

@@ -7,23 +7,23 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
 use ratatui::style::Color;
-use s3scope::s3::buckets::BucketInfo;
-use s3scope::s3::lister::ListedObject;
-use s3scope::s3::object::ObjectDetails;
-use s3scope::scan::buckets::{BucketRow, Source};
-use s3scope::scan::files::FilesPage;
-use s3scope::scan::job::ScanCounters;
-use s3scope::scan::report::ClassTotal;
-use s3scope::scan::snapshot::SnapshotMeta;
-use s3scope::scan::tree::PrefixTree;
-use s3scope::tui::effect::Effect;
-use s3scope::tui::event::{Event, FoundSnapshot, RequestId};
-use s3scope::tui::keymap::Keymap;
-use s3scope::tui::state::browse::SharedTree;
-use s3scope::tui::state::{State, Status};
-use s3scope::tui::theme::Theme;
-use s3scope::tui::ui;
-use s3scope::tui::update::{start, update};
+use s3scope_core::s3::buckets::BucketInfo;
+use s3scope_core::s3::lister::ListedObject;
+use s3scope_core::s3::object::ObjectDetails;
+use s3scope_core::scan::buckets::{BucketRow, Source};
+use s3scope_core::scan::files::FilesPage;
+use s3scope_core::scan::job::ScanCounters;
+use s3scope_core::scan::report::ClassTotal;
+use s3scope_core::scan::snapshot::SnapshotMeta;
+use s3scope_core::scan::tree::PrefixTree;
+use s3scope_tui::effect::Effect;
+use s3scope_tui::event::{Event, FoundSnapshot, RequestId};
+use s3scope_tui::keymap::Keymap;
+use s3scope_tui::state::browse::SharedTree;
+use s3scope_tui::state::{State, Status};
+use s3scope_tui::theme::Theme;
+use s3scope_tui::ui;
+use s3scope_tui::update::{start, update};
 use std::collections::BTreeMap;
 use std::time::Duration;
 
@@ -312,7 +312,7 @@ fn files(s: &mut State) {
     for _ in 0..10 {
         if s.browse
             .selected_row()
-            .is_some_and(|r| r.kind == s3scope::tui::state::browse::RowKind::Files)
+            .is_some_and(|r| r.kind == s3scope_tui::state::browse::RowKind::Files)
         {
             break;
         }

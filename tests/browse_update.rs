@@ -5,13 +5,13 @@ mod browse_support;
 
 use browse_support::*;
 use crossterm::event::KeyCode;
-use s3scope::s3::error::S3Error;
-use s3scope::scan::tree::PrefixTree;
-use s3scope::tui::effect::Effect;
-use s3scope::tui::event::Event;
+use s3scope_core::s3::error::S3Error;
+use s3scope_core::scan::tree::PrefixTree;
+use s3scope_tui::effect::Effect;
+use s3scope_tui::event::Event;
 
-use s3scope::tui::state::browse::{FILES_ROW, Phase, SharedTree};
-use s3scope::tui::update::update;
+use s3scope_tui::state::browse::{FILES_ROW, Phase, SharedTree};
+use s3scope_tui::update::update;
 
 #[test]
 fn a_scan_fills_the_rows_live_and_navigation_follows() {

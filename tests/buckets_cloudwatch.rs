@@ -6,7 +6,7 @@ use aws_sdk_cloudwatch::config::{BehaviorVersion, Credentials, Region};
 use aws_sdk_cloudwatch::primitives::DateTime;
 use aws_sdk_cloudwatch::types::{Dimension, MetricDatum, StandardUnit};
 use chrono::Utc;
-use s3scope::s3::cloudwatch::{MAX_QUERIES_PER_CALL, bucket_metrics};
+use s3scope_core::s3::cloudwatch::{MAX_QUERIES_PER_CALL, bucket_metrics};
 use support::servers::{self, unique_bucket};
 
 fn datum(metric: &str, bucket: &str, st: &str, at: i64, value: f64) -> MetricDatum {

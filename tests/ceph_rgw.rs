@@ -3,7 +3,9 @@
 mod support;
 
 use chrono::{TimeDelta, Utc};
-use s3scope::s3::rgw::{RgwAdmin, RgwError, TrimQuery, UsageCategory, UsageQuery, UsageResponse};
+use s3scope_core::s3::rgw::{
+    RgwAdmin, RgwError, TrimQuery, UsageCategory, UsageQuery, UsageResponse,
+};
 use std::time::Duration;
 use support::rgw::{admin, bucket_with_objects, eventually, s3_client};
 use support::servers::{self, RgwEnv, unique_bucket};

@@ -1,7 +1,7 @@
 //! Bad input on the command line: each a one-line error and the right exit code (2 config, 1 run time).
 
 use assert_cmd::Command;
-use s3scope::demo::store::{EmbeddedServer, ServerOptions};
+use s3scope_store::store::{EmbeddedServer, ServerOptions};
 use std::path::Path;
 use std::time::Duration;
 
@@ -291,7 +291,7 @@ fn against_the_embedded_server() {
             "beta-logs",
             "2026/a.log",
             bytes::Bytes::from_static(b"hello"),
-            s3scope::demo::PutOptions::default(),
+            s3scope_store::PutOptions::default(),
         )
         .unwrap();
     let home = tempfile::tempdir().unwrap();

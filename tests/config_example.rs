@@ -1,6 +1,6 @@
 //! Keeps config.example.toml in sync with the config structs: every key documented, none unknown.
 
-use s3scope::config::{
+use s3scope_core::config::{
     ConfigFile, LogSection, ProfileFile, S3Section, ScanSection, SegregateRuleFile,
     SegregateSection, ServeSection, UsageSection, parse,
 };

@@ -7,7 +7,7 @@ mod support;
 
 use chrono::Utc;
 use pipeline_support::{files_under, run, stderr};
-use s3scope::instants::{iso, this_hour};
+use s3scope_core::instants::{iso, this_hour};
 use serde_json::Value;
 use std::path::Path;
 use support::rgw::{admin, bucket_with_objects, eventually, s3_client};
@@ -51,7 +51,7 @@ async fn extract_and_process_on_ceph() {
     s3.create_bucket().bucket(&history).send().await.unwrap();
     // The usage log trails requests: wait until RGW shows the GETs.
     let admin = admin(&env.endpoint, &env.access_key, &env.secret_key);
-    let query = s3scope::s3::rgw::UsageQuery {
+    let query = s3scope_core::s3::rgw::UsageQuery {
         bucket: Some(bucket.clone()),
         start: Some(this_hour() - chrono::Duration::hours(1)),
         end: Some(this_hour() + chrono::Duration::hours(1)),

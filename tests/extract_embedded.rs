@@ -4,7 +4,7 @@
 mod pipeline_support;
 
 use pipeline_support::*;
-use s3scope::demo::StorageClass;
+use s3scope_store::StorageClass;
 use serde_json::Value;
 use std::path::Path;
 

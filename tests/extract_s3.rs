@@ -4,7 +4,7 @@
 mod pipeline_support;
 
 use pipeline_support::*;
-use s3scope::pipeline::storage::{S3Storage, Storage};
+use s3scope_core::pipeline::storage::{S3Storage, Storage};
 use serde_json::Value;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -73,7 +73,11 @@ async fn s3_storage_put_get_exists_remove_glob() {
     s3.shutdown().await;
 }
 
-async fn s3scope_head(clients: &s3scope::s3::client::Clients, bucket: &str, key: &str) -> String {
+async fn s3scope_head(
+    clients: &s3scope_core::s3::client::Clients,
+    bucket: &str,
+    key: &str,
+) -> String {
     clients
         .s3()
         .head_object()

@@ -10,9 +10,9 @@ use aws_sdk_cloudwatch::primitives::DateTime;
 use aws_sdk_cloudwatch::types::{Dimension, MetricDatum, StandardUnit};
 use faultproxy::{Faults, Proxy};
 use faults_support::mix;
-use s3scope::config::{Credentials, Profile, S3Settings, Secret};
-use s3scope::s3::client::Clients;
-use s3scope::s3::cloudwatch::bucket_metrics;
+use s3scope_core::config::{Credentials, Profile, S3Settings, Secret};
+use s3scope_core::s3::client::Clients;
+use s3scope_core::s3::cloudwatch::bucket_metrics;
 use support::servers::{self, MotoEnv, unique_bucket};
 
 fn direct(env: &MotoEnv) -> aws_sdk_cloudwatch::Client {

@@ -8,7 +8,7 @@ mod store_support;
 
 use bytes::Bytes;
 use faultproxy::{Faults, Proxy};
-use s3scope::demo::{PutOptions, StorageClass};
+use s3scope_store::{PutOptions, StorageClass};
 use std::path::Path;
 use std::process::{Command, Output};
 
@@ -18,7 +18,7 @@ const N: usize = 12_000;
 type KeyOf = fn(usize) -> String;
 
 /// The three layouts of bench/scan.sh, N objects each; (bucket, total bytes).
-fn seed(server: &s3scope::demo::EmbeddedServer) -> Vec<(&'static str, u64)> {
+fn seed(server: &s3scope_store::EmbeddedServer) -> Vec<(&'static str, u64)> {
     let store = server.store();
     let classes = [StorageClass::Standard, StorageClass::StandardIa];
     let mut out = Vec::new();
@@ -63,7 +63,7 @@ fn seed(server: &s3scope::demo::EmbeddedServer) -> Vec<(&'static str, u64)> {
     out
 }
 
-fn du(server: &s3scope::demo::EmbeddedServer, endpoint: &str, dir: &Path, bucket: &str) -> Output {
+fn du(server: &s3scope_store::EmbeddedServer, endpoint: &str, dir: &Path, bucket: &str) -> Output {
     let config = dir.join("config.toml");
     std::fs::write(&config, "").unwrap();
     Command::new(env!("CARGO_BIN_EXE_s3scope"))

@@ -8,12 +8,12 @@ use arrow_array::{Array, Int64Array, StringArray};
 use faultproxy::{Proxy, S3Op};
 use faults_support::mix;
 use pipeline_support::{SK, files_under, put, server};
-use s3scope::demo::StorageClass;
+use s3scope_store::StorageClass;
 use std::collections::BTreeSet;
 use std::path::Path;
 
 /// Hive-partitioned keys over several buckets: enough pages for the lister to split.
-fn seed(s3: &s3scope::demo::EmbeddedServer) -> usize {
+fn seed(s3: &s3scope_store::EmbeddedServer) -> usize {
     let store = s3.store();
     let mut n = 0;
     for b in ["events", "logs", "empty"] {
@@ -50,7 +50,7 @@ fn rows(data: &Path) -> BTreeSet<(String, String, i64)> {
         .iter()
         .filter(|f| f.contains("listing") && f.ends_with(".parquet"))
     {
-        for batch in s3scope::pipeline::parquet_io::read_batches(&data.join(f), f).unwrap() {
+        for batch in s3scope_core::pipeline::parquet_io::read_batches(&data.join(f), f).unwrap() {
             let batch = batch.unwrap();
             let col = |n: &str| batch.column_by_name(n).unwrap().clone();
             let (b, k, s) = (col("bucket"), col("key"), col("size"));

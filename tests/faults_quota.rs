@@ -8,8 +8,8 @@ mod store_support;
 use faultproxy::{Counts, Proxy};
 use faults_support::{assert_all_kinds, mix};
 use futures::StreamExt as _;
-use s3scope::config::{Credentials, Profile, RetryMode, S3Settings, Secret};
-use s3scope::s3::client::Clients;
+use s3scope_core::config::{Credentials, Profile, RetryMode, S3Settings, Secret};
+use s3scope_core::s3::client::Clients;
 
 const REQUESTS: usize = 2500;
 

@@ -8,9 +8,9 @@ mod support;
 
 use faultproxy::{Faults, Proxy, S3Op};
 use faults_support::{assert_all_kinds, mix};
-use s3scope::config::{Credentials, Profile, S3Settings, Secret};
-use s3scope::s3::client::Clients;
-use s3scope::s3::rgw::UsageQuery;
+use s3scope_core::config::{Credentials, Profile, S3Settings, Secret};
+use s3scope_core::s3::client::Clients;
+use s3scope_core::s3::rgw::UsageQuery;
 use support::rgw::{admin, bucket_with_objects, s3_client};
 use support::servers::{self, RgwEnv};
 

@@ -9,7 +9,7 @@ mod store_support;
 
 use faultproxy::{Faults, Hold, Proxy, S3Op};
 use faults_support::{after_success, assert_all_kinds, mix, run, s3scope};
-use s3scope::segregate::planfile;
+use s3scope_core::segregate::planfile;
 use segregate_support::{cdr, contents, plan, put_plain, seed_rule};
 use std::collections::BTreeMap;
 use store_support::create_bucket;
@@ -36,7 +36,7 @@ struct Setup {
     client: aws_sdk_s3::Client,
     home: tempfile::TempDir,
     bucket: String,
-    plan: s3scope::segregate::MovePlan,
+    plan: s3scope_core::segregate::MovePlan,
     original: BTreeMap<String, Vec<u8>>,
 }
 

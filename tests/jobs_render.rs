@@ -6,15 +6,15 @@ use chrono::{TimeZone, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
-use s3scope::job::JobSnapshot;
-use s3scope::tui::effect::Effect;
-use s3scope::tui::event::Event;
-use s3scope::tui::keymap::Keymap;
-use s3scope::tui::state::jobs::{JobsEffect, JobsEvent};
-use s3scope::tui::state::{Pane, State, Status};
-use s3scope::tui::theme::Theme;
-use s3scope::tui::ui;
-use s3scope::tui::update::update;
+use s3scope_core::job::JobSnapshot;
+use s3scope_tui::effect::Effect;
+use s3scope_tui::event::Event;
+use s3scope_tui::keymap::Keymap;
+use s3scope_tui::state::jobs::{JobsEffect, JobsEvent};
+use s3scope_tui::state::{Pane, State, Status};
+use s3scope_tui::theme::Theme;
+use s3scope_tui::ui;
+use s3scope_tui::update::update;
 use std::time::Duration;
 
 fn state() -> State {
@@ -181,8 +181,8 @@ fn read_only_profiles_do_not_write_to_s3() {
 
 #[test]
 fn a_browse_scan_appears_as_a_job_and_can_be_cancelled_there() {
-    use s3scope::scan::job::ScanCounters;
-    use s3scope::tui::state::jobs::{JobKind, running};
+    use s3scope_core::scan::job::ScanCounters;
+    use s3scope_tui::state::jobs::{JobKind, running};
     let mut s = state();
     let fx = command(&mut s, "browse s3://logs/2026/");
     let Some(Effect::FindSnapshot { id, .. }) = fx.first() else {

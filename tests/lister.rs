@@ -5,8 +5,8 @@ mod store_support;
 
 use bytes::Bytes;
 use proptest::prelude::*;
-use s3scope::demo::PutOptions;
-use s3scope::s3::lister::{ListOptions, ListStats, list_parallel};
+use s3scope_core::s3::lister::{ListOptions, ListStats, list_parallel};
+use s3scope_store::PutOptions;
 use std::collections::BTreeSet;
 use std::sync::Arc;
 use std::sync::atomic::Ordering;

@@ -5,7 +5,7 @@
 mod pipeline_support;
 
 use pipeline_support::*;
-use s3scope::demo::StorageClass;
+use s3scope_store::StorageClass;
 use std::path::PathBuf;
 use std::process::Command;
 

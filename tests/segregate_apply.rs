@@ -6,8 +6,8 @@ mod segregate_support;
 mod store_support;
 
 use aws_sdk_s3::Client;
-use s3scope::segregate::plan::Status;
-use s3scope::segregate::{ApplyOptions, ApplyProgress, Outcome, PartSettings, Verify, apply};
+use s3scope_core::segregate::plan::Status;
+use s3scope_core::segregate::{ApplyOptions, ApplyProgress, Outcome, PartSettings, Verify, apply};
 use segregate_support::*;
 use store_support::create_bucket;
 use tokio_util::sync::CancellationToken;

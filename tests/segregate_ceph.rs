@@ -7,10 +7,10 @@ mod segregate_support;
 mod support;
 
 use aws_sdk_s3::Client;
-use s3scope::config::{Config, ConfigFile, Overrides, ProfileFile};
-use s3scope::s3::client::Clients;
-use s3scope::segregate::plan::Status;
-use s3scope::segregate::{ApplyOptions, PartSettings};
+use s3scope_core::config::{Config, ConfigFile, Overrides, ProfileFile};
+use s3scope_core::s3::client::Clients;
+use s3scope_core::segregate::plan::Status;
+use s3scope_core::segregate::{ApplyOptions, PartSettings};
 use segregate_support::*;
 use std::collections::BTreeMap;
 use support::servers::{self, RgwEnv, unique_bucket};

@@ -6,8 +6,8 @@ mod segregate_support;
 mod store_support;
 
 use assert_cmd::Command;
-use s3scope::demo::EmbeddedServer;
-use s3scope::segregate::MovePlan;
+use s3scope_core::segregate::MovePlan;
+use s3scope_store::EmbeddedServer;
 use segregate_support::*;
 use std::path::Path;
 use std::time::Duration;

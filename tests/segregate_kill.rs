@@ -10,7 +10,7 @@ mod segregate_support;
 mod store_support;
 
 use faultproxy::{Faults, Hold, Proxy, S3Op};
-use s3scope::segregate::{MovePlan, planfile};
+use s3scope_core::segregate::{MovePlan, planfile};
 use segregate_support::*;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -102,7 +102,7 @@ fn body(run: u64, i: u32, big: bool) -> Vec<u8> {
 /// `endpoint` (the server's, or a proxy's in front of it).
 fn apply_command(
     binary: &Path,
-    server: &s3scope::demo::EmbeddedServer,
+    server: &s3scope_store::EmbeddedServer,
     endpoint: &str,
     dir: &Path,
     multipart: bool,

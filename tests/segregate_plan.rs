@@ -5,9 +5,9 @@ mod segregate_support;
 mod store_support;
 
 use aws_sdk_s3::Client;
-use s3scope::segregate::classify::Reason;
-use s3scope::segregate::plan::Status;
-use s3scope::segregate::{RuleSpec, SegregateError, planfile};
+use s3scope_core::segregate::classify::Reason;
+use s3scope_core::segregate::plan::Status;
+use s3scope_core::segregate::{RuleSpec, SegregateError, planfile};
 use segregate_support::*;
 use store_support::create_bucket;
 
@@ -220,12 +220,12 @@ async fn rules_without_a_pattern_use_the_delay_or_the_forced_date() {
 async fn the_demo_cdr_bucket_plans_as_its_description_says() {
     let t = store_support::start().await;
     let store = t.server.store();
-    tokio::task::spawn_blocking(move || s3scope::demo::seed::seed(&store))
+    tokio::task::spawn_blocking(move || s3scope_store::seed::seed(&store))
         .await
         .unwrap()
         .expect("seed");
     let client = store_support::client(&t.server);
-    let spec = RuleSpec::from_config(&s3scope::segregate::spec::demo_rule());
+    let spec = RuleSpec::from_config(&s3scope_core::segregate::spec::demo_rule());
     let p = plan(&client, &spec).await;
     let s = &p.summary;
     // assets/demo.toml: four impossible dates, ~5% of names that do not match.

@@ -5,14 +5,14 @@
 mod segregate_support;
 
 use crossterm::event::KeyCode;
-use s3scope::segregate::plan::Status;
-use s3scope::tui::effect::Effect;
-use s3scope::tui::event::Event;
-use s3scope::tui::state::segregate::{FieldId, SegregateEffect, SegregateEvent};
-use s3scope::tui::update::update;
+use s3scope_core::segregate::plan::Status;
+use s3scope_tui::effect::Effect;
+use s3scope_tui::event::Event;
+use s3scope_tui::state::segregate::{FieldId, SegregateEffect, SegregateEvent};
+use s3scope_tui::update::update;
 use segregate_support::tui::*;
 
-fn counts(s: &s3scope::tui::state::State) -> [u64; 4] {
+fn counts(s: &s3scope_tui::state::State) -> [u64; 4] {
     Status::ALL.map(|st| s.segregate.preview.summary.count(st).objects)
 }
 
@@ -229,7 +229,7 @@ fn apply_confirms_with_counts_then_runs_the_plan_and_can_be_cancelled() {
     key(&mut s, KeyCode::Char('e'));
     assert_eq!(s.segregate.editing, None);
 
-    let progress = s3scope::segregate::report::ProgressSnapshot {
+    let progress = s3scope_core::segregate::report::ProgressSnapshot {
         objects_done: 4,
         objects_total: 10,
         ..Default::default()
@@ -240,17 +240,17 @@ fn apply_confirms_with_counts_then_runs_the_plan_and_can_be_cancelled() {
     );
     assert_eq!(s.segregate.job.as_ref().unwrap().progress.objects_done, 4);
     // The Jobs pane shows the same apply, 4 of 10.
-    let jobs = s3scope::tui::state::jobs::running(&s);
+    let jobs = s3scope_tui::state::jobs::running(&s);
     let apply = jobs
         .iter()
-        .find(|j| j.kind == s3scope::tui::state::jobs::JobKind::SegregateApply)
+        .find(|j| j.kind == s3scope_tui::state::jobs::JobKind::SegregateApply)
         .expect("the apply in Jobs");
     assert_eq!((apply.done, apply.total), (4, Some(10)));
     let fx = key(&mut s, KeyCode::Char('c'));
     assert_eq!(fx, [Effect::Segregate(SegregateEffect::Cancel { id })]);
     assert!(s.segregate.job.as_ref().unwrap().cancelling);
 
-    let report = s3scope::segregate::ApplyReport {
+    let report = s3scope_core::segregate::ApplyReport {
         plan: plan.id.clone(),
         bucket: "mediation".into(),
         journal: "/j".into(),
@@ -282,15 +282,12 @@ fn apply_confirms_with_counts_then_runs_the_plan_and_can_be_cancelled() {
     assert!(s.segregate.report.is_some());
     // ... and keeps it as a finished job with its outcome and journal.
     let done = &s.jobs.history[0];
-    assert_eq!(
-        done.kind,
-        s3scope::tui::state::jobs::JobKind::SegregateApply
-    );
+    assert_eq!(done.kind, s3scope_tui::state::jobs::JobKind::SegregateApply);
     assert!(!done.ok());
     assert!(done.summary().unwrap().starts_with("cancelled: "));
     assert!(matches!(
         &done.status,
-        s3scope::tui::state::jobs::JobStatus::Failed(_)
+        s3scope_tui::state::jobs::JobStatus::Failed(_)
     ));
     list_id(&fx);
     assert!(

@@ -4,10 +4,10 @@
 mod support;
 
 use s3scope::cli::serve::{fetcher, table_renderer};
-use s3scope::config::{Credentials, Profile, Secret};
-use s3scope::s3::client::Clients;
-use s3scope::scan::buckets::{Source, bucket_table};
-use s3scope::serve::{ServeOptions, Server};
+use s3scope_core::config::{Credentials, Profile, Secret};
+use s3scope_core::s3::client::Clients;
+use s3scope_core::scan::buckets::{Source, bucket_table};
+use s3scope_core::serve::{ServeOptions, Server};
 use std::time::Duration;
 use support::rgw::s3_client;
 use support::servers::{self, unique_bucket};

@@ -2,7 +2,7 @@
 //! serving an embedded S3 server until SIGTERM.
 
 use assert_cmd::cargo::CommandCargoExt;
-use s3scope::demo::store::{EmbeddedServer, ServerOptions};
+use s3scope_store::store::{EmbeddedServer, ServerOptions};
 use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Command, Stdio};

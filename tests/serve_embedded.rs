@@ -3,12 +3,12 @@
 
 use bytes::Bytes;
 use s3scope::cli::serve::{fetcher, table_renderer};
-use s3scope::config::{Credentials, Profile, Secret};
-use s3scope::demo::store::{EmbeddedServer, ServerOptions};
-use s3scope::demo::{PutOptions, StorageClass};
-use s3scope::s3::client::Clients;
-use s3scope::scan::buckets::{BucketRow, Source, bucket_table};
-use s3scope::serve::{ServeOptions, Server};
+use s3scope_core::config::{Credentials, Profile, Secret};
+use s3scope_core::s3::client::Clients;
+use s3scope_core::scan::buckets::{BucketRow, Source, bucket_table};
+use s3scope_core::serve::{ServeOptions, Server};
+use s3scope_store::store::{EmbeddedServer, ServerOptions};
+use s3scope_store::{PutOptions, StorageClass};
 use std::collections::HashMap;
 
 mod support;

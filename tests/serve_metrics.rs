@@ -2,12 +2,12 @@
 //! validity as judged by Prometheus's own parser (`promtool check metrics`, Debian `prometheus`).
 
 use chrono::{TimeZone, Utc};
-use s3scope::scan::buckets::{BucketRow, Source};
-use s3scope::scan::report::ClassTotal;
-use s3scope::serve::metrics::{Exposition, escape_label, render};
-use s3scope::serve::usage::{UsageMetrics, UsageSeries, UsageState};
-use s3scope::serve::{Cache, Snapshot, TableFormat};
-use s3scope::usage::model::Counters;
+use s3scope_core::scan::buckets::{BucketRow, Source};
+use s3scope_core::scan::report::ClassTotal;
+use s3scope_core::serve::metrics::{Exposition, escape_label, render};
+use s3scope_core::serve::usage::{UsageMetrics, UsageSeries, UsageState};
+use s3scope_core::serve::{Cache, Snapshot, TableFormat};
+use s3scope_core::usage::model::Counters;
 use std::collections::BTreeMap;
 use std::io::Write;
 use std::process::{Command, Stdio};

@@ -5,8 +5,8 @@
 mod usage_support;
 
 use s3scope::cli::serve::{fetcher, table_renderer};
-use s3scope::scan::buckets::Source;
-use s3scope::serve::{ServeOptions, Server};
+use s3scope_core::scan::buckets::Source;
+use s3scope_core::serve::{ServeOptions, Server};
 use std::time::Duration;
 use usage_support::fixture::{collect_ok, request, seed, window};
 use usage_support::{LogServer, hours_ago};

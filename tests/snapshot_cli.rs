@@ -3,8 +3,8 @@
 
 use assert_cmd::Command;
 use bytes::Bytes;
-use s3scope::demo::PutOptions;
-use s3scope::demo::store::{EmbeddedServer, ServerOptions};
+use s3scope_store::PutOptions;
+use s3scope_store::store::{EmbeddedServer, ServerOptions};
 use std::path::Path;
 use std::time::Duration;
 

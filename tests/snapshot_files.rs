@@ -2,11 +2,11 @@
 //! (truncated, newer format, not a snapshot, damaged) as a clear error that names the file.
 
 use chrono::{TimeZone, Utc};
-use s3scope::scan::report::du_report;
-use s3scope::scan::snapshot::{
+use s3scope_core::scan::report::du_report;
+use s3scope_core::scan::snapshot::{
     self, FORMAT_VERSION, KEEP_PER_PREFIX, MAGIC, SnapshotError, SnapshotMeta,
 };
-use s3scope::scan::tree::PrefixTree;
+use s3scope_core::scan::tree::PrefixTree;
 
 fn meta(prefix: &str, minute: u32) -> SnapshotMeta {
     SnapshotMeta {

@@ -12,7 +12,7 @@ use aws_sdk_s3::Client;
 use aws_sdk_s3::types::EncodingType;
 use bytes::Bytes;
 use futures::StreamExt;
-use s3scope::demo::PutOptions;
+use s3scope_store::PutOptions;
 use store_support::*;
 
 /// A few thousand keys: nested prefixes, neighbours of `/` in sort order, awkward characters.

@@ -2,7 +2,7 @@
 
 mod store_support;
 
-use s3scope::demo::{DemoError, Store};
+use s3scope_store::{DemoError, Store};
 use store_support::*;
 
 #[tokio::test]

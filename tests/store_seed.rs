@@ -5,8 +5,8 @@ mod store_support;
 use aws_sdk_s3::Client;
 use aws_sdk_s3::types::Object;
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
-use s3scope::demo::seed::seed_at;
-use s3scope::demo::{DemoError, EmbeddedServer, SeedSummary, Store, seed};
+use s3scope_store::seed::seed_at;
+use s3scope_store::{DemoError, EmbeddedServer, SeedSummary, Store, seed};
 use std::collections::{BTreeMap, BTreeSet};
 use store_support::*;
 

@@ -9,14 +9,14 @@ use crossterm::event::KeyCode;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::style::Color;
-use s3scope::tui::effect::Effect;
-use s3scope::tui::event::Event;
-use s3scope::tui::state::browse::SharedTree;
-use s3scope::tui::state::jobs::{JobKind, running};
-use s3scope::tui::state::{Pane, State};
-use s3scope::tui::theme::Theme;
-use s3scope::tui::ui;
-use s3scope::tui::update::update;
+use s3scope_tui::effect::Effect;
+use s3scope_tui::event::Event;
+use s3scope_tui::state::browse::SharedTree;
+use s3scope_tui::state::jobs::{JobKind, running};
+use s3scope_tui::state::{Pane, State};
+use s3scope_tui::theme::Theme;
+use s3scope_tui::ui;
+use s3scope_tui::update::update;
 
 fn draw(state: &State, w: u16, h: u16) -> Terminal<TestBackend> {
     let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();

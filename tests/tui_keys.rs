@@ -2,12 +2,12 @@
 
 use chrono::{DateTime, TimeZone, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use s3scope::s3::buckets::BucketInfo;
-use s3scope::tui::effect::Effect;
-use s3scope::tui::event::{Event, RequestId};
-use s3scope::tui::keymap::Keymap;
-use s3scope::tui::state::{Pane, State, Status};
-use s3scope::tui::update::{start, update};
+use s3scope_core::s3::buckets::BucketInfo;
+use s3scope_tui::effect::Effect;
+use s3scope_tui::event::{Event, RequestId};
+use s3scope_tui::keymap::Keymap;
+use s3scope_tui::state::{Pane, State, Status};
+use s3scope_tui::update::{start, update};
 use std::collections::BTreeMap;
 
 fn at() -> DateTime<Utc> {

@@ -166,15 +166,15 @@ async fn child_tui() {
         return;
     };
     let endpoint = std::env::var(ENDPOINT_ENV).unwrap();
-    let profile = s3scope::config::Profile {
+    let profile = s3scope_core::config::Profile {
         name: "ptytest".into(),
         endpoint: Some(url::Url::parse(&endpoint).unwrap()),
         region: Some("us-east-1".into()),
         path_style: true,
         aws_profile: None,
-        credentials: s3scope::config::Credentials::Static {
+        credentials: s3scope_core::config::Credentials::Static {
             access_key_id: "AKIDTEST".into(),
-            secret_access_key: s3scope::config::Secret::new("secret"),
+            secret_access_key: s3scope_core::config::Secret::new("secret"),
             origin: "test".into(),
         },
         ca_bundle: None,
@@ -184,21 +184,23 @@ async fn child_tui() {
         read_timeout: Duration::from_secs(5),
         max_attempts: 1,
     };
-    let clients = s3scope::s3::client::Clients::new(&profile).await.unwrap();
-    let ctx = s3scope::tui::TuiContext {
+    let clients = s3scope_core::s3::client::Clients::new(&profile)
+        .await
+        .unwrap();
+    let ctx = s3scope_tui::TuiContext {
         clients,
-        config: s3scope::config::Config::default(),
+        config: s3scope_core::config::Config::default(),
         banner: Some("pty test banner".into()),
     };
     if mode == "panic" {
         // The parent sends SIGUSR1 once the TUI is on screen; then this thread panics.
         let mut go =
             tokio::signal::unix::signal(tokio::signal::unix::SignalKind::user_defined1()).unwrap();
-        tokio::spawn(s3scope::tui::run(ctx));
+        tokio::spawn(s3scope_tui::run(ctx));
         go.recv().await;
         panic!("deliberate panic while the TUI is up");
     }
-    s3scope::tui::run(ctx).await.unwrap();
+    s3scope_tui::run(ctx).await.unwrap();
 }
 
 #[test]

@@ -7,15 +7,15 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
 use ratatui::style::{Color, Modifier};
-use s3scope::s3::buckets::BucketInfo;
-use s3scope::s3::error::S3Error;
-use s3scope::tui::effect::Effect;
-use s3scope::tui::event::{Event, RequestId};
-use s3scope::tui::keymap::Keymap;
-use s3scope::tui::state::{State, Status};
-use s3scope::tui::theme::Theme;
-use s3scope::tui::ui;
-use s3scope::tui::update::{start, update};
+use s3scope_core::s3::buckets::BucketInfo;
+use s3scope_core::s3::error::S3Error;
+use s3scope_tui::effect::Effect;
+use s3scope_tui::event::{Event, RequestId};
+use s3scope_tui::keymap::Keymap;
+use s3scope_tui::state::{State, Status};
+use s3scope_tui::theme::Theme;
+use s3scope_tui::ui;
+use s3scope_tui::update::{start, update};
 
 const SIZES: [(u16, u16); 2] = [(80, 24), (160, 48)];
 

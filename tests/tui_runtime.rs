@@ -1,17 +1,17 @@
 //! The TUI runtime against real endpoints: effects become tasks whose results come back as
 //! events, and those events drive `update` to the screens the user sees.
 
-use s3scope::config::{Credentials, Profile, Secret};
-use s3scope::s3::buckets::BucketInfo;
-use s3scope::s3::client::Clients;
-use s3scope::s3::error::S3Error;
-use s3scope::tui::effect::Effect;
-use s3scope::tui::event::{Event, RequestId};
-use s3scope::tui::keymap::Keymap;
-use s3scope::tui::runtime::{Flow, Runtime, osc52};
-use s3scope::tui::state::buckets::Load;
-use s3scope::tui::state::{State, Status};
-use s3scope::tui::update::{start, update};
+use s3scope_core::config::{Credentials, Profile, Secret};
+use s3scope_core::s3::buckets::BucketInfo;
+use s3scope_core::s3::client::Clients;
+use s3scope_core::s3::error::S3Error;
+use s3scope_tui::effect::Effect;
+use s3scope_tui::event::{Event, RequestId};
+use s3scope_tui::keymap::Keymap;
+use s3scope_tui::runtime::{Flow, Runtime, osc52};
+use s3scope_tui::state::buckets::Load;
+use s3scope_tui::state::{State, Status};
+use s3scope_tui::update::{start, update};
 use std::time::Duration;
 use tokio::sync::mpsc;
 

@@ -2,14 +2,14 @@
 
 use chrono::{DateTime, TimeZone, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use s3scope::s3::buckets::BucketInfo;
-use s3scope::s3::error::S3Error;
-use s3scope::tui::effect::Effect;
-use s3scope::tui::event::{Event, RequestId};
-use s3scope::tui::keymap::Keymap;
-use s3scope::tui::state::buckets::Load;
-use s3scope::tui::state::{State, Status};
-use s3scope::tui::update::{start, update};
+use s3scope_core::s3::buckets::BucketInfo;
+use s3scope_core::s3::error::S3Error;
+use s3scope_tui::effect::Effect;
+use s3scope_tui::event::{Event, RequestId};
+use s3scope_tui::keymap::Keymap;
+use s3scope_tui::state::buckets::Load;
+use s3scope_tui::state::{State, Status};
+use s3scope_tui::update::{start, update};
 
 fn at() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2024, 5, 1, 12, 3, 4).unwrap()

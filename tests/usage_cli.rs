@@ -131,7 +131,7 @@ fn sources_settings_and_read_only_profiles_are_checked() {
         &err,
         "needs the bucket of the logs: pass --log-bucket",
     );
-    let this_hour = s3scope::instants::this_hour()
+    let this_hour = s3scope_core::instants::this_hour()
         .format("%Y-%m-%d %H:%M")
         .to_string();
     let (home2, config2, _) = home_with("[profiles.logs-test.usage]\nsource = \"cloudwatch\"\n");

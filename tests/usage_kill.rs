@@ -7,8 +7,8 @@ mod support;
 mod usage_support;
 
 use chrono::Duration;
-use s3scope::s3::rgw::{UsageQuery, UsageResponse};
-use s3scope::usage::KILL_POINT_ENV;
+use s3scope_core::s3::rgw::{UsageQuery, UsageResponse};
+use s3scope_core::usage::KILL_POINT_ENV;
 use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -183,8 +183,8 @@ async fn rgw_usage_survives_a_kill_at_every_step() {
         let query = UsageQuery {
             uid: Some(env.uid.clone()),
             bucket: Some(bucket.clone()),
-            start: Some(s3scope::instants::this_hour() - Duration::hours(1)),
-            end: Some(s3scope::instants::this_hour() + Duration::hours(1)),
+            start: Some(s3scope_core::instants::this_hour() - Duration::hours(1)),
+            end: Some(s3scope_core::instants::this_hour() + Duration::hours(1)),
             ..Default::default()
         };
         let q = query.clone();
@@ -200,7 +200,7 @@ async fn rgw_usage_survives_a_kill_at_every_step() {
         .await;
 
         // From the hour before: a run that crosses an hour boundary still covers the traffic.
-        let since = (s3scope::instants::this_hour() - Duration::hours(1))
+        let since = (s3scope_core::instants::this_hour() - Duration::hours(1))
             .format("%Y-%m-%d %H:%M")
             .to_string();
         let home = tempfile::tempdir().unwrap();

@@ -4,8 +4,8 @@
 mod usage_support;
 
 use chrono::Duration;
-use s3scope::instants::Window;
-use s3scope::usage::{CollectReport, Source};
+use s3scope_core::instants::Window;
+use s3scope_core::usage::{CollectReport, Source};
 use usage_support::fixture::{BUCKET, collect_ok, request, seed, window};
 use usage_support::{LogServer, hours_ago, line, log_name};
 
@@ -191,9 +191,9 @@ async fn trim_deletes_exactly_the_read_log_objects() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_demo_logs_add_up_to_their_lines() {
     let srv = LogServer::start().await;
-    let midnight = s3scope::instants::this_day();
+    let midnight = s3scope_core::instants::this_day();
     let store = srv.store();
-    tokio::task::spawn_blocking(move || s3scope::demo::seed::seed_at(&store, midnight).unwrap())
+    tokio::task::spawn_blocking(move || s3scope_store::seed::seed_at(&store, midnight).unwrap())
         .await
         .unwrap();
     // Every non-empty line of every log object, counted independently of the parser.

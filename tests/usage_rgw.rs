@@ -7,12 +7,12 @@ mod usage_support;
 use aws_sdk_s3::primitives::ByteStream;
 use aws_sdk_s3::types::{CompletedMultipartUpload, CompletedPart, Delete, ObjectIdentifier};
 use chrono::Duration;
-use s3scope::config::{Credentials, Profile, Secret};
-use s3scope::instants::{Window, this_hour};
-use s3scope::s3::client::Clients;
-use s3scope::s3::rgw::{UsageQuery, UsageResponse};
-use s3scope::usage::model::Counters;
-use s3scope::usage::{
+use s3scope_core::config::{Credentials, Profile, Secret};
+use s3scope_core::instants::{Window, this_hour};
+use s3scope_core::s3::client::Clients;
+use s3scope_core::s3::rgw::{UsageQuery, UsageResponse};
+use s3scope_core::usage::model::Counters;
+use s3scope_core::usage::{
     CollectReport, CollectRequest, Progress, Source, UsageError, UsageOptions, collect,
 };
 use std::collections::BTreeMap;
@@ -286,7 +286,8 @@ async fn known_traffic_is_collected_exactly_then_trimmed_while_the_summary_keeps
         "usage still on the server"
     );
     let saved =
-        s3scope::usage::Summary::read(&dir.path().join("results/summarized_data.json")).unwrap();
+        s3scope_core::usage::Summary::read(&dir.path().join("results/summarized_data.json"))
+            .unwrap();
     assert_eq!(saved.users[&env.uid].buckets[&bucket].categories, expected);
     let again = collect(
         &clients,

@@ -4,16 +4,16 @@
 mod usage_support;
 
 use crossterm::event::KeyCode;
-use s3scope::instants::Window;
-use s3scope::tui::effect::Effect;
-use s3scope::tui::event::{Event, RequestId};
-use s3scope::tui::state::usage::{Load, UsageEffect, UsageEvent};
-use s3scope::tui::update::update;
-use s3scope::usage::{Phase, Snapshot};
+use s3scope_core::instants::Window;
+use s3scope_core::usage::{Phase, Snapshot};
+use s3scope_tui::effect::Effect;
+use s3scope_tui::event::{Event, RequestId};
+use s3scope_tui::state::usage::{Load, UsageEffect, UsageEvent};
+use s3scope_tui::update::update;
 use std::path::PathBuf;
 use usage_support::tui::{ch, hour, key, loaded, open, setup, state, summary};
 
-fn names(s: &s3scope::tui::state::State) -> Vec<String> {
+fn names(s: &s3scope_tui::state::State) -> Vec<String> {
     s.usage
         .rows
         .iter()
@@ -21,7 +21,7 @@ fn names(s: &s3scope::tui::state::State) -> Vec<String> {
         .collect()
 }
 
-fn collect_effect(fx: &[Effect]) -> (RequestId, s3scope::usage::CollectRequest) {
+fn collect_effect(fx: &[Effect]) -> (RequestId, s3scope_core::usage::CollectRequest) {
     match fx {
         [Effect::Usage(UsageEffect::Collect { id, request })] => (*id, (**request).clone()),
         other => panic!("expected a collection, got {other:?}"),
@@ -167,11 +167,11 @@ fn collecting_reports_progress_and_shows_the_result() {
     };
     update(&mut s, Event::Usage(UsageEvent::Progress { id, progress }));
     assert_eq!(s.usage.job.as_ref().unwrap().progress.entries, 42);
-    let jobs = s3scope::tui::state::jobs::running(&s);
+    let jobs = s3scope_tui::state::jobs::running(&s);
     assert_eq!(jobs.len(), 1, "the collection in Jobs");
     assert_eq!(
         jobs[0].kind,
-        s3scope::tui::state::jobs::JobKind::UsageCollect
+        s3scope_tui::state::jobs::JobKind::UsageCollect
     );
     // A result of another id is dropped.
     update(
@@ -246,7 +246,7 @@ fn a_finished_collection_replaces_the_summary() {
         }),
     );
     let (id, req) = collect_effect(&ch(&mut s, 'r'));
-    let report = s3scope::usage::CollectReport {
+    let report = s3scope_core::usage::CollectReport {
         summary: summary(),
         summary_file: req.settings.summary_file.clone(),
         backup_file: "/srv/usage/backups/summarized_data_2024-05-10_14-05-00.json".into(),

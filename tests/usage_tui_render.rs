@@ -8,13 +8,13 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
 use ratatui::style::{Color, Modifier};
-use s3scope::tui::event::Event;
-use s3scope::tui::state::State;
-use s3scope::tui::state::usage::UsageEvent;
-use s3scope::tui::theme::Theme;
-use s3scope::tui::ui;
-use s3scope::tui::update::update;
-use s3scope::usage::{Phase, Snapshot};
+use s3scope_core::usage::{Phase, Snapshot};
+use s3scope_tui::event::Event;
+use s3scope_tui::state::State;
+use s3scope_tui::state::usage::UsageEvent;
+use s3scope_tui::theme::Theme;
+use s3scope_tui::ui;
+use s3scope_tui::update::update;
 use usage_support::tui::{ch, key, loaded, open, setup, state};
 
 const SIZES: [(u16, u16); 2] = [(80, 24), (160, 48)];
@@ -84,7 +84,7 @@ fn a_running_collection_and_the_trim_confirmation() {
     let fx = ch(&mut s, 'r');
     let id = match fx.as_slice() {
         [
-            s3scope::tui::effect::Effect::Usage(s3scope::tui::state::usage::UsageEffect::Collect {
+            s3scope_tui::effect::Effect::Usage(s3scope_tui::state::usage::UsageEffect::Collect {
                 id,
                 ..
             }),

@@ -1,7 +1,8 @@
 //! Command-line grammar (clap): global connection flags and one subcommand per headless job.
 
-use crate::policy::Feature;
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use s3scope_core::policy::Feature;
+pub use s3scope_core::units::Unit;
 use std::path::PathBuf;
 
 /// Terminal explorer for S3 storage usage: where the bytes are, who uses them, and safe tidying.
@@ -71,8 +72,8 @@ pub struct RetryArgs {
 }
 
 impl RetryArgs {
-    pub fn flags(&self) -> crate::config::S3Flags {
-        crate::config::S3Flags {
+    pub fn flags(&self) -> s3scope_core::config::S3Flags {
+        s3scope_core::config::S3Flags {
             max_attempts: self.max_attempts.clone(),
             initial_backoff_ms: self.initial_backoff.clone(),
             max_backoff_ms: self.max_backoff.clone(),
@@ -134,12 +135,12 @@ pub struct DemoArgs {
 #[derive(Debug, Args)]
 pub struct BucketsArgs {
     /// Where sizes come from: rgw admin stats, CloudWatch daily metrics, a scan, or the cheapest.
-    #[arg(long, value_enum, default_value_t = crate::scan::buckets::Source::Auto)]
-    pub source: crate::scan::buckets::Source,
+    #[arg(long, value_parser = crate::cli::choice::choice::<s3scope_core::scan::buckets::Source>(), default_value_t = s3scope_core::scan::buckets::Source::Auto)]
+    pub source: s3scope_core::scan::buckets::Source,
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
     /// Unit of byte columns in table/csv/tsv output (json is always bytes).
-    #[arg(long, value_enum, default_value_t = Unit::Auto)]
+    #[arg(long, value_parser = crate::cli::choice::choice::<Unit>(), default_value_t = Unit::Auto)]
     pub unit: Unit,
     /// Sort rows by this column.
     #[arg(long, value_enum, default_value_t = SortKey::Bytes)]
@@ -164,7 +165,7 @@ pub enum ConfigAction {
 #[derive(Debug, Args)]
 pub struct PolicyArgs {
     /// Features to cover (repeatable; default: all).
-    #[arg(long, value_enum)]
+    #[arg(long, value_parser = crate::cli::choice::choice::<s3scope_core::policy::Feature>())]
     pub feature: Vec<Feature>,
     /// Print Ceph RGW admin caps (radosgw-admin) instead of an IAM policy.
     #[arg(long)]
@@ -195,7 +196,7 @@ pub enum Format {
 #[derive(Debug, Args)]
 pub struct HeadArgs {
     /// s3://BUCKET (region, versioning) or s3://BUCKET/KEY (size, class, ETag, metadata).
-    pub location: crate::s3::location::S3Location,
+    pub location: s3scope_core::s3::location::S3Location,
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
 }
@@ -204,7 +205,7 @@ pub struct HeadArgs {
 pub struct DuArgs {
     /// s3://BUCKET or s3://BUCKET/PREFIX (not with --diff)
     #[arg(required_unless_present = "diff")]
-    pub location: Option<crate::s3::location::S3Location>,
+    pub location: Option<s3scope_core::s3::location::S3Location>,
     /// Prefix levels to report below the location.
     #[arg(long, default_value_t = 1)]
     pub depth: usize,
@@ -222,39 +223,6 @@ pub struct DuArgs {
     /// Compare two snapshot files instead of scanning: growth by prefix, biggest change first.
     #[arg(long, num_args = 2, value_names = ["OLD", "NEW"], conflicts_with_all = ["location", "save", "versions", "multipart"])]
     pub diff: Option<Vec<PathBuf>>,
-}
-
-/// Units of byte columns.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Unit {
-    #[value(name = "B")]
-    B,
-    #[value(name = "KiB")]
-    KiB,
-    #[value(name = "MiB")]
-    MiB,
-    #[value(name = "GiB")]
-    GiB,
-    #[value(name = "TiB")]
-    TiB,
-    /// Human-readable, per value.
-    #[value(name = "auto")]
-    Auto,
-}
-
-impl Unit {
-    /// Formats a byte count in this unit.
-    pub fn format(self, bytes: u64) -> String {
-        let div = |d: f64| format!("{:.2}", bytes as f64 / d);
-        match self {
-            Unit::B => bytes.to_string(),
-            Unit::KiB => div(1024.0),
-            Unit::MiB => div(1024.0 * 1024.0),
-            Unit::GiB => div(1024.0 * 1024.0 * 1024.0),
-            Unit::TiB => div(1024.0 * 1024.0 * 1024.0 * 1024.0),
-            Unit::Auto => humansize::format_size(bytes, humansize::BINARY),
-        }
-    }
 }
 
 /// Sort orders of the bucket table.

@@ -3,11 +3,11 @@
 use super::CliError;
 use super::args::{BucketsArgs, Format, HeadArgs, PolicyArgs, SortKey, Unit};
 use super::output::{Table, write_json};
-use crate::config::{Config, Profile, S3Settings};
-use crate::policy::{self, Feature, Scope};
-use crate::s3::client::Clients;
-use crate::s3::object::{head_bucket, head_object};
-use crate::scan::buckets::{BucketRow, bucket_table};
+use s3scope_core::config::{Config, Profile, S3Settings};
+use s3scope_core::policy::{self, Feature, Scope};
+use s3scope_core::s3::client::Clients;
+use s3scope_core::s3::object::{head_bucket, head_object};
+use s3scope_core::scan::buckets::{BucketRow, bucket_table};
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
 
@@ -51,7 +51,7 @@ pub async fn buckets(
         .map(|r| r.bucket.as_str())
         .collect();
     if a.strict && !failed.is_empty() {
-        let names = crate::text::escape_control(&failed.join(", ")).into_owned();
+        let names = s3scope_core::text::escape_control(&failed.join(", ")).into_owned();
         return Err(CliError::Runtime(format!(
             "{} of {} buckets could not be read ({names}); their rows say why",
             failed.len(),

@@ -2,10 +2,10 @@
 
 use super::CliError;
 use super::args::DemoArgs;
-use crate::config::{Config, Credentials, Profile, Secret};
-use crate::demo::seed::seed;
-use crate::demo::store::{EmbeddedServer, ServerOptions};
-use crate::s3::client::Clients;
+use s3scope_core::config::{Config, Credentials, Profile, Secret};
+use s3scope_core::s3::client::Clients;
+use s3scope_store::seed::seed;
+use s3scope_store::store::{EmbeddedServer, ServerOptions};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -64,7 +64,7 @@ pub async fn run(a: DemoArgs, config: Config) -> Result<(), CliError> {
             .file
             .segregate
             .rules
-            .push(crate::segregate::spec::demo_rule());
+            .push(s3scope_core::segregate::spec::demo_rule());
     }
     // The Usage pane reads the demo's access logs and writes its summary into the demo dir.
     let demo = config
@@ -73,7 +73,7 @@ pub async fn run(a: DemoArgs, config: Config) -> Result<(), CliError> {
         .entry(profile.name.clone())
         .or_default();
     demo.usage
-        .get_or_insert_with(|| crate::config::UsageSection {
+        .get_or_insert_with(|| s3scope_core::config::UsageSection {
             source: Some("access-logs".into()),
             log_bucket: Some("demo-logs".into()),
             period: Some("7d".into()),
@@ -92,9 +92,9 @@ pub async fn open_tui(
     config: Config,
     banner: Option<String>,
 ) -> Result<(), CliError> {
-    crate::tui::Keymap::from_config(&config.file.keymap)
+    s3scope_tui::Keymap::from_config(&config.file.keymap)
         .map_err(|e| CliError::Usage(format!("[keymap] in the config file: {e}")))?;
-    crate::tui::run(crate::tui::TuiContext {
+    s3scope_tui::run(s3scope_tui::TuiContext {
         clients,
         config,
         banner,
@@ -158,7 +158,7 @@ fn demo_keys(dir: &Path) -> Result<(String, String), CliError> {
     let access = format!("DEMO{}", word(16).to_ascii_uppercase());
     let secret = word(40);
     let body = serde_json::json!({"access_key": access, "secret_key": secret}).to_string();
-    crate::fsutil::write_atomic(&path, body.as_bytes(), Some(0o600))?;
+    s3scope_core::fsutil::write_atomic(&path, body.as_bytes(), Some(0o600))?;
     Ok((access, secret))
 }
 

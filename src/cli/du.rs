@@ -4,12 +4,12 @@ use super::CliError;
 use super::args::{DuArgs, Format};
 use super::output::{Table, write_json};
 use super::progress::Reporter;
-use crate::s3::client::Clients;
-use crate::scan::hints;
-use crate::scan::job::{self, ScanRequest};
-use crate::scan::report::{ClassTotal, HiddenCosts, du_report};
-use crate::scan::snapshot::{self, SnapshotMeta};
 use humansize::{BINARY, format_size};
+use s3scope_core::s3::client::Clients;
+use s3scope_core::scan::hints;
+use s3scope_core::scan::job::{self, ScanRequest};
+use s3scope_core::scan::report::{ClassTotal, HiddenCosts, du_report};
+use s3scope_core::scan::snapshot::{self, SnapshotMeta};
 use std::collections::BTreeMap;
 use std::io::Write;
 
@@ -93,7 +93,7 @@ pub async fn run(clients: &Clients, a: &DuArgs, concurrency: usize) -> Result<()
             snapshot::save(path, &meta, &tree).map_err(|e| CliError::Runtime(e.to_string()))?;
         eprintln!(
             "s3scope: snapshot saved to {} ({})",
-            crate::text::escape_control(&path.display().to_string()),
+            s3scope_core::text::escape_control(&path.display().to_string()),
             format_size(size, BINARY)
         );
     }
@@ -174,7 +174,7 @@ pub async fn run(clients: &Clients, a: &DuArgs, concurrency: usize) -> Result<()
 
 /// Fails before a long scan when its snapshot could not be written where asked.
 fn check_save_path(path: &std::path::Path) -> Result<(), CliError> {
-    let shown = crate::text::escape_control(&path.display().to_string()).into_owned();
+    let shown = s3scope_core::text::escape_control(&path.display().to_string()).into_owned();
     if path.is_dir() {
         return Err(CliError::Usage(format!(
             "--save {shown}: is a directory; give a file name such as {shown}/scan.s3snap"
@@ -183,7 +183,7 @@ fn check_save_path(path: &std::path::Path) -> Result<(), CliError> {
     match path.parent() {
         Some(dir) if !dir.as_os_str().is_empty() && !dir.is_dir() => Err(CliError::Usage(format!(
             "--save {shown}: directory {} does not exist; create it first",
-            crate::text::escape_control(&dir.display().to_string())
+            s3scope_core::text::escape_control(&dir.display().to_string())
         ))),
         _ => Ok(()),
     }

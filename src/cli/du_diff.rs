@@ -3,9 +3,9 @@
 use super::CliError;
 use super::args::{DuArgs, Format};
 use super::output::{Table, write_json};
-use crate::scan::diff::{DiffRow, TreeDiff, diff};
-use crate::scan::snapshot::{self, SnapshotMeta};
 use humansize::{BINARY, format_size};
+use s3scope_core::scan::diff::{DiffRow, TreeDiff, diff};
+use s3scope_core::scan::snapshot::{self, SnapshotMeta};
 use serde::Serialize;
 use std::io::Write;
 
@@ -30,10 +30,10 @@ pub fn run(a: &DuArgs) -> Result<(), CliError> {
     if (&old.meta.bucket, &old.meta.prefix) != (&new.meta.bucket, &new.meta.prefix) {
         eprintln!(
             "s3scope: note: comparing different places: s3://{}/{} and s3://{}/{}",
-            crate::text::escape_control(&old.meta.bucket),
-            crate::text::escape_control(&old.meta.prefix),
-            crate::text::escape_control(&new.meta.bucket),
-            crate::text::escape_control(&new.meta.prefix),
+            s3scope_core::text::escape_control(&old.meta.bucket),
+            s3scope_core::text::escape_control(&old.meta.prefix),
+            s3scope_core::text::escape_control(&new.meta.bucket),
+            s3scope_core::text::escape_control(&new.meta.prefix),
         );
     }
     let d = diff(&old.tree, &new.tree, a.depth.max(1));

@@ -1,6 +1,7 @@
 //! Headless front end: parses arguments, loads the profile, runs one command, maps errors to exit codes.
 
 pub mod args;
+pub mod choice;
 mod commands;
 mod demo;
 mod du;
@@ -12,11 +13,11 @@ mod segregate;
 pub mod serve;
 mod usage;
 
-use crate::config::{Config, ConfigError, Overrides, Profile, S3Settings};
-use crate::s3::client::{ClientError, Clients};
-use crate::s3::error::S3Error;
 use args::{Cli, Command, GlobalArgs};
 use clap::Parser;
+use s3scope_core::config::{Config, ConfigError, Overrides, Profile, S3Settings};
+use s3scope_core::s3::client::{ClientError, Clients};
+use s3scope_core::s3::error::S3Error;
 use std::process::ExitCode;
 use thiserror::Error;
 
@@ -64,7 +65,7 @@ pub fn main() -> ExitCode {
             }
             eprintln!(
                 "s3scope: error: {}",
-                crate::text::escape_control(&e.to_string())
+                s3scope_core::text::escape_control(&e.to_string())
             );
             ExitCode::from(e.exit_code())
         }
@@ -73,7 +74,7 @@ pub fn main() -> ExitCode {
 
 fn run(cli: Cli) -> Result<(), CliError> {
     let config = Config::load(cli.global.config.as_deref())?;
-    crate::logging::init(
+    s3scope_core::logging::init(
         cli.global
             .log_file
             .as_deref()
@@ -121,7 +122,7 @@ async fn dispatch(command: Command, global: &GlobalArgs, config: Config) -> Resu
             let profile = resolve_profile(&config, global)?;
             let profile_usage = match config.file.profiles.get(&profile.name) {
                 Some(p) if p.usage.is_some() => Some(
-                    crate::usage::UsageOptions::from_config(&config, &profile.name)
+                    s3scope_core::usage::UsageOptions::from_config(&config, &profile.name)
                         .map_err(|e| CliError::Usage(e.to_string()))?
                         .resolve()
                         .summary_file,

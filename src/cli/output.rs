@@ -1,7 +1,7 @@
 //! Rendering rows for headless output: aligned table, CSV, TSV, JSON; untrusted text escaped.
 
 use super::args::Format;
-use crate::text::escape_control;
+use s3scope_core::text::escape_control;
 use serde::Serialize;
 use std::io::Write;
 use unicode_width::UnicodeWidthStr;

@@ -4,14 +4,14 @@ use super::args::{Format, GlobalArgs};
 use super::output::{Table, write_json};
 use super::progress::Reporter;
 use super::{CliError, connect};
-use crate::config::Config;
-use crate::instants::{Period, WindowRequest};
-use crate::job::JobProgress;
-use crate::pipeline::PipelineError;
-use crate::pipeline::extract::{ExtractRequest, SourceName, extract, stages};
-use crate::pipeline::process::{ProcessRequest, process};
-use crate::pipeline::storage::Storage;
 use clap::Args;
+use s3scope_core::config::Config;
+use s3scope_core::instants::{Period, WindowRequest};
+use s3scope_core::job::JobProgress;
+use s3scope_core::pipeline::PipelineError;
+use s3scope_core::pipeline::extract::{ExtractRequest, SourceName, extract, stages};
+use s3scope_core::pipeline::process::{ProcessRequest, process};
+use s3scope_core::pipeline::storage::Storage;
 use std::io::Write;
 use std::sync::Arc;
 
@@ -29,7 +29,7 @@ pub struct ExtractArgs {
     #[arg(long)]
     pub period: Option<String>,
     /// Sources to collect, comma-separated.
-    #[arg(long, value_enum, value_delimiter = ',', default_values_t = [SourceName::Listing, SourceName::BucketStats])]
+    #[arg(long, value_parser = crate::cli::choice::choice::<SourceName>(), value_delimiter = ',', default_values_t = [SourceName::Listing, SourceName::BucketStats])]
     pub sources: Vec<SourceName>,
     /// Only buckets whose name matches this glob (e.g. 'logs-*').
     #[arg(long, value_name = "GLOB")]
@@ -85,7 +85,7 @@ fn window(
     until: &Option<String>,
     period: &Option<String>,
     default: Period,
-) -> Result<crate::instants::Window, CliError> {
+) -> Result<s3scope_core::instants::Window, CliError> {
     let period = period
         .as_deref()
         .map(|p| Period::parse("--period", p))
@@ -106,7 +106,7 @@ fn window(
 
 /// A read-only profile never writes to S3 (local directories are fine).
 fn refuse_read_only(
-    clients: &crate::s3::client::Clients,
+    clients: &s3scope_core::s3::client::Clients,
     place: &str,
     flag: &str,
 ) -> Result<(), CliError> {
@@ -159,15 +159,16 @@ pub async fn run_extract(a: ExtractArgs, config: &Config, g: &GlobalArgs) -> Res
         .await
         .map_err(pipeline_err)?;
     let usage_source = if a.sources.contains(&SourceName::Usage) {
-        let flags = crate::usage::UsageOptions {
+        let flags = s3scope_core::usage::UsageOptions {
             log_bucket: a.log_bucket.clone(),
             log_prefix: a.log_prefix.clone(),
             ..Default::default()
         };
-        let settings = crate::usage::UsageOptions::from_config(config, &clients.profile().name)
-            .map_err(|e| CliError::Usage(e.to_string()))?
-            .overlaid_by(flags)
-            .resolve();
+        let settings =
+            s3scope_core::usage::UsageOptions::from_config(config, &clients.profile().name)
+                .map_err(|e| CliError::Usage(e.to_string()))?
+                .overlaid_by(flags)
+                .resolve();
         // No usable source is the usage collector's recorded failure, not a refusal.
         settings.source(clients.profile()).ok()
     } else {
@@ -208,7 +209,7 @@ pub async fn run_extract(a: ExtractArgs, config: &Config, g: &GlobalArgs) -> Res
                 writeln!(
                     out,
                     "package: {}  ({} files, {:.1}s)",
-                    crate::text::escape_control(&report.package),
+                    s3scope_core::text::escape_control(&report.package),
                     report.manifest.files.len(),
                     report.elapsed_secs
                 )?;
@@ -272,9 +273,9 @@ pub async fn run_process(a: ProcessArgs, config: &Config, g: &GlobalArgs) -> Res
     for p in &report.problems {
         eprintln!(
             "s3scope: warning: {} {}: {}",
-            crate::text::escape_control(&p.package),
-            crate::text::escape_control(p.file.as_deref().unwrap_or("")),
-            crate::text::escape_control(&p.problem)
+            s3scope_core::text::escape_control(&p.package),
+            s3scope_core::text::escape_control(p.file.as_deref().unwrap_or("")),
+            s3scope_core::text::escape_control(&p.problem)
         );
     }
     let mut out = std::io::stdout().lock();
@@ -309,8 +310,8 @@ pub async fn run_process(a: ProcessArgs, config: &Config, g: &GlobalArgs) -> Res
                     report.files_read,
                     report.problems.len(),
                     report.elapsed_secs,
-                    crate::text::escape_control(&report.output),
-                    crate::text::escape_control(&report.report)
+                    s3scope_core::text::escape_control(&report.output),
+                    s3scope_core::text::escape_control(&report.report)
                 )?;
             }
         }

@@ -6,15 +6,15 @@ mod output;
 use super::CliError;
 use super::args::{Format, GlobalArgs};
 use super::progress::Reporter;
-use crate::config::Config;
-use crate::s3::client::Clients;
-use crate::segregate::journal::default_path;
-use crate::segregate::report::append_to_log;
-use crate::segregate::{
+use clap::{Args, Subcommand};
+use s3scope_core::config::Config;
+use s3scope_core::s3::client::Clients;
+use s3scope_core::segregate::journal::default_path;
+use s3scope_core::segregate::report::append_to_log;
+use s3scope_core::segregate::{
     ApplyOptions, ApplyProgress, MovePlan, Overrides, PartSettings, PlanProgress, Rule, RuleSpec,
     SegregateError, Verify, apply, make_plan, planfile,
 };
-use clap::{Args, Subcommand};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
@@ -60,7 +60,7 @@ pub struct RuleArgs {
     #[arg(long, value_name = "PREFIX")]
     pub error_prefix: Option<String>,
     /// Without a pattern, date keys now minus this: seconds, or 90m, 36h, 1d (default 1d).
-    #[arg(long, value_name = "DELAY", value_parser = crate::segregate::rule::parse_delay)]
+    #[arg(long, value_name = "DELAY", value_parser = s3scope_core::segregate::rule::parse_delay)]
     pub time_delay: Option<u64>,
     /// Force the date of every key (in the rule's format, or 2022-12-31[T10:00:00]).
     #[arg(long, value_name = "DATE")]
@@ -169,8 +169,8 @@ async fn run_apply(
             if plan.endpoint != clients.endpoint_label() {
                 eprintln!(
                     "s3scope: note: the plan was made against {}, this profile talks to {}",
-                    crate::text::escape_control(&plan.endpoint),
-                    crate::text::escape_control(&clients.endpoint_label())
+                    s3scope_core::text::escape_control(&plan.endpoint),
+                    s3scope_core::text::escape_control(&clients.endpoint_label())
                 );
             }
             (plan, Some(path.as_path()))
@@ -201,8 +201,8 @@ async fn run_apply(
         parts: PartSettings {
             threshold: a
                 .multipart_threshold
-                .unwrap_or(crate::segregate::MULTIPART_THRESHOLD),
-            part_size: a.part_size.unwrap_or(crate::segregate::PART_SIZE),
+                .unwrap_or(s3scope_core::segregate::MULTIPART_THRESHOLD),
+            part_size: a.part_size.unwrap_or(s3scope_core::segregate::PART_SIZE),
         },
         verify: match a.verify {
             VerifyArg::List => Verify::List,

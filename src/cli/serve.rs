@@ -1,14 +1,14 @@
-//! `s3scope serve`: flags, token loading and wiring of the bucket table into `crate::serve`.
+//! `s3scope serve`: flags, token loading and wiring of the bucket table into `s3scope_core::serve`.
 
 use super::CliError;
 use super::args::{Format, Unit};
 use super::commands::{bucket_rows_table, totals};
 use super::output::write_json;
-use crate::config::ServeSection;
-use crate::s3::client::Clients;
-use crate::scan::buckets::{BucketRow, Source, bucket_table};
-use crate::serve::{Fetch, ServeOptions, Server, TableFormat, TableRenderer};
 use clap::Args;
+use s3scope_core::config::ServeSection;
+use s3scope_core::s3::client::Clients;
+use s3scope_core::scan::buckets::{BucketRow, Source, bucket_table};
+use s3scope_core::serve::{Fetch, ServeOptions, Server, TableFormat, TableRenderer};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -34,7 +34,7 @@ pub struct ServeArgs {
     #[arg(long, value_name = "FILE")]
     pub token_file: Option<PathBuf>,
     /// Where sizes come from: rgw admin stats, CloudWatch daily metrics, a scan, or the cheapest (default).
-    #[arg(long, value_enum)]
+    #[arg(long, value_parser = crate::cli::choice::choice::<Source>())]
     pub source: Option<Source>,
     /// Only buckets whose name matches this glob (e.g. 'logs-*').
     #[arg(long, value_name = "GLOB")]
@@ -90,7 +90,7 @@ impl ServeSettings {
         };
         let source = match (a.source, &file.source) {
             (Some(s), _) => s,
-            (None, Some(s)) => <Source as clap::ValueEnum>::from_str(s, true).map_err(|_| {
+            (None, Some(s)) => s.to_ascii_lowercase().parse::<Source>().map_err(|_| {
                 bad(
                     "source",
                     format!("`{s}` is not one of auto, scan, rgw, cloudwatch"),

@@ -7,11 +7,13 @@ use super::args::{Format, GlobalArgs};
 use super::output::write_json;
 use super::progress::Reporter;
 use super::{CliError, resolve_profile};
-use crate::config::{Config, Credentials};
-use crate::instants::{Period, WindowRequest};
-use crate::usage::legacy::SeedArgs;
-use crate::usage::{CollectRequest, Progress, SourceKind, UsageError, UsageOptions, collect};
 use clap::{Args, Subcommand};
+use s3scope_core::config::{Config, Credentials};
+use s3scope_core::instants::{Period, WindowRequest};
+use s3scope_core::usage::legacy::SeedArgs;
+use s3scope_core::usage::{
+    CollectRequest, Progress, SourceKind, UsageError, UsageOptions, collect,
+};
 use std::io::Write;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -30,7 +32,7 @@ pub enum UsageAction {
 pub struct CollectArgs {
     /// Where usage comes from (default: source in [profiles.NAME.usage], else rgw when the
     /// profile has rgw_admin, else access-logs when log_bucket is set).
-    #[arg(long, value_enum)]
+    #[arg(long, value_parser = crate::cli::choice::choice::<SourceKind>())]
     pub source: Option<SourceKind>,
     /// First moment of the window: RFC 3339, YYYY-MM-DD or 'YYYY-MM-DD HH:MM' (UTC), aligned
     /// down to the hour.

@@ -5,16 +5,16 @@
 
 use chrono::{DateTime, TimeZone, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use s3scope::s3::buckets::BucketInfo;
-use s3scope::scan::job::ScanCounters;
-use s3scope::scan::snapshot::SnapshotMeta;
-use s3scope::scan::tree::PrefixTree;
-use s3scope::tui::effect::Effect;
-use s3scope::tui::event::{Event, FoundSnapshot, RequestId};
-use s3scope::tui::keymap::Keymap;
-use s3scope::tui::state::browse::SharedTree;
-use s3scope::tui::state::{Pane, State, Status};
-use s3scope::tui::update::{start, update};
+use s3scope_core::s3::buckets::BucketInfo;
+use s3scope_core::scan::job::ScanCounters;
+use s3scope_core::scan::snapshot::SnapshotMeta;
+use s3scope_core::scan::tree::PrefixTree;
+use s3scope_tui::effect::Effect;
+use s3scope_tui::event::{Event, FoundSnapshot, RequestId};
+use s3scope_tui::keymap::Keymap;
+use s3scope_tui::state::browse::SharedTree;
+use s3scope_tui::state::{Pane, State, Status};
+use s3scope_tui::update::{start, update};
 use std::time::Duration;
 
 pub fn at() -> DateTime<Utc> {

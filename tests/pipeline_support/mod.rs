@@ -4,10 +4,10 @@
 
 use assert_cmd::cargo::CommandCargoExt;
 use bytes::Bytes;
-use s3scope::config::{Credentials, Profile, Secret};
-use s3scope::demo::store::{EmbeddedServer, ServerOptions};
-use s3scope::demo::{PutOptions, StorageClass};
-use s3scope::s3::client::Clients;
+use s3scope_core::config::{Credentials, Profile, Secret};
+use s3scope_core::s3::client::Clients;
+use s3scope_store::store::{EmbeddedServer, ServerOptions};
+use s3scope_store::{PutOptions, StorageClass};
 use std::path::Path;
 use std::process::{Command, Output};
 use std::time::Duration;

@@ -7,7 +7,7 @@ use aws_sdk_s3::Client;
 use aws_sdk_s3::primitives::ByteStream;
 use aws_sdk_s3::types::StorageClass;
 use chrono::{TimeZone, Utc};
-use s3scope::segregate::{
+use s3scope_core::segregate::{
     ApplyOptions, ApplyProgress, ApplyReport, MovePlan, PartSettings, PlanProgress, Rule, RuleSpec,
     Verify, apply, make_plan,
 };
@@ -152,7 +152,7 @@ pub async fn run(client: &Client, plan: &MovePlan, opts: &ApplyOptions) -> Apply
 }
 
 /// The entry of `key` in a plan.
-pub fn entry<'a>(plan: &'a MovePlan, key: &str) -> &'a s3scope::segregate::PlanEntry {
+pub fn entry<'a>(plan: &'a MovePlan, key: &str) -> &'a s3scope_core::segregate::PlanEntry {
     plan.entries
         .iter()
         .find(|e| e.key == key)
@@ -162,15 +162,15 @@ pub fn entry<'a>(plan: &'a MovePlan, key: &str) -> &'a s3scope::segregate::PlanE
 /// TUI scenarios of the Segregate pane, without a terminal or tokio.
 pub mod tui {
     use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-    use s3scope::config::SegregateRuleFile;
-    use s3scope::s3::lister::ListedObject;
-    use s3scope::segregate::plan::Existing;
-    use s3scope::tui::effect::Effect;
-    use s3scope::tui::event::{Event, RequestId};
-    use s3scope::tui::keymap::Keymap;
-    use s3scope::tui::state::segregate::{SegregateEffect, SegregateEvent, SegregateState};
-    use s3scope::tui::state::{State, Status};
-    use s3scope::tui::update::update;
+    use s3scope_core::config::SegregateRuleFile;
+    use s3scope_core::s3::lister::ListedObject;
+    use s3scope_core::segregate::plan::Existing;
+    use s3scope_tui::effect::Effect;
+    use s3scope_tui::event::{Event, RequestId};
+    use s3scope_tui::keymap::Keymap;
+    use s3scope_tui::state::segregate::{SegregateEffect, SegregateEvent, SegregateState};
+    use s3scope_tui::state::{State, Status};
+    use s3scope_tui::update::update;
 
     pub fn rule() -> SegregateRuleFile {
         SegregateRuleFile {

@@ -9,7 +9,7 @@ use aws_credential_types::Credentials;
 use aws_sdk_s3::Client;
 use aws_sdk_s3::config::{BehaviorVersion, Region};
 use aws_sdk_s3::primitives::ByteStream;
-use s3scope::demo::{EmbeddedServer, ServerOptions};
+use s3scope_store::{EmbeddedServer, ServerOptions};
 
 pub const ACCESS_KEY: &str = "demo-access-key";
 pub const SECRET_KEY: &str = "demo-secret-key";

@@ -5,7 +5,7 @@ use super::servers::{RgwEnv, unique_bucket};
 use aws_sdk_s3::config::{
     BehaviorVersion, Credentials, Region, RequestChecksumCalculation, ResponseChecksumValidation,
 };
-use s3scope::s3::rgw::RgwAdmin;
+use s3scope_core::s3::rgw::RgwAdmin;
 use std::fmt::Debug;
 use std::time::{Duration, Instant};
 

@@ -2,14 +2,14 @@
 //! what the TUI shows with what another front end (the `serve` endpoint) serves.
 #![allow(dead_code)] // not every test binary that declares `support` uses it
 
-use s3scope::s3::client::Clients;
-use s3scope::scan::buckets::BucketRow;
-use s3scope::tui::event::Event;
-use s3scope::tui::keymap::Keymap;
-use s3scope::tui::runtime::Runtime;
-use s3scope::tui::state::buckets::TableLoad;
-use s3scope::tui::state::{State, Status};
-use s3scope::tui::update::{start, update};
+use s3scope_core::s3::client::Clients;
+use s3scope_core::scan::buckets::BucketRow;
+use s3scope_tui::event::Event;
+use s3scope_tui::keymap::Keymap;
+use s3scope_tui::runtime::Runtime;
+use s3scope_tui::state::buckets::TableLoad;
+use s3scope_tui::state::{State, Status};
+use s3scope_tui::update::{start, update};
 use std::collections::BTreeMap;
 use std::time::Duration;
 use tokio::sync::mpsc;
@@ -58,7 +58,7 @@ pub fn screen(state: &State) -> String {
     use ratatui::Terminal;
     use ratatui::backend::TestBackend;
     let mut t = Terminal::new(TestBackend::new(state.size.0, state.size.1)).unwrap();
-    t.draw(|f| s3scope::tui::ui::draw(f, state, s3scope::tui::theme::Theme::color()))
+    t.draw(|f| s3scope_tui::ui::draw(f, state, s3scope_tui::theme::Theme::color()))
         .unwrap();
     let buf = t.backend().buffer();
     let mut s = String::new();

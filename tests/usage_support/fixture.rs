@@ -2,8 +2,8 @@
 
 use super::{LogServer, line, log_name};
 use chrono::{DateTime, Duration, Utc};
-use s3scope::instants::Window;
-use s3scope::usage::{CollectReport, CollectRequest, Progress, Source, UsageOptions, collect};
+use s3scope_core::instants::Window;
+use s3scope_core::usage::{CollectReport, CollectRequest, Progress, Source, UsageOptions, collect};
 use std::path::Path;
 
 pub const BUCKET: &str = "access-logs";

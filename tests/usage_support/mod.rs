@@ -7,9 +7,9 @@ pub mod tui; // a TUI state on the Usage pane with a known summary
 
 use bytes::Bytes;
 use chrono::{DateTime, Duration, Utc};
-use s3scope::config::{Credentials, Profile, Secret};
-use s3scope::demo::{EmbeddedServer, PutOptions, ServerOptions, Store};
-use s3scope::s3::client::Clients;
+use s3scope_core::config::{Credentials, Profile, Secret};
+use s3scope_core::s3::client::Clients;
+use s3scope_store::{EmbeddedServer, PutOptions, ServerOptions, Store};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -148,7 +148,7 @@ pub fn log_name(t: DateTime<Utc>, unique: &str) -> String {
 
 /// The start of the hour `n` hours before the current one.
 pub fn hours_ago(n: i64) -> DateTime<Utc> {
-    s3scope::instants::this_hour() - Duration::hours(n)
+    s3scope_core::instants::this_hour() - Duration::hours(n)
 }
 
 /// `s3scope` with only the given environment: nothing of this machine's AWS or s3scope setup.

@@ -2,16 +2,16 @@
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use s3scope::instants::Window;
-use s3scope::tui::effect::Effect;
-use s3scope::tui::event::{Event, RequestId};
-use s3scope::tui::keymap::Keymap;
-use s3scope::tui::state::usage::{Setup, UsageEffect, UsageEvent, UsageState};
-use s3scope::tui::state::{State, Status};
-use s3scope::tui::update::update;
-use s3scope::usage::model::{Counters, Hours, RowKey};
-use s3scope::usage::state::SourceId;
-use s3scope::usage::{Source, Summary, UsageOptions};
+use s3scope_core::instants::Window;
+use s3scope_core::usage::model::{Counters, Hours, RowKey};
+use s3scope_core::usage::state::SourceId;
+use s3scope_core::usage::{Source, Summary, UsageOptions};
+use s3scope_tui::effect::Effect;
+use s3scope_tui::event::{Event, RequestId};
+use s3scope_tui::keymap::Keymap;
+use s3scope_tui::state::usage::{Setup, UsageEffect, UsageEvent, UsageState};
+use s3scope_tui::state::{State, Status};
+use s3scope_tui::update::update;
 use std::sync::Arc;
 
 /// 2024-05-10 14:25:00 UTC: the clock of every TUI test.

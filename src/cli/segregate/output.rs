@@ -3,9 +3,9 @@
 use crate::cli::CliError;
 use crate::cli::args::Format;
 use crate::cli::output::{Table, write_json};
-use crate::segregate::plan::{Count, MovePlan, PlanEntry, Status};
-use crate::segregate::report::ApplyReport;
 use humansize::{BINARY, format_size};
+use s3scope_core::segregate::plan::{Count, MovePlan, PlanEntry, Status};
+use s3scope_core::segregate::report::ApplyReport;
 use std::io::Write;
 
 /// "move", "error (no_match)", ...
@@ -69,7 +69,7 @@ pub fn plan(plan: &MovePlan, format: Format, entries: bool) -> Result<(), CliErr
                 writeln!(out)?;
             }
             for line in summary_lines(plan) {
-                writeln!(out, "{}", crate::text::escape_control(&line))?;
+                writeln!(out, "{}", s3scope_core::text::escape_control(&line))?;
             }
         }
     }
@@ -152,7 +152,7 @@ pub fn report(report: &ApplyReport, format: Format) -> Result<(), CliError> {
         }
         Format::Table => {
             for line in report.lines() {
-                writeln!(out, "{}", crate::text::escape_control(&line))?;
+                writeln!(out, "{}", s3scope_core::text::escape_control(&line))?;
             }
         }
     }

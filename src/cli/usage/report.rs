@@ -1,8 +1,8 @@
 //! What `usage collect` did, on stdout: aligned `key: value` lines, or one JSON object.
 
-use crate::text::escape_control;
-use crate::usage::CollectReport;
-use crate::usage::model::Counters;
+use s3scope_core::text::escape_control;
+use s3scope_core::usage::CollectReport;
+use s3scope_core::usage::model::Counters;
 use std::io::Write;
 
 pub fn json(r: &CollectReport) -> serde_json::Value {

@@ -6,11 +6,11 @@ use super::usage;
 use crate::cli::CliError;
 use crate::cli::args::{Format, GlobalArgs, Unit};
 use crate::cli::output::{Table, write_json};
-use crate::config::{Config, PROFILE_ENV};
-use crate::text::escape_control;
-use crate::usage::view::{Grouping, SortKey, bucket_label, rows, sort_rows};
-use crate::usage::{Summary, UsageOptions};
 use clap::Args;
+use s3scope_core::config::{Config, PROFILE_ENV};
+use s3scope_core::text::escape_control;
+use s3scope_core::usage::view::{Grouping, SortKey, bucket_label, rows, sort_rows};
+use s3scope_core::usage::{Summary, UsageOptions};
 use std::io::Write;
 use std::path::PathBuf;
 
@@ -23,10 +23,10 @@ pub struct ShowArgs {
     #[arg(long, value_name = "DIR")]
     pub results_dir: Option<PathBuf>,
     /// One row per user, bucket, category, user and bucket, or all three.
-    #[arg(long, value_enum, default_value_t = Grouping::UserBucketCategory)]
+    #[arg(long, value_parser = crate::cli::choice::choice::<Grouping>(), default_value_t = Grouping::UserBucketCategory)]
     pub by: Grouping,
     /// Order of the rows (success: lowest rate first).
-    #[arg(long, value_enum, default_value_t = SortKey::Ops)]
+    #[arg(long, value_parser = crate::cli::choice::choice::<SortKey>(), default_value_t = SortKey::Ops)]
     pub sort: SortKey,
     /// Only rows whose user, bucket or category contains this text (any case).
     #[arg(long)]
@@ -34,7 +34,7 @@ pub struct ShowArgs {
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
     /// Unit of byte columns in table/csv/tsv output (json is always bytes).
-    #[arg(long, value_enum, default_value_t = Unit::Auto)]
+    #[arg(long, value_parser = crate::cli::choice::choice::<Unit>(), default_value_t = Unit::Auto)]
     pub unit: Unit,
 }
 

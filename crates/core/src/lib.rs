@@ -1,0 +1,16 @@
+//! s3scope-core: everything s3scope does, without a terminal; the TUI and the CLI are front ends over it.
+
+pub mod config; // profiles: TOML file, layered resolution, validation
+pub use fsutil; // atomic file replacement (temp + fsync + rename)
+pub mod instants; // UTC windows [since, until): parsing and this_hour/last_day/days_ago helpers
+pub mod job; // progress of long jobs (stages, counts, errors) and cancellation, for CLI and TUI
+pub mod logging; // tracing to a log file, never to the terminal
+pub mod pipeline; // extract raw snapshots into packages; process them into Parquet rollups
+pub mod policy; // least-privilege IAM policies and Ceph caps per feature
+pub mod s3; // client factory, errors, bucket listing, RGW admin API
+pub mod scan; // prefix tree of a bucket scan
+pub mod segregate; // date segregation: rule, plan, apply with journal
+pub mod serve; // read-only HTTP endpoint: Prometheus metrics and the bucket table
+pub mod text; // escaping untrusted text for the terminal
+pub mod units; // byte units of table columns
+pub mod usage; // request/bandwidth usage: model, sources, crash-safe summaries

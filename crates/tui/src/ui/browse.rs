@@ -1,0 +1,370 @@
+//! Browse pane view: where we are, where the numbers come from (live scan counters, snapshot
+//! age, estimate), the rows of the prefix or its files or one object's details, the filter.
+
+mod diff; // growth since the previous snapshot
+mod files; // the files of a prefix and one object's HEAD details
+mod table; // the prefix rows with bars, shares and per-class columns
+
+use super::fmt;
+use crate::keymap::Action;
+use crate::sanitize;
+use crate::state::State;
+use crate::state::browse::{BrowseState, Origin, Phase};
+use crate::theme::Theme;
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Position, Rect};
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Padding, Paragraph, Wrap};
+use std::time::Duration;
+
+const SPINNER: [char; 4] = ['|', '/', '-', '\\'];
+
+pub fn draw(frame: &mut Frame<'_>, area: Rect, state: &State, theme: Theme) {
+    let b = &state.browse;
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(theme.border())
+        .title(title(b, theme));
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    if b.bucket.is_none() {
+        let lines = vec![
+            Line::raw(""),
+            Line::styled("No bucket open.", theme.title()),
+            Line::raw(""),
+            Line::from(vec![
+                Span::raw("Pick one in Buckets ("),
+                Span::styled(state.keymap.first(Action::PaneBuckets), theme.key()),
+                Span::raw(") and press "),
+                Span::styled(state.keymap.first(Action::Open), theme.key()),
+                Span::raw(", or type "),
+                Span::styled(":browse s3://BUCKET/PREFIX", theme.key()),
+                Span::raw("."),
+            ]),
+        ];
+        let pad = Block::default().padding(Padding::horizontal(1));
+        frame.render_widget(
+            Paragraph::new(lines).block(pad).wrap(Wrap { trim: false }),
+            inner,
+        );
+        return;
+    }
+    let [head, body, foot] = Layout::vertical([
+        Constraint::Length(2),
+        Constraint::Min(1),
+        Constraint::Length(1),
+    ])
+    .areas(inner);
+    let head = Rect {
+        x: head.x + 1,
+        width: head.width.saturating_sub(2),
+        ..head
+    };
+    frame.render_widget(
+        Paragraph::new(vec![
+            totals_line(b, theme),
+            phase_line(state, head.width, theme),
+        ]),
+        head,
+    );
+    if let Phase::Confirm { .. } = b.phase {
+        draw_confirm(frame, body, state, theme);
+    } else if b.diff.is_some() {
+        diff::draw(frame, body, state, theme);
+    } else if b.object.is_some() {
+        files::draw_object(frame, body, state, theme);
+    } else if b.files.is_some() {
+        files::draw_files(frame, body, state, theme);
+    } else {
+        table::draw(frame, body, state, theme);
+    }
+    draw_foot(frame, foot, state, theme);
+}
+
+/// " Browse · s3://bucket/prefix/ "
+fn title(b: &BrowseState, theme: Theme) -> Line<'static> {
+    let mut spans = vec![Span::styled(" Browse ", theme.title())];
+    if b.bucket.is_some() {
+        spans.push(Span::styled("· ", theme.dim()));
+        let bold = Style::new().add_modifier(Modifier::BOLD);
+        spans.extend(sanitize::spans(&b.url(), bold, theme.escaped()));
+        spans.push(Span::raw(" "));
+    }
+    Line::from(spans)
+}
+
+/// "1.2 GiB in 12,345 objects · 2 classes · newest 2024-05-01 12:03"
+fn totals_line(b: &BrowseState, theme: Theme) -> Line<'static> {
+    if b.tree.is_none() {
+        return Line::raw("");
+    }
+    if !b.found {
+        return Line::styled(
+            "not listed yet: this prefix has no objects so far",
+            theme.dim(),
+        );
+    }
+    let t = &b.totals;
+    let mut spans = vec![
+        Span::styled(
+            fmt::size(t.bytes),
+            Style::new().add_modifier(Modifier::BOLD),
+        ),
+        Span::raw(format!(" in {}", fmt::plural(t.objects, "object"))),
+        Span::styled(
+            format!(" · {}", fmt::plural(b.classes.len() as u64, "class")),
+            theme.dim(),
+        ),
+        Span::styled(
+            format!(" · newest {}", fmt::date(t.newest, true)),
+            theme.dim(),
+        ),
+    ];
+    if b.show_hidden {
+        let h = &t.hidden;
+        spans.push(Span::styled(
+            format!(
+                " · hidden: {} noncurrent, {} delete markers, {} in {} uploads",
+                fmt::size(h.noncurrent.bytes),
+                fmt::count(h.delete_markers),
+                fmt::size(h.uploads.bytes),
+                fmt::count(h.uploads.objects)
+            ),
+            theme.warn(),
+        ));
+    }
+    Line::from(spans)
+}
+
+/// Where the numbers come from: live counters, a snapshot and its age, or what went wrong.
+fn phase_line(state: &State, width: u16, theme: Theme) -> Line<'static> {
+    let b = &state.browse;
+    let key = |a: Action| Span::styled(state.keymap.first(a), theme.key());
+    let dim = |s: String| Span::styled(s, theme.dim());
+    match &b.phase {
+        Phase::Idle => Line::from(vec![
+            dim("not scanning; ".into()),
+            key(Action::Refresh),
+            dim(" scans".into()),
+        ]),
+        Phase::Finding { .. } => {
+            Line::from(dim(format!("looking for a snapshot… {}", spinner(state))))
+        }
+        Phase::Confirm { .. } => Line::styled("not scanned yet: a big bucket", theme.warn()),
+        Phase::Scanning {
+            counters: c,
+            hidden,
+            ..
+        } => {
+            // Narrow screens get the same facts in fewer characters.
+            let narrow = width < 100;
+            let expected = b.estimate.map_or(0, |e| e.objects);
+            let eta_shown = expected > 0 && c.objects > 0 && c.objects < expected;
+            let mut text = if narrow {
+                // With an ETA on a narrow screen, the time left replaces the time spent.
+                let spent = if eta_shown {
+                    String::new()
+                } else {
+                    format!(" · {}", fmt::elapsed(c.elapsed))
+                };
+                format!(
+                    "scanning {} {} obj · {} · {} LIST{spent}",
+                    spinner(state),
+                    fmt::count(c.objects),
+                    fmt::size(c.bytes),
+                    fmt::count(c.list_calls),
+                )
+            } else {
+                format!(
+                    "scanning {} {} objects · {} · {} LIST calls · {:.0} pages/s · {}",
+                    spinner(state),
+                    fmt::count(c.objects),
+                    fmt::size(c.bytes),
+                    fmt::count(c.list_calls),
+                    c.pages_per_sec(),
+                    fmt::elapsed(c.elapsed)
+                )
+            };
+            if let Some(e) = &b.estimate
+                && e.objects > 0
+            {
+                let (pct, eta) = c.progress_of(e.objects).unwrap_or((0.0, Duration::ZERO));
+                let of = if narrow {
+                    fmt::count_short(e.objects)
+                } else {
+                    fmt::count(e.objects)
+                };
+                if narrow && eta_shown {
+                    text.push_str(&format!(" · ~{pct:.0}%"));
+                } else {
+                    text.push_str(&format!(" · ~{pct:.0}% of {of}"));
+                }
+                if eta_shown {
+                    text.push_str(&format!(" · ETA {}", fmt::elapsed(eta)));
+                }
+            }
+            if *hidden {
+                text.push_str(" · + versions, uploads");
+            }
+            Line::from(vec![
+                Span::raw(text),
+                Span::raw("  "),
+                key(Action::Cancel),
+                dim(" cancel".into()),
+            ])
+        }
+        Phase::Done { counters: c, .. } => match &b.origin {
+            Some(Origin::Snapshot {
+                scanned_at,
+                list_calls,
+                ..
+            }) => {
+                let when = state.now.map_or_else(
+                    || scanned_at.format("%Y-%m-%d %H:%M UTC").to_string(),
+                    |now| fmt::age(*scanned_at, now),
+                );
+                Line::from(vec![
+                    Span::styled(format!("snapshot from {when}"), theme.warn()),
+                    dim(if width < 100 {
+                        format!(" ({} LIST calls) — ", fmt::count(*list_calls))
+                    } else {
+                        format!(
+                            " ({}, {} LIST calls) — ",
+                            scanned_at.format("%Y-%m-%d %H:%M UTC"),
+                            fmt::count(*list_calls)
+                        )
+                    }),
+                    key(Action::Refresh),
+                    dim(" to rescan, ".into()),
+                    key(Action::Diff),
+                    dim(" growth".into()),
+                ])
+            }
+            _ => {
+                let saved = match &b.saved {
+                    Some(Ok(_)) => " · snapshot saved",
+                    Some(Err(_)) => " · snapshot NOT saved",
+                    None if b.save_request.is_some() => " · saving snapshot…",
+                    None => "",
+                };
+                Line::from(vec![
+                    dim(format!(
+                        "scanned in {} with {} LIST calls{saved} — ",
+                        fmt::elapsed(c.elapsed),
+                        fmt::count(c.list_calls)
+                    )),
+                    key(Action::Refresh),
+                    dim(" to rescan, ".into()),
+                    key(Action::Diff),
+                    dim(" growth".into()),
+                ])
+            }
+        },
+        Phase::Cancelled { counters: c } => Line::from(vec![
+            Span::styled(
+                format!(
+                    "cancelled after {} objects: the numbers are partial — ",
+                    fmt::count(c.objects)
+                ),
+                theme.warn(),
+            ),
+            key(Action::Refresh),
+            dim(" to rescan".into()),
+        ]),
+        Phase::Failed { message } => {
+            let mut spans = vec![Span::styled("scan failed: ", theme.error())];
+            spans.extend(sanitize::spans(message, theme.error(), theme.escaped()));
+            Line::from(spans)
+        }
+    }
+}
+
+fn spinner(state: &State) -> char {
+    SPINNER[usize::try_from(state.frame % 4).unwrap_or(0)]
+}
+
+/// The estimate of a big scan, waiting for Enter.
+fn draw_confirm(frame: &mut Frame<'_>, area: Rect, state: &State, theme: Theme) {
+    let b = &state.browse;
+    let mut lines = vec![Line::raw("")];
+    if let Some(e) = &b.estimate {
+        let source = format!("{:?}", e.source).to_lowercase();
+        let as_of = e.as_of.map_or_else(String::new, |t| {
+            format!(", as of {}", t.format("%Y-%m-%d %H:%M UTC"))
+        });
+        lines.push(Line::from(vec![
+            Span::raw("This bucket holds "),
+            Span::styled(fmt::count(e.objects), theme.title()),
+            Span::raw(format!(" objects ({source}{as_of}); a scan needs about ")),
+            Span::styled(fmt::count(e.list_calls), theme.title()),
+            Span::raw(" LIST calls."),
+        ]));
+    }
+    lines.push(Line::raw(""));
+    lines.push(Line::from(vec![
+        Span::styled(state.keymap.first(Action::Open), theme.key()),
+        Span::raw(" scans now · "),
+        Span::styled(state.keymap.first(Action::Close), theme.key()),
+        Span::raw(" does not"),
+    ]));
+    let pad = Block::default().padding(Padding::horizontal(2));
+    frame.render_widget(
+        Paragraph::new(lines).block(pad).wrap(Wrap { trim: false }),
+        area,
+    );
+}
+
+/// The filter field while typing, else the full path of the selection.
+fn draw_foot(frame: &mut Frame<'_>, area: Rect, state: &State, theme: Theme) {
+    let b = &state.browse;
+    let area = Rect {
+        x: area.x + 1,
+        width: area.width.saturating_sub(2),
+        ..area
+    };
+    if b.filter.editing || b.filter.is_active() {
+        let shown = sanitize::sanitize(b.filter.text()).into_owned();
+        let mut spans = vec![Span::styled("/", theme.key()), Span::raw(shown)];
+        if !b.filter.editing {
+            spans.push(Span::styled("  (filter; ", theme.dim()));
+            spans.push(Span::styled(state.keymap.first(Action::Close), theme.key()));
+            spans.push(Span::styled(" clears)", theme.dim()));
+        }
+        frame.render_widget(Paragraph::new(Line::from(spans)), area);
+        if b.filter.editing {
+            let x = area.x + 1 + u16::try_from(b.filter.input().visual_cursor()).unwrap_or(0);
+            frame.set_cursor_position(Position::new(x.min(area.right().saturating_sub(1)), area.y));
+        }
+        return;
+    }
+    let diff_row = b.diff.as_ref().and_then(|d| match &d.load {
+        crate::state::browse::DiffLoad::Ready { diff, .. } => diff
+            .prefixes
+            .get(d.cursor.selected)
+            .map(|r| format!("{}{}", b.location_prefix, r.prefix)),
+        _ => Some(b.location_prefix.clone()),
+    });
+    let path = if b.diff.is_some() {
+        diff_row
+    } else if let Some(o) = &b.object {
+        Some(o.key.clone())
+    } else if let Some(f) = &b.files {
+        f.selected().map(|o| o.key.clone())
+    } else {
+        b.selected_row().map(|r| match r.kind {
+            crate::state::browse::RowKind::Prefix => format!("{}{}", b.cwd, r.name),
+            crate::state::browse::RowKind::Files => b.cwd.clone(),
+        })
+    };
+    if let Some(p) = path {
+        let bucket = b.bucket.as_deref().unwrap_or_default();
+        let mut spans = vec![Span::styled("s3://", theme.dim())];
+        spans.extend(sanitize::spans(
+            &format!("{bucket}/{p}"),
+            Style::new(),
+            theme.escaped(),
+        ));
+        frame.render_widget(Paragraph::new(Line::from(spans)), area);
+    }
+}

@@ -1,0 +1,218 @@
+//! The rows of a prefix, ncdu-style: size, share and bar of the parent, objects, bytes per
+//! storage class (the biggest classes when the screen is narrow), newest change, hidden costs.
+
+use crate::sanitize;
+use crate::state::State;
+use crate::state::browse::{BrowseState, Row, RowKind};
+use crate::theme::Theme;
+use crate::ui::fmt;
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Cell, Paragraph, Row as TableRow, Table, TableState};
+
+const SIZE: u16 = 10;
+const SHARE: u16 = 6;
+const OBJECTS: u16 = 9;
+const CLASS: u16 = 10;
+const DATE: u16 = 10;
+const DATE_TIME: u16 = 16;
+const NAME_MIN: u16 = 16;
+const HIGHLIGHT: u16 = 2;
+
+/// Which optional columns fit, most important kept longest.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Plan {
+    pub share: bool,
+    pub bar: u16,
+    pub classes: usize,
+    pub newest: u16,
+    pub hidden: bool,
+}
+
+impl Plan {
+    fn width(&self) -> u16 {
+        let mut cols: Vec<u16> = vec![SIZE, OBJECTS, NAME_MIN];
+        if self.share {
+            cols.push(SHARE);
+        }
+        if self.bar > 0 {
+            cols.push(self.bar);
+        }
+        cols.extend(std::iter::repeat_n(CLASS, self.classes));
+        if self.newest > 0 {
+            cols.push(self.newest);
+        }
+        if self.hidden {
+            cols.extend([SIZE, 8, SIZE]);
+        }
+        let n = u16::try_from(cols.len()).unwrap_or(u16::MAX);
+        HIGHLIGHT + cols.iter().sum::<u16>() + n - 1
+    }
+
+    /// The richest plan that fits `width` with `classes` present.
+    pub fn fit(width: u16, classes: usize, hidden: bool) -> Self {
+        let mut p = Self {
+            share: true,
+            bar: 10,
+            classes,
+            newest: DATE_TIME,
+            hidden,
+        };
+        // Give up columns in this order until the name keeps its minimum width.
+        while p.width() > width {
+            if p.classes > 1 {
+                p.classes -= 1;
+            } else if p.newest == DATE_TIME {
+                p.newest = DATE;
+            } else if p.share {
+                p.share = false;
+            } else if p.classes == 1 {
+                p.classes = 0;
+            } else if p.newest > 0 {
+                p.newest = 0;
+            } else if p.bar > 0 {
+                p.bar = 0;
+            } else {
+                break;
+            }
+        }
+        // Room to spare widens the bar a little.
+        while p.bar > 0 && p.bar < 20 && p.width() + 2 <= width.saturating_sub(24) {
+            p.bar += 2;
+        }
+        p
+    }
+}
+
+pub fn draw(frame: &mut Frame<'_>, area: Rect, state: &State, theme: Theme) {
+    let b = &state.browse;
+    if b.rows.is_empty() {
+        let text = if b.tree.is_none() {
+            ""
+        } else if b.filter.is_active() {
+            "no row matches the filter"
+        } else {
+            "nothing here (yet)"
+        };
+        frame.render_widget(
+            Paragraph::new(Line::styled(format!(" {text}"), theme.dim())),
+            area,
+        );
+        return;
+    }
+    let plan = Plan::fit(area.width, b.classes.len(), b.show_hidden);
+    let mut header = vec![Cell::from("Size")];
+    let mut widths = vec![Constraint::Length(SIZE)];
+    if plan.share {
+        header.push(Cell::from("Share"));
+        widths.push(Constraint::Length(SHARE));
+    }
+    if plan.bar > 0 {
+        header.push(Cell::from(""));
+        widths.push(Constraint::Length(plan.bar));
+    }
+    header.push(Cell::from(Line::from("Objects").right_aligned()));
+    widths.push(Constraint::Length(OBJECTS));
+    for c in b.classes.iter().take(plan.classes) {
+        let name = fmt::class(&c.name);
+        header.push(Cell::from(Line::from(name).right_aligned()));
+        widths.push(Constraint::Length(CLASS));
+    }
+    if plan.newest > 0 {
+        header.push(Cell::from("Newest"));
+        widths.push(Constraint::Length(plan.newest));
+    }
+    if plan.hidden {
+        for (h, w) in [("Noncurrent", SIZE), ("DelMarks", 8), ("Uploads", SIZE)] {
+            header.push(Cell::from(Line::from(h).right_aligned()));
+            widths.push(Constraint::Length(w));
+        }
+    }
+    header.push(Cell::from("Name"));
+    widths.push(Constraint::Min(NAME_MIN));
+    let (shown, selected) = fmt::visible(
+        b.cursor.selected,
+        b.cursor.offset,
+        b.rows.len(),
+        area.height,
+    );
+    let rows = b.rows[shown].iter().map(|r| row(b, r, plan, theme));
+    let table = Table::new(rows, widths)
+        .header(TableRow::new(header).style(theme.header()))
+        .column_spacing(1)
+        .row_highlight_style(theme.selected())
+        .highlight_symbol("> ");
+    let mut ts = TableState::default().with_selected(Some(selected));
+    frame.render_stateful_widget(table, area, &mut ts);
+}
+
+fn right(s: String) -> Cell<'static> {
+    Cell::from(Line::from(s).right_aligned())
+}
+
+fn row(b: &BrowseState, r: &Row, plan: Plan, theme: Theme) -> TableRow<'static> {
+    let whole = b.totals.bytes;
+    let mut cells = vec![right(fmt::size(r.bytes))];
+    if plan.share {
+        cells.push(right(fmt::share(r.bytes, whole)));
+    }
+    if plan.bar > 0 {
+        cells.push(Cell::from(Span::styled(
+            fmt::bar(r.bytes, whole, plan.bar),
+            theme.bar(),
+        )));
+    }
+    cells.push(right(fmt::count(r.objects)));
+    for bytes in r.classes.iter().take(plan.classes) {
+        cells.push(if *bytes == 0 {
+            Cell::from(Line::styled("-", theme.dim()).right_aligned())
+        } else {
+            right(fmt::size(*bytes))
+        });
+    }
+    if plan.newest > 0 {
+        cells.push(Cell::from(fmt::date(r.newest, plan.newest == DATE_TIME)));
+    }
+    if plan.hidden {
+        let h = &r.hidden;
+        let warn = |s: String, zero: bool| {
+            let style = if zero { theme.dim() } else { theme.warn() };
+            Cell::from(Line::styled(s, style).right_aligned())
+        };
+        cells.push(warn(
+            fmt::size(h.noncurrent.bytes),
+            h.noncurrent.objects == 0,
+        ));
+        cells.push(warn(fmt::count(h.delete_markers), h.delete_markers == 0));
+        cells.push(warn(fmt::size(h.uploads.bytes), h.uploads.objects == 0));
+    }
+    let name = match r.kind {
+        RowKind::Prefix => Line::from(sanitize::spans(&r.name, Style::new(), theme.escaped())),
+        RowKind::Files => Line::styled(
+            format!("({} objects here)", fmt::count(r.objects)),
+            theme.dim(),
+        ),
+    };
+    cells.push(Cell::from(name));
+    TableRow::new(cells)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn narrow_screens_keep_the_biggest_class_and_the_name() {
+        let p = Plan::fit(78, 3, false);
+        assert_eq!(p.classes, 1, "{p:?}");
+        assert!(p.width() <= 78);
+        let p = Plan::fit(158, 3, false);
+        assert_eq!((p.classes, p.newest, p.share), (3, DATE_TIME, true));
+        let p = Plan::fit(78, 3, true);
+        assert!(p.hidden && p.width() <= 78, "{p:?}");
+        let p = Plan::fit(30, 3, false);
+        assert_eq!((p.classes, p.newest, p.bar), (0, 0, 0));
+    }
+}
