@@ -1,5 +1,11 @@
 //! Helpers shared by the integration tests (each test binary compiles the modules it declares).
 
+pub mod browse; // a TUI state on the Browse pane with a scanned tree
+pub mod faults; // the fault proxy in front of a server, and request counts
+pub mod pipeline; // extract/process harness: data dirs, packages, DuckDB
 pub mod rgw;
+pub mod segregate; // segregate harness: seeded buckets, rules, plans
 pub mod servers;
+pub mod store; // the embedded store: a server on 127.0.0.1 over a temp dir
 pub mod tui_table;
+pub mod usage; // usage harness: access-log servers, fixtures, a Usage pane state

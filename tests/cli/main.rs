@@ -1,0 +1,7 @@
+//! Integration tests of the command line as a user meets it: one-line errors, exit codes, config.example.toml.
+
+#[path = "../support/mod.rs"]
+mod support;
+
+mod config_example;
+mod errors;

@@ -1,0 +1,14 @@
+//! Integration tests of listing and scanning against the embedded store, Ceph RGW and moto: du, snapshots, bucket tables.
+
+#[path = "../support/mod.rs"]
+mod support;
+
+mod browse_ceph;
+mod browse_embedded;
+mod browse_files;
+mod buckets_cloudwatch;
+mod ceph_rgw;
+mod lister;
+mod moto_cloudwatch;
+mod snapshot_cli;
+mod snapshot_files;

@@ -1,0 +1,10 @@
+//! Integration tests of date segregation: plans, apply with journal and resume, kills at progress points, Ceph.
+
+#[path = "../support/mod.rs"]
+mod support;
+
+mod apply;
+mod ceph;
+mod cli;
+mod kill;
+mod plan;

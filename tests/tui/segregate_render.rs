@@ -1,0 +1,179 @@
+//! The Segregate pane drawn into ratatui's TestBackend: insta snapshots at 80x24 and 160x48
+//! (preview, inline error, confirmation, progress, report), and cell checks where colour carries
+//! meaning (matched groups, statuses) or must be absent (NO_COLOR); keys never reach the
+//! terminal raw.
+
+use crate::support::segregate as segregate_support;
+
+use crossterm::event::KeyCode;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::buffer::Buffer;
+use ratatui::style::{Color, Modifier};
+use s3scope_core::segregate::report::ProgressSnapshot;
+use s3scope_tui::effect::Effect;
+use s3scope_tui::event::Event;
+use s3scope_tui::state::State;
+use s3scope_tui::state::segregate::{SegregateEffect, SegregateEvent};
+use s3scope_tui::theme::Theme;
+use s3scope_tui::ui;
+use s3scope_tui::update::update;
+use segregate_support::tui::*;
+
+const SIZES: [(u16, u16); 2] = [(80, 24), (160, 48)];
+
+fn draw(state: &State, theme: Theme) -> Buffer {
+    let mut terminal = Terminal::new(TestBackend::new(state.size.0, state.size.1)).unwrap();
+    terminal.draw(|f| ui::draw(f, state, theme)).unwrap();
+    terminal.backend().buffer().clone()
+}
+
+fn snap(name: &str, state: &State) {
+    let mut terminal = Terminal::new(TestBackend::new(state.size.0, state.size.1)).unwrap();
+    terminal
+        .draw(|f| ui::draw(f, state, Theme::color()))
+        .unwrap();
+    let (w, h) = state.size;
+    insta::assert_snapshot!(format!("{name}_{w}x{h}"), terminal.backend());
+}
+
+fn row_text(buf: &Buffer, y: u16) -> String {
+    (0..buf.area.width).map(|x| buf[(x, y)].symbol()).collect()
+}
+
+/// The position of the first occurrence of `needle` on screen.
+fn find(buf: &Buffer, needle: &str) -> (u16, u16) {
+    for y in 0..buf.area.height {
+        let row: Vec<&str> = (0..buf.area.width).map(|x| buf[(x, y)].symbol()).collect();
+        let text: String = row.concat();
+        if let Some(byte) = text.find(needle) {
+            // Columns, not bytes: count the symbols before the match.
+            let mut col = 0;
+            let mut seen = 0;
+            for s in &row {
+                if seen >= byte {
+                    break;
+                }
+                seen += s.len();
+                col += 1;
+            }
+            return (col, y);
+        }
+    }
+    let screen: Vec<String> = (0..buf.area.height).map(|y| row_text(buf, y)).collect();
+    panic!("`{needle}` not on screen:\n{}", screen.join("\n"));
+}
+
+#[test]
+fn preview() {
+    for size in SIZES {
+        snap("segregate_preview", &previewed(size, false));
+    }
+}
+
+#[test]
+fn preview_with_an_invalid_regex() {
+    let mut s = previewed((80, 24), false);
+    key(&mut s, KeyCode::Char('e'));
+    typed(&mut s, "(");
+    snap("segregate_bad_regex", &s);
+}
+
+#[test]
+fn confirmation() {
+    for size in SIZES {
+        let mut s = previewed(size, false);
+        key(&mut s, KeyCode::Char('a'));
+        snap("segregate_confirm", &s);
+    }
+}
+
+#[test]
+fn progress_then_report() {
+    let mut s = previewed((80, 24), false);
+    key(&mut s, KeyCode::Char('a'));
+    let fx = key(&mut s, KeyCode::Char('y'));
+    let Some(Effect::Segregate(SegregateEffect::Apply { id, .. })) = fx.first() else {
+        panic!("{fx:?}")
+    };
+    let id = *id;
+    let progress = ProgressSnapshot {
+        objects_done: 6,
+        objects_total: 9,
+        bytes_done: 6000,
+        bytes_total: 8000,
+        errors: 1,
+        elapsed_secs: 2.0,
+        objects_per_sec: 3.0,
+        bytes_per_sec: 3000.0,
+        eta_secs: Some(1.0),
+    };
+    update(
+        &mut s,
+        Event::Segregate(SegregateEvent::Progress { id, progress }),
+    );
+    snap("segregate_applying", &s);
+}
+
+#[test]
+fn groups_and_statuses_are_coloured_and_only_with_colour() {
+    let s = previewed((160, 48), false);
+    let buf = draw(&s, Theme::color());
+    // The seed's two groups, on its row.
+    let (x, y) = find(&buf, "20221231-10");
+    for dx in 0..8 {
+        assert_eq!(buf[(x + dx, y)].bg, Color::Yellow, "group 1 at {dx}");
+    }
+    assert_ne!(
+        buf[(x + 8, y)].bg,
+        Color::Yellow,
+        "the dash between the groups"
+    );
+    assert_eq!(buf[(x + 9, y)].bg, Color::Yellow, "group 2");
+    // The conflicting key's status cell, and the move of the seed's row.
+    let (_, y) = find(&buf, "0010-20230102");
+    let row = row_text(&buf, y);
+    let x = row.chars().take(row.find("conflict").unwrap()).count() as u16;
+    assert_eq!(buf[(x, y)].fg, Color::Yellow);
+    let (_, y) = find(&buf, "20221231-10");
+    let row = row_text(&buf, y);
+    let x = row.chars().take(row.find("move").unwrap()).count() as u16;
+    assert_eq!(buf[(x, y)].fg, Color::Green);
+    let mono = draw(&s, Theme::no_color());
+    for y in 0..mono.area.height {
+        for x in 0..mono.area.width {
+            let c = &mono[(x, y)];
+            assert!(
+                c.fg == Color::Reset && c.bg == Color::Reset,
+                "colour at {x},{y} under NO_COLOR"
+            );
+        }
+    }
+    // Without colour the groups still stand out.
+    let (x, y) = find(&mono, "20221231-10");
+    assert!(mono[(x, y)].modifier.contains(Modifier::REVERSED));
+}
+
+#[test]
+fn control_characters_in_keys_are_shown_escaped() {
+    let mut s = previewed((160, 48), false);
+    // Select the row of the key with an escape sequence.
+    let i = s
+        .segregate
+        .preview
+        .rows
+        .iter()
+        .position(|&i| s.segregate.preview.entries[i].key.contains('\x1b'))
+        .unwrap();
+    for _ in 0..i {
+        key(&mut s, KeyCode::Down);
+    }
+    let buf = draw(&s, Theme::color());
+    for y in 0..buf.area.height {
+        assert!(
+            !row_text(&buf, y).chars().any(|c| c.is_control()),
+            "raw control character on row {y}"
+        );
+    }
+    find(&buf, "evil\\x1b[31mred\\x07.txt");
+}

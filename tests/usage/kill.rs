@@ -1,0 +1,267 @@
+//! Crash safety of `s3scope usage collect --trim`: the process is SIGKILLed at each step, then
+//! run again. After the second run the summary holds every request exactly once (nothing lost,
+//! nothing counted twice) and the source is trimmed; a third run changes nothing.
+//! Access logs run against the embedded server; RGW against the real Ceph RGW when available.
+
+use crate::support;
+use crate::support::usage as usage_support;
+
+use chrono::Duration;
+use s3scope_core::s3::rgw::{UsageQuery, UsageResponse};
+use s3scope_core::usage::KILL_POINT_ENV;
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Command, Stdio};
+use support::rgw::{admin, bucket_with_objects, eventually, s3_client};
+use support::servers;
+use usage_support::{LogServer, hours_ago, line, log_name, run, s3scope};
+
+/// Every step of a run, in order.
+const STEPS: [&str; 6] = [
+    "read",
+    "committed",
+    "backup",
+    "saved",
+    "trimming",
+    "trimmed-one",
+];
+
+/// Runs `cmd` until it reports `step` on stderr, then kills it with SIGKILL.
+fn kill_at(mut cmd: Command, step: &str) {
+    cmd.env(KILL_POINT_ENV, step)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped());
+    let mut child = cmd.spawn().expect("s3scope starts");
+    let stderr = child.stderr.take().expect("stderr");
+    let mut seen = Vec::new();
+    for line in BufReader::new(stderr).lines() {
+        let line = line.unwrap_or_default();
+        if line.contains(&format!("kill point `{step}` reached")) {
+            child.kill().expect("SIGKILL");
+            child.wait().expect("reaped");
+            return;
+        }
+        seen.push(line);
+    }
+    let status = child.wait().expect("reaped");
+    panic!(
+        "step `{step}` never reached ({status}): {}",
+        seen.join("\n")
+    );
+}
+
+/// Ops in the summary file, and in every backup (none may hold more than the truth).
+fn summary_ops(results: &Path) -> (u64, Vec<u64>) {
+    let read = |p: &Path| -> serde_json::Value {
+        serde_json::from_slice(&std::fs::read(p).unwrap()).unwrap()
+    };
+    let summary = read(&results.join("results/summarized_data.json"))["totals"]["ops"]
+        .as_u64()
+        .unwrap();
+    let backups = std::fs::read_dir(results.join("backups"))
+        .map(|d| {
+            d.flatten()
+                .map(|e| read(&e.path())["totals"]["ops"].as_u64().unwrap())
+                .collect()
+        })
+        .unwrap_or_default();
+    (summary, backups)
+}
+
+fn state_pending(results: &Path) -> serde_json::Value {
+    let v: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(results.join("results/usage-state.json")).unwrap())
+            .unwrap();
+    v["pending"].clone()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn access_logs_survive_a_kill_at_every_step() {
+    let srv = LogServer::start().await;
+    let h0 = hours_ago(3);
+    let since = h0.format("%Y-%m-%d %H:%M").to_string();
+    let until = (h0 + Duration::hours(1))
+        .format("%Y-%m-%d %H:%M")
+        .to_string();
+    for step in STEPS {
+        let bucket = format!("logs-{step}");
+        srv.bucket(&bucket);
+        for (i, n) in [3usize, 4, 5].into_iter().enumerate() {
+            let t = h0 + Duration::minutes(10 * i as i64 + 1);
+            let lines = vec![
+                line(
+                    t,
+                    "arn:aws:iam::1:user/u",
+                    "data",
+                    "REST.GET.OBJECT",
+                    "k",
+                    200,
+                    100,
+                    100
+                );
+                n
+            ];
+            srv.put_log(
+                &bucket,
+                &format!(
+                    "logs/{}",
+                    log_name(t + Duration::minutes(5), &format!("X{i}"))
+                ),
+                &lines,
+            );
+        }
+        let home = tempfile::tempdir().unwrap();
+        let config = srv.config_file(home.path(), "");
+        let cmd = || {
+            let mut c = s3scope(&config, home.path());
+            c.args([
+                "usage",
+                "collect",
+                "--source",
+                "access-logs",
+                "--log-bucket",
+                &bucket,
+            ]);
+            c.args(["--since", &since, "--until", &until, "--trim"]);
+            c
+        };
+        let killed = cmd();
+        tokio::task::spawn_blocking(move || kill_at(killed, step))
+            .await
+            .unwrap();
+        let left = srv.keys(&bucket).await.len();
+        let expect_left = if step == "trimmed-one" { 0 } else { 3 };
+        assert_eq!(
+            left, expect_left,
+            "{step}: objects deleted before the summary was saved"
+        );
+
+        let mut again = cmd();
+        let (code, out, err) = tokio::task::spawn_blocking(move || run(&mut again))
+            .await
+            .unwrap();
+        assert_eq!(code, 0, "{step}: {err}");
+        if step != "read" {
+            assert!(out.contains("recovered:"), "{step}: {out}");
+        }
+        let (ops, backups) = summary_ops(home.path());
+        assert_eq!(ops, 12, "{step}: summary");
+        assert!(
+            backups.iter().all(|b| *b == 12),
+            "{step}: backups {backups:?}"
+        );
+        assert!(srv.keys(&bucket).await.is_empty(), "{step}: not trimmed");
+        assert!(state_pending(home.path()).is_null(), "{step}");
+
+        let mut third = cmd();
+        let (code, out, err) = tokio::task::spawn_blocking(move || run(&mut third))
+            .await
+            .unwrap();
+        assert_eq!(code, 0, "{step}: {err}");
+        assert!(!out.contains("recovered:"), "{step}: {out}");
+        assert_eq!(summary_ops(home.path()).0, 12, "{step}: third run");
+    }
+}
+
+fn usage_of(u: &UsageResponse, bucket: &str) -> (u64, u64) {
+    u.entries
+        .iter()
+        .flat_map(|e| &e.buckets)
+        .filter(|b| b.bucket == bucket)
+        .flat_map(|b| &b.categories)
+        .fold((0, 0), |(o, r), c| (o + c.ops, r + c.bytes_received))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rgw_usage_survives_a_kill_at_every_step() {
+    let Some(env) = servers::rgw() else { return };
+    let s3 = s3_client(&env);
+    let rgw = admin(&env.endpoint, &env.access_key, &env.secret_key);
+    for step in STEPS {
+        // create_bucket + three puts of 100, 200 and 300 bytes.
+        let bucket = bucket_with_objects(&s3, &format!("kill-{step}"), &[100, 200, 300]).await;
+        let query = UsageQuery {
+            uid: Some(env.uid.clone()),
+            bucket: Some(bucket.clone()),
+            start: Some(s3scope_core::instants::this_hour() - Duration::hours(1)),
+            end: Some(s3scope_core::instants::this_hour() + Duration::hours(1)),
+            ..Default::default()
+        };
+        let q = query.clone();
+        let rgw2 = rgw.clone();
+        eventually(
+            "4 requests in the usage log",
+            move || {
+                let (rgw, q) = (rgw2.clone(), q.clone());
+                async move { rgw.usage(&q).await.expect("GET /admin/usage") }
+            },
+            |u| usage_of(u, &bucket) == (4, 600),
+        )
+        .await;
+
+        // From the hour before: a run that crosses an hour boundary still covers the traffic.
+        let since = (s3scope_core::instants::this_hour() - Duration::hours(1))
+            .format("%Y-%m-%d %H:%M")
+            .to_string();
+        let home = tempfile::tempdir().unwrap();
+        let config = home.path().join("config.toml");
+        std::fs::write(
+            &config,
+            format!(
+                "[profiles.logs-test]\nendpoint = \"{}\"\nrgw_admin = true\naccess_key_id = \"{}\"\nsecret_access_key = \"{}\"\n",
+                env.endpoint, env.access_key, env.secret_key
+            ),
+        )
+        .unwrap();
+        let cmd = || {
+            let mut c = s3scope(&config, home.path());
+            c.args([
+                "usage", "collect", "--source", "rgw", "--uid", &env.uid, "--bucket", &bucket,
+            ]);
+            c.args([
+                "--since",
+                &since,
+                "--until",
+                "now",
+                "--trim",
+                "--trim-current-hour",
+            ]);
+            c
+        };
+        let killed = cmd();
+        tokio::task::spawn_blocking(move || kill_at(killed, step))
+            .await
+            .unwrap();
+        let (ops_left, _) = usage_of(&rgw.usage(&query).await.unwrap(), &bucket);
+        let expect_left = if step == "trimmed-one" { 0 } else { 4 };
+        assert_eq!(
+            ops_left, expect_left,
+            "{step}: usage trimmed before the summary was saved"
+        );
+
+        let mut again = cmd();
+        let (code, _, err) = tokio::task::spawn_blocking(move || run(&mut again))
+            .await
+            .unwrap();
+        assert_eq!(code, 0, "{step}: {err}");
+        let (ops, backups) = summary_ops(home.path());
+        assert_eq!(ops, 4, "{step}: summary");
+        assert!(
+            backups.iter().all(|b| *b == 4),
+            "{step}: backups {backups:?}"
+        );
+        assert_eq!(
+            usage_of(&rgw.usage(&query).await.unwrap(), &bucket),
+            (0, 0),
+            "{step}: not trimmed"
+        );
+        assert!(state_pending(home.path()).is_null(), "{step}");
+
+        let mut third = cmd();
+        let (code, _, err) = tokio::task::spawn_blocking(move || run(&mut third))
+            .await
+            .unwrap();
+        assert_eq!(code, 0, "{step}: {err}");
+        assert_eq!(summary_ops(home.path()).0, 4, "{step}: third run");
+    }
+}
