@@ -1,42 +1,24 @@
 //! Bad input on the command line: each a one-line error and the right exit code (2 config, 1 run time).
 
-use assert_cmd::Command;
+use crate::support::cmd::Run;
 use s3scope_store::store::{EmbeddedServer, ServerOptions};
 use std::path::Path;
 use std::time::Duration;
 
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
 /// Runs the binary isolated from this machine: no AWS_*/S3SCOPE_* variables, HOME and XDG
 /// dirs in `home`, so no ~/.aws files or user config are read.
 fn s3scope(home: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
-    let mut cmd = Command::cargo_bin("s3scope").unwrap();
-    for (k, _) in std::env::vars() {
-        if k.starts_with("AWS_") || k.starts_with("S3SCOPE_") || k.starts_with("XDG_") {
-            cmd.env_remove(k);
-        }
-    }
-    cmd.env("HOME", home)
-        .env("XDG_CONFIG_HOME", home.join("config"))
+    let mut cmd = crate::support::cmd::s3scope(home);
+    cmd.env("XDG_CONFIG_HOME", home.join("config"))
         .env("XDG_STATE_HOME", home.join("state"))
         .env("XDG_CACHE_HOME", home.join("cache"))
-        .env("AWS_EC2_METADATA_DISABLED", "true")
         // Only a hang guard.
         .timeout(Duration::from_secs(120))
         .args(args);
     for (k, v) in env {
         cmd.env(k, v);
     }
-    let out = cmd.output().unwrap();
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
+    Run::of(cmd.output().unwrap())
 }
 
 fn assert_one_line_error(r: &Run, code: i32, needle: &str) {

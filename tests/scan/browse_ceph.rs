@@ -5,7 +5,6 @@
 
 use crate::support;
 
-use assert_cmd::cargo::CommandCargoExt;
 use aws_sdk_s3::types::{BucketVersioningStatus, VersioningConfiguration};
 use std::path::Path;
 use std::process::Command;
@@ -24,15 +23,8 @@ fn s3scope(dir: &Path, env: &RgwEnv, rgw_admin: bool) -> Command {
         ),
     )
     .unwrap();
-    let mut cmd = Command::cargo_bin("s3scope").unwrap();
-    for (k, _) in std::env::vars() {
-        if k.starts_with("AWS_") || k.starts_with("S3SCOPE_") || k.starts_with("XDG_") {
-            cmd.env_remove(k);
-        }
-    }
-    cmd.env("HOME", dir)
-        .env("XDG_CACHE_HOME", dir.join("cache"))
-        .env("AWS_EC2_METADATA_DISABLED", "true")
+    let mut cmd = crate::support::cmd::s3scope_std(dir);
+    cmd.env("XDG_CACHE_HOME", dir.join("cache"))
         .arg("--config")
         .arg(&config)
         .args(["--profile", "ceph"]);

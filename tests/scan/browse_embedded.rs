@@ -2,7 +2,6 @@
 //! bucket builds the tree `s3scope du` reports, it is saved and offered again as a snapshot,
 //! and the files row and HEAD details come from real requests.
 
-use assert_cmd::Command;
 use bytes::Bytes;
 use chrono::{TimeZone, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -95,19 +94,12 @@ impl Tui {
 }
 
 fn du_json(endpoint: &str, home: &std::path::Path, location: &str) -> serde_json::Value {
-    let mut cmd = Command::cargo_bin("s3scope").unwrap();
-    for (k, _) in std::env::vars() {
-        if k.starts_with("AWS_") || k.starts_with("S3SCOPE_") || k.starts_with("XDG_") {
-            cmd.env_remove(k);
-        }
-    }
+    let mut cmd = crate::support::cmd::s3scope(home);
     let out = cmd
-        .env("HOME", home)
         .env("XDG_CONFIG_HOME", home.join("config"))
         .env("XDG_CACHE_HOME", home.join("cache"))
         .env("AWS_ACCESS_KEY_ID", AK)
         .env("AWS_SECRET_ACCESS_KEY", SK)
-        .env("AWS_EC2_METADATA_DISABLED", "true")
         .args(["--endpoint", endpoint, "du", location, "--format", "json"])
         .timeout(HANG_GUARD)
         .output()

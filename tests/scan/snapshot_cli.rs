@@ -1,40 +1,22 @@
 //! `s3scope du --save FILE` and `s3scope du --diff OLD NEW` as a user runs them, against the
 //! embedded server: growth by prefix, table/json/csv, and bad snapshot files as one-line errors.
 
-use assert_cmd::Command;
+use crate::support::cmd::Run;
 use bytes::Bytes;
 use s3scope_store::PutOptions;
 use s3scope_store::store::{EmbeddedServer, ServerOptions};
 use std::path::Path;
 use std::time::Duration;
 
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
 fn s3scope(home: &Path, args: &[&str]) -> Run {
-    let mut cmd = Command::cargo_bin("s3scope").unwrap();
-    for (k, _) in std::env::vars() {
-        if k.starts_with("AWS_") || k.starts_with("S3SCOPE_") || k.starts_with("XDG_") {
-            cmd.env_remove(k);
-        }
-    }
-    cmd.env("HOME", home)
-        .env("XDG_CONFIG_HOME", home.join("config"))
+    let mut cmd = crate::support::cmd::s3scope(home);
+    cmd.env("XDG_CONFIG_HOME", home.join("config"))
         .env("XDG_CACHE_HOME", home.join("cache"))
-        .env("AWS_EC2_METADATA_DISABLED", "true")
         .env("AWS_ACCESS_KEY_ID", "TESTAK")
         .env("AWS_SECRET_ACCESS_KEY", "test-secret")
         .timeout(Duration::from_secs(120)) // only a hang guard
         .args(args);
-    let out = cmd.output().unwrap();
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
+    Run::of(cmd.output().unwrap())
 }
 
 fn put(server: &EmbeddedServer, key: &str, size: usize) {

@@ -5,7 +5,7 @@
 use crate::support::segregate as segregate_support;
 use crate::support::store as store_support;
 
-use assert_cmd::Command;
+use crate::support::cmd::Run;
 use s3scope_core::segregate::MovePlan;
 use s3scope_store::EmbeddedServer;
 use segregate_support::*;
@@ -13,41 +13,23 @@ use std::path::Path;
 use std::time::Duration;
 use store_support::create_bucket;
 
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
 /// The binary against `server`, isolated from this machine's AWS and s3scope settings.
 fn s3scope(server: &EmbeddedServer, home: &Path, args: &[&str]) -> Run {
-    let mut cmd = Command::cargo_bin("s3scope").unwrap();
-    for (k, _) in std::env::vars() {
-        if k.starts_with("AWS_") || k.starts_with("S3SCOPE_") || k.starts_with("XDG_") {
-            cmd.env_remove(k);
-        }
-    }
+    let mut cmd = crate::support::cmd::s3scope(home);
     let config = home.join("config.toml");
     if !config.exists() {
         std::fs::write(&config, "").unwrap();
     }
-    cmd.env("HOME", home)
-        .env("XDG_STATE_HOME", home.join("state"))
+    cmd.env("XDG_STATE_HOME", home.join("state"))
         .env("AWS_ACCESS_KEY_ID", &server.access_key)
         .env("AWS_SECRET_ACCESS_KEY", &server.secret_key)
         .env("AWS_REGION", &server.region)
-        .env("AWS_EC2_METADATA_DISABLED", "true")
         .timeout(Duration::from_secs(120))
         .arg("--config")
         .arg(&config)
         .args(["--endpoint", &server.endpoint])
         .args(args);
-    let out = cmd.output().unwrap();
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
+    Run::of(cmd.output().unwrap())
 }
 
 fn one_line_error(r: &Run, code: i32, needle: &str) {

@@ -1,7 +1,6 @@
 //! The `serve` command as a user runs it: refusals with exit 2 and one line, and the binary
 //! serving an embedded S3 server until SIGTERM.
 
-use assert_cmd::cargo::CommandCargoExt;
 use s3scope_store::store::{EmbeddedServer, ServerOptions};
 use std::io::{BufRead, BufReader};
 use std::path::Path;
@@ -13,15 +12,8 @@ const SK: &str = "serve-cli-secret";
 const TOKEN: &str = "cli-test-token-0123456789";
 
 fn s3scope(home: &Path, endpoint: &str) -> Command {
-    let mut cmd = Command::cargo_bin("s3scope").unwrap();
-    for (k, _) in std::env::vars() {
-        if k.starts_with("AWS_") || k.starts_with("S3SCOPE_") || k.starts_with("XDG_") {
-            cmd.env_remove(k);
-        }
-    }
-    cmd.env("HOME", home)
-        .env("XDG_CONFIG_HOME", home.join("config"))
-        .env("AWS_EC2_METADATA_DISABLED", "true")
+    let mut cmd = crate::support::cmd::s3scope_std(home);
+    cmd.env("XDG_CONFIG_HOME", home.join("config"))
         .env("AWS_ENDPOINT_URL", endpoint)
         .env("AWS_REGION", "us-east-1")
         .env("AWS_ACCESS_KEY_ID", AK)

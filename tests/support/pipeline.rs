@@ -2,7 +2,6 @@
 //! the binary pointed at it, and library clients for the same server.
 #![allow(dead_code)] // each test binary uses a different part of the harness
 
-use assert_cmd::cargo::CommandCargoExt;
 use bytes::Bytes;
 use s3scope_core::config::{Credentials, Profile, Secret};
 use s3scope_core::s3::client::Clients;
@@ -75,15 +74,8 @@ pub fn seed(server: &EmbeddedServer) {
 
 /// The binary with only this server's settings in its environment.
 pub fn s3scope(home: &Path, endpoint: &str) -> Command {
-    let mut cmd = Command::cargo_bin("s3scope").expect("binary");
-    for (k, _) in std::env::vars() {
-        if k.starts_with("AWS_") || k.starts_with("S3SCOPE_") || k.starts_with("XDG_") {
-            cmd.env_remove(k);
-        }
-    }
-    cmd.env("HOME", home)
-        .env("XDG_CONFIG_HOME", home.join("config"))
-        .env("AWS_EC2_METADATA_DISABLED", "true")
+    let mut cmd = crate::support::cmd::s3scope_std(home);
+    cmd.env("XDG_CONFIG_HOME", home.join("config"))
         .env("AWS_ENDPOINT_URL", endpoint)
         .env("AWS_REGION", "us-east-1")
         .env("AWS_ACCESS_KEY_ID", AK)

@@ -4,11 +4,10 @@
 
 use crate::support::browse as browse_support;
 
+use crate::support::screen::draw_at as draw;
 use browse_support::{ch, key, listed, tree};
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use crossterm::event::KeyCode;
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 use ratatui::style::Color;
 use s3scope_core::config::{Credentials, Profile, Secret};
 use s3scope_core::s3::client::Clients;
@@ -19,8 +18,6 @@ use s3scope_tui::event::Event;
 use s3scope_tui::runtime::Runtime;
 use s3scope_tui::state::State;
 use s3scope_tui::state::browse::{DiffLoad, Origin};
-use s3scope_tui::theme::Theme;
-use s3scope_tui::ui;
 use s3scope_tui::update::update;
 use std::path::Path;
 use tokio::sync::mpsc;
@@ -101,12 +98,6 @@ async fn settle(
             pending.extend(update(state, ev));
         }
     }
-}
-
-fn draw(state: &State, w: u16, h: u16) -> Terminal<TestBackend> {
-    let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
-    t.draw(|f| ui::draw(f, state, Theme::color())).unwrap();
-    t
 }
 
 #[tokio::test]

@@ -1,11 +1,9 @@
 //! Browse and the bucket table drawn into ratatui's TestBackend: insta snapshots at 80x24 and
 //! 160x48, and cell checks where colour carries meaning (bars, selection, errors, warnings).
 
+use crate::support::screen::{draw, find_row, press as key, press_char as ch, row_text};
 use chrono::{DateTime, TimeZone, Utc};
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
-use ratatui::buffer::Buffer;
+use crossterm::event::KeyCode;
 use ratatui::style::Color;
 use s3scope_core::s3::buckets::BucketInfo;
 use s3scope_core::s3::lister::ListedObject;
@@ -22,7 +20,6 @@ use s3scope_tui::keymap::Keymap;
 use s3scope_tui::state::browse::SharedTree;
 use s3scope_tui::state::{State, Status};
 use s3scope_tui::theme::Theme;
-use s3scope_tui::ui;
 use s3scope_tui::update::{start, update};
 use std::collections::BTreeMap;
 use std::time::Duration;
@@ -31,14 +28,6 @@ const SIZES: [(u16, u16); 2] = [(80, 24), (160, 48)];
 
 fn at(h: u32) -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2024, 5, 1, h, 3, 4).unwrap()
-}
-
-fn key(s: &mut State, code: KeyCode) -> Vec<Effect> {
-    update(s, Event::Key(KeyEvent::new(code, KeyModifiers::NONE)))
-}
-
-fn ch(s: &mut State, c: char) -> Vec<Effect> {
-    key(s, KeyCode::Char(c))
 }
 
 fn class(objects: u64, bytes: u64) -> ClassTotal {
@@ -231,39 +220,17 @@ fn finished(size: (u16, u16)) -> State {
     s
 }
 
-fn draw(state: &State, theme: Theme) -> Terminal<TestBackend> {
-    let mut terminal = Terminal::new(TestBackend::new(state.size.0, state.size.1)).unwrap();
-    terminal.draw(|f| ui::draw(f, state, theme)).unwrap();
-    terminal
-}
-
-fn snap(name: &str, state: &State) {
-    let terminal = draw(state, Theme::color());
-    let (w, h) = state.size;
-    insta::assert_snapshot!(format!("{name}_{w}x{h}"), terminal.backend());
-}
-
-fn row_text(buf: &Buffer, y: u16) -> String {
-    (0..buf.area.width).map(|x| buf[(x, y)].symbol()).collect()
-}
-
-fn find_row(buf: &Buffer, needle: &str) -> u16 {
-    (0..buf.area.height)
-        .find(|y| row_text(buf, *y).contains(needle))
-        .unwrap_or_else(|| panic!("`{needle}` not on screen"))
-}
-
 #[test]
 fn buckets_with_the_table() {
     for size in SIZES {
-        snap("buckets_table", &with_table(size));
+        crate::snap!("buckets_table", &with_table(size));
     }
 }
 
 #[test]
 fn buckets_table_loading_keeps_the_list() {
     let (s, _) = listed((80, 24));
-    snap("buckets_table_loading", &s);
+    crate::snap!("buckets_table_loading", &s);
 }
 
 #[test]
@@ -281,15 +248,15 @@ fn browse_confirm_then_scanning() {
                 result: Ok(None),
             },
         );
-        snap("browse_confirm", &s);
-        snap("browse_scanning", &scanning(size).0);
+        crate::snap!("browse_confirm", &s);
+        crate::snap!("browse_scanning", &scanning(size).0);
     }
 }
 
 #[test]
 fn browse_finished_tree() {
     for size in SIZES {
-        snap("browse_finished", &finished(size));
+        crate::snap!("browse_finished", &finished(size));
     }
 }
 
@@ -298,13 +265,13 @@ fn browse_drilled_in_and_filtered() {
     for size in SIZES {
         let mut s = finished(size);
         key(&mut s, KeyCode::Enter);
-        snap("browse_logs", &s);
+        crate::snap!("browse_logs", &s);
         key(&mut s, KeyCode::Backspace);
         ch(&mut s, '/');
         for c in "med".chars() {
             ch(&mut s, c);
         }
-        snap("browse_filter", &s);
+        crate::snap!("browse_filter", &s);
     }
 }
 
@@ -350,7 +317,7 @@ fn browse_files_and_object_details() {
     for size in SIZES {
         let mut s = finished(size);
         files(&mut s);
-        snap("browse_files", &s);
+        crate::snap!("browse_files", &s);
         let id = match key(&mut s, KeyCode::Enter).as_slice() {
             [Effect::HeadObject { id, .. }] => *id,
             other => panic!("{other:?}"),
@@ -371,7 +338,7 @@ fn browse_files_and_object_details() {
             tag_count: Some(2),
         };
         update(&mut s, Event::ObjectHead { id, result: Ok(d) });
-        snap("browse_object", &s);
+        crate::snap!("browse_object", &s);
     }
 }
 
@@ -413,7 +380,7 @@ fn browse_snapshot_with_hidden_costs() {
             },
         );
         ch(&mut s, 'v');
-        snap("browse_hidden", &s);
+        crate::snap!("browse_hidden", &s);
     }
 }
 

@@ -4,6 +4,7 @@
 
 use crate::support::browse as browse_support;
 
+use crate::support::screen::draw_at as draw;
 use browse_support::{at, ch, counters, key, listed, scanning, tree};
 use crossterm::event::KeyCode;
 use ratatui::Terminal;
@@ -11,18 +12,10 @@ use ratatui::backend::TestBackend;
 use ratatui::style::Color;
 use s3scope_tui::effect::Effect;
 use s3scope_tui::event::Event;
+use s3scope_tui::state::Pane;
 use s3scope_tui::state::browse::SharedTree;
 use s3scope_tui::state::jobs::{JobKind, running};
-use s3scope_tui::state::{Pane, State};
-use s3scope_tui::theme::Theme;
-use s3scope_tui::ui;
 use s3scope_tui::update::update;
-
-fn draw(state: &State, w: u16, h: u16) -> Terminal<TestBackend> {
-    let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
-    t.draw(|f| ui::draw(f, state, Theme::color())).unwrap();
-    t
-}
 
 /// The first cell of `needle` on screen.
 fn find(t: &Terminal<TestBackend>, needle: &str) -> (u16, u16) {

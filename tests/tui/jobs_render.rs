@@ -2,18 +2,15 @@
 //! outcomes are drawn with stage, bar, rate, ETA and errors; `c` cancels the selected job.
 //! Screens are insta snapshots at 80x24.
 
+use crate::support::screen::{command, press as key};
 use chrono::{TimeZone, Utc};
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
+use crossterm::event::KeyCode;
 use s3scope_core::job::JobSnapshot;
 use s3scope_tui::effect::Effect;
 use s3scope_tui::event::Event;
 use s3scope_tui::keymap::Keymap;
 use s3scope_tui::state::jobs::{JobsEffect, JobsEvent};
 use s3scope_tui::state::{Pane, State, Status};
-use s3scope_tui::theme::Theme;
-use s3scope_tui::ui;
 use s3scope_tui::update::update;
 use std::time::Duration;
 
@@ -43,24 +40,6 @@ fn state() -> State {
     s
 }
 
-fn key(s: &mut State, code: KeyCode) -> Vec<Effect> {
-    update(s, Event::Key(KeyEvent::new(code, KeyModifiers::NONE)))
-}
-
-fn command(s: &mut State, line: &str) -> Vec<Effect> {
-    key(s, KeyCode::Char(':'));
-    for c in line.chars() {
-        key(s, KeyCode::Char(c));
-    }
-    key(s, KeyCode::Enter)
-}
-
-fn snap(name: &str, s: &State) {
-    let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
-    terminal.draw(|f| ui::draw(f, s, Theme::color())).unwrap();
-    insta::assert_snapshot!(format!("{name}_80x24"), terminal.backend());
-}
-
 fn progress(stage: &str, index: usize, done: u64, total: Option<u64>, errors: u64) -> JobSnapshot {
     JobSnapshot {
         stage: stage.into(),
@@ -81,7 +60,7 @@ fn progress(stage: &str, index: usize, done: u64, total: Option<u64>, errors: u6
 fn empty_pane_says_how_to_start_a_job() {
     let mut s = state();
     key(&mut s, KeyCode::Char('5'));
-    snap("jobs_empty", &s);
+    crate::snap!("jobs_empty", &s);
 }
 
 #[test]
@@ -133,7 +112,7 @@ fn jobs_start_report_progress_finish_and_cancel() {
             progress: progress("storage", 0, 3, Some(7), 0),
         }),
     );
-    snap("jobs_running", &s);
+    crate::snap!("jobs_running", &s);
 
     // `c` cancels the selected job (the newest, process); then the extract finishes.
     let fx = key(&mut s, KeyCode::Char('c'));
@@ -160,7 +139,7 @@ fn jobs_start_report_progress_finish_and_cancel() {
     key(&mut s, KeyCode::Up);
     let fx = key(&mut s, KeyCode::Char('c'));
     assert!(fx.is_empty(), "a finished job cannot be cancelled");
-    snap("jobs_finished", &s);
+    crate::snap!("jobs_finished", &s);
 }
 
 #[test]

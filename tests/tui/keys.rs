@@ -1,71 +1,14 @@
 //! The TUI state machine without a terminal or tokio: panes, the command line, help, quitting.
 
-use chrono::{DateTime, TimeZone, Utc};
+use crate::support::buckets::{at, loaded, new_state};
+use crate::support::screen::{ch, key};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use s3scope_core::s3::buckets::BucketInfo;
 use s3scope_tui::effect::Effect;
-use s3scope_tui::event::{Event, RequestId};
+use s3scope_tui::event::Event;
 use s3scope_tui::keymap::Keymap;
 use s3scope_tui::state::{Pane, State, Status};
-use s3scope_tui::update::{start, update};
+use s3scope_tui::update::update;
 use std::collections::BTreeMap;
-
-fn at() -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2024, 5, 1, 12, 3, 4).unwrap()
-}
-
-fn new_state() -> State {
-    let status = Status {
-        profile: "prod".into(),
-        endpoint: "http://127.0.0.1:9000".into(),
-        ..Status::default()
-    };
-    State::new(status, Keymap::defaults().unwrap(), None)
-}
-
-fn bucket(name: &str) -> BucketInfo {
-    BucketInfo {
-        name: name.into(),
-        region: None,
-        created: Some(at()),
-    }
-}
-
-fn key(code: KeyCode) -> Event {
-    Event::Key(KeyEvent::new(code, KeyModifiers::NONE))
-}
-
-fn ch(c: char) -> Event {
-    key(KeyCode::Char(c))
-}
-
-fn load_id(effects: &[Effect]) -> RequestId {
-    match effects {
-        [Effect::LoadBuckets { id }] => *id,
-        other => panic!("expected one LoadBuckets, got {other:?}"),
-    }
-}
-
-/// A state with `names` loaded; returns the region request id, if one was made.
-fn loaded(names: &[&str]) -> (State, Option<RequestId>) {
-    let mut s = new_state();
-    let id = load_id(&start(&mut s));
-    let list = names.iter().map(|n| bucket(n)).collect();
-    let fx = update(
-        &mut s,
-        Event::BucketsLoaded {
-            id,
-            result: Ok(list),
-            at: at(),
-        },
-    );
-    let rid = match fx.as_slice() {
-        [Effect::ResolveRegions { id, .. }] => Some(*id),
-        [] => None,
-        other => panic!("unexpected {other:?}"),
-    };
-    (s, rid)
-}
 
 fn type_command(s: &mut State, text: &str) -> Vec<Effect> {
     assert!(update(s, ch(':')).is_empty());

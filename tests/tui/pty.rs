@@ -45,7 +45,12 @@ impl Session {
             })
             .unwrap();
         let mut cmd = CommandBuilder::new(std::env::current_exe().unwrap());
-        cmd.args(["--exact", "child_tui", "--nocapture", "--test-threads=1"]);
+        cmd.args([
+            "--exact",
+            "pty::child_tui",
+            "--nocapture",
+            "--test-threads=1",
+        ]);
         cmd.env(CHILD_ENV, mode);
         cmd.env(ENDPOINT_ENV, format!("http://127.0.0.1:{port}"));
         cmd.env("TERM", "xterm-256color");

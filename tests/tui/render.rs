@@ -1,10 +1,9 @@
 //! Screens drawn into ratatui's TestBackend: insta snapshots at 80x24 and 160x48, and cell
 //! checks where colour carries meaning (selection, errors) or must be absent (NO_COLOR).
 
+use crate::support::screen::{draw, find_row, press as key, row_text};
 use chrono::{DateTime, TimeZone, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
 use ratatui::style::{Color, Modifier};
 use s3scope_core::s3::buckets::BucketInfo;
@@ -14,7 +13,6 @@ use s3scope_tui::event::{Event, RequestId};
 use s3scope_tui::keymap::Keymap;
 use s3scope_tui::state::{State, Status};
 use s3scope_tui::theme::Theme;
-use s3scope_tui::ui;
 use s3scope_tui::update::{start, update};
 
 const SIZES: [(u16, u16); 2] = [(80, 24), (160, 48)];
@@ -46,10 +44,6 @@ fn new_state(size: (u16, u16), banner: Option<&str>) -> (State, RequestId) {
         other => panic!("{other:?}"),
     };
     (s, id)
-}
-
-fn key(s: &mut State, code: KeyCode) {
-    update(s, Event::Key(KeyEvent::new(code, KeyModifiers::NONE)));
 }
 
 /// Five buckets, one with an escape sequence in its name, one whose region lookup failed,
@@ -130,28 +124,6 @@ fn failed(size: (u16, u16)) -> State {
     s
 }
 
-fn draw(state: &State, theme: Theme) -> Terminal<TestBackend> {
-    let mut terminal = Terminal::new(TestBackend::new(state.size.0, state.size.1)).unwrap();
-    terminal.draw(|f| ui::draw(f, state, theme)).unwrap();
-    terminal
-}
-
-fn snap(name: &str, state: &State) {
-    let terminal = draw(state, Theme::color());
-    let (w, h) = state.size;
-    insta::assert_snapshot!(format!("{name}_{w}x{h}"), terminal.backend());
-}
-
-fn row_text(buf: &Buffer, y: u16) -> String {
-    (0..buf.area.width).map(|x| buf[(x, y)].symbol()).collect()
-}
-
-fn find_row(buf: &Buffer, needle: &str) -> u16 {
-    (0..buf.area.height)
-        .find(|y| row_text(buf, *y).contains(needle))
-        .unwrap_or_else(|| panic!("`{needle}` not on screen:\n{}", screen(buf)))
-}
-
 fn screen(buf: &Buffer) -> String {
     (0..buf.area.height)
         .map(|y| row_text(buf, y))
@@ -166,14 +138,14 @@ fn buckets_loading() {
             size,
             Some("demo: embedded S3 at http://127.0.0.1:9000, data in /tmp/s3scope-demo-x"),
         );
-        snap("buckets_loading", &s);
+        crate::snap!("buckets_loading", &s);
     }
 }
 
 #[test]
 fn buckets_loaded() {
     for size in SIZES {
-        snap("buckets_loaded", &loaded(size));
+        crate::snap!("buckets_loaded", &loaded(size));
     }
 }
 
@@ -181,13 +153,13 @@ fn buckets_loaded() {
 fn buckets_loaded_second_row_selected() {
     let mut s = loaded((80, 24));
     key(&mut s, KeyCode::Down);
-    snap("buckets_selected_escape", &s);
+    crate::snap!("buckets_selected_escape", &s);
 }
 
 #[test]
 fn buckets_error() {
     for size in SIZES {
-        snap("buckets_error", &failed(size));
+        crate::snap!("buckets_error", &failed(size));
     }
 }
 
@@ -203,7 +175,7 @@ fn buckets_empty() {
                 at: at(6),
             },
         );
-        snap("buckets_empty", &s);
+        crate::snap!("buckets_empty", &s);
     }
 }
 
@@ -218,7 +190,7 @@ fn help_overlay() {
             &mut s,
             Event::Key(KeyEvent::new(KeyCode::Char('?'), KeyModifiers::SHIFT)),
         );
-        snap("help", &s);
+        crate::snap!("help", &s);
     }
 }
 
@@ -226,11 +198,11 @@ fn help_overlay() {
 fn help_overlay_scrolls_on_a_tiny_screen() {
     let (mut s, _) = new_state((60, 16), None);
     key(&mut s, KeyCode::Char('?'));
-    snap("help_tiny", &s);
+    crate::snap!("help_tiny", &s);
     for _ in 0..100 {
         key(&mut s, KeyCode::Char('j'));
     }
-    snap("help_tiny_scrolled", &s);
+    crate::snap!("help_tiny_scrolled", &s);
 }
 
 #[test]
@@ -238,15 +210,15 @@ fn not_built_panes() {
     for size in SIZES {
         let mut s = loaded(size);
         key(&mut s, KeyCode::Enter);
-        snap("browse_opening", &s);
+        crate::snap!("browse_opening", &s);
         key(&mut s, KeyCode::Char('3'));
-        snap("usage_unconfigured", &s);
+        crate::snap!("usage_unconfigured", &s);
     }
     let mut s = loaded((80, 24));
     key(&mut s, KeyCode::Char('4'));
-    snap("segregate_new_rule", &s);
+    crate::snap!("segregate_new_rule", &s);
     key(&mut s, KeyCode::Char('5'));
-    snap("jobs_not_built", &s);
+    crate::snap!("jobs_not_built", &s);
 }
 
 #[test]
@@ -256,9 +228,9 @@ fn command_line_and_unknown_command() {
     for c in "frobnicate".chars() {
         key(&mut s, KeyCode::Char(c));
     }
-    snap("command_line", &s);
+    crate::snap!("command_line", &s);
     key(&mut s, KeyCode::Enter);
-    snap("unknown_command", &s);
+    crate::snap!("unknown_command", &s);
 }
 
 #[test]
@@ -277,7 +249,7 @@ fn read_only_profile_and_long_error() {
             at: at(6),
         },
     );
-    snap("read_only_tls_error", &s);
+    crate::snap!("read_only_tls_error", &s);
 }
 
 #[test]

@@ -5,69 +5,23 @@
 
 use crate::support::segregate as segregate_support;
 
+use crate::support::screen::{buffer as draw, find, row_text};
 use crossterm::event::KeyCode;
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
-use ratatui::buffer::Buffer;
 use ratatui::style::{Color, Modifier};
 use s3scope_core::segregate::report::ProgressSnapshot;
 use s3scope_tui::effect::Effect;
 use s3scope_tui::event::Event;
-use s3scope_tui::state::State;
 use s3scope_tui::state::segregate::{SegregateEffect, SegregateEvent};
 use s3scope_tui::theme::Theme;
-use s3scope_tui::ui;
 use s3scope_tui::update::update;
 use segregate_support::tui::*;
 
 const SIZES: [(u16, u16); 2] = [(80, 24), (160, 48)];
 
-fn draw(state: &State, theme: Theme) -> Buffer {
-    let mut terminal = Terminal::new(TestBackend::new(state.size.0, state.size.1)).unwrap();
-    terminal.draw(|f| ui::draw(f, state, theme)).unwrap();
-    terminal.backend().buffer().clone()
-}
-
-fn snap(name: &str, state: &State) {
-    let mut terminal = Terminal::new(TestBackend::new(state.size.0, state.size.1)).unwrap();
-    terminal
-        .draw(|f| ui::draw(f, state, Theme::color()))
-        .unwrap();
-    let (w, h) = state.size;
-    insta::assert_snapshot!(format!("{name}_{w}x{h}"), terminal.backend());
-}
-
-fn row_text(buf: &Buffer, y: u16) -> String {
-    (0..buf.area.width).map(|x| buf[(x, y)].symbol()).collect()
-}
-
-/// The position of the first occurrence of `needle` on screen.
-fn find(buf: &Buffer, needle: &str) -> (u16, u16) {
-    for y in 0..buf.area.height {
-        let row: Vec<&str> = (0..buf.area.width).map(|x| buf[(x, y)].symbol()).collect();
-        let text: String = row.concat();
-        if let Some(byte) = text.find(needle) {
-            // Columns, not bytes: count the symbols before the match.
-            let mut col = 0;
-            let mut seen = 0;
-            for s in &row {
-                if seen >= byte {
-                    break;
-                }
-                seen += s.len();
-                col += 1;
-            }
-            return (col, y);
-        }
-    }
-    let screen: Vec<String> = (0..buf.area.height).map(|y| row_text(buf, y)).collect();
-    panic!("`{needle}` not on screen:\n{}", screen.join("\n"));
-}
-
 #[test]
 fn preview() {
     for size in SIZES {
-        snap("segregate_preview", &previewed(size, false));
+        crate::snap!("segregate_preview", &previewed(size, false));
     }
 }
 
@@ -76,7 +30,7 @@ fn preview_with_an_invalid_regex() {
     let mut s = previewed((80, 24), false);
     key(&mut s, KeyCode::Char('e'));
     typed(&mut s, "(");
-    snap("segregate_bad_regex", &s);
+    crate::snap!("segregate_bad_regex", &s);
 }
 
 #[test]
@@ -84,7 +38,7 @@ fn confirmation() {
     for size in SIZES {
         let mut s = previewed(size, false);
         key(&mut s, KeyCode::Char('a'));
-        snap("segregate_confirm", &s);
+        crate::snap!("segregate_confirm", &s);
     }
 }
 
@@ -112,7 +66,7 @@ fn progress_then_report() {
         &mut s,
         Event::Segregate(SegregateEvent::Progress { id, progress }),
     );
-    snap("segregate_applying", &s);
+    crate::snap!("segregate_applying", &s);
 }
 
 #[test]

@@ -3,53 +3,17 @@
 
 use crate::support::usage as usage_support;
 
+use crate::support::screen::{buffer as draw, find, row_text};
 use crossterm::event::KeyCode;
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
-use ratatui::buffer::Buffer;
 use ratatui::style::{Color, Modifier};
 use s3scope_core::usage::{Phase, Snapshot};
 use s3scope_tui::event::Event;
-use s3scope_tui::state::State;
 use s3scope_tui::state::usage::UsageEvent;
 use s3scope_tui::theme::Theme;
-use s3scope_tui::ui;
 use s3scope_tui::update::update;
 use usage_support::tui::{ch, key, loaded, open, setup, state};
 
 const SIZES: [(u16, u16); 2] = [(80, 24), (160, 48)];
-
-fn draw(s: &State, theme: Theme) -> Buffer {
-    let mut terminal = Terminal::new(TestBackend::new(s.size.0, s.size.1)).unwrap();
-    terminal.draw(|f| ui::draw(f, s, theme)).unwrap();
-    terminal.backend().buffer().clone()
-}
-
-fn snap(name: &str, s: &State) {
-    let mut terminal = Terminal::new(TestBackend::new(s.size.0, s.size.1)).unwrap();
-    terminal.draw(|f| ui::draw(f, s, Theme::color())).unwrap();
-    insta::assert_snapshot!(
-        format!("{name}_{}x{}", s.size.0, s.size.1),
-        terminal.backend()
-    );
-}
-
-fn row_text(buf: &Buffer, y: u16) -> String {
-    (0..buf.area.width).map(|x| buf[(x, y)].symbol()).collect()
-}
-
-/// The row holding `needle`, and the column where it starts.
-fn find(buf: &Buffer, needle: &str) -> (u16, u16) {
-    for y in 0..buf.area.height {
-        let text = row_text(buf, y);
-        if let Some(i) = text.find(needle) {
-            let x = text[..i].chars().count();
-            return (u16::try_from(x).unwrap(), y);
-        }
-    }
-    let screen: Vec<String> = (0..buf.area.height).map(|y| row_text(buf, y)).collect();
-    panic!("`{needle}` not on screen:\n{}", screen.join("\n"));
-}
 
 #[test]
 fn no_summary_yet_says_how_to_collect() {
@@ -63,7 +27,7 @@ fn no_summary_yet_says_how_to_collect() {
                 result: Ok(None),
             }),
         );
-        snap("usage_no_summary", &s);
+        crate::snap!("usage_no_summary", &s);
     }
 }
 
@@ -73,7 +37,7 @@ fn the_tree_with_its_hourly_chart() {
         let mut s = loaded(size, false);
         key(&mut s, KeyCode::Enter);
         key(&mut s, KeyCode::Down);
-        snap("usage_tree", &s);
+        crate::snap!("usage_tree", &s);
     }
 }
 
@@ -98,11 +62,11 @@ fn a_running_collection_and_the_trim_confirmation() {
         ..Default::default()
     };
     update(&mut s, Event::Usage(UsageEvent::Progress { id, progress }));
-    snap("usage_collecting", &s);
+    crate::snap!("usage_collecting", &s);
 
     let mut s = loaded((80, 24), false);
     ch(&mut s, 'T');
-    snap("usage_confirm_trim", &s);
+    crate::snap!("usage_confirm_trim", &s);
 }
 
 #[test]
@@ -113,7 +77,7 @@ fn a_broken_setup_names_the_setting() {
         Err("[profiles.ceph.usage] source = \"cloudwatch\": use \"rgw\" or \"access-logs\"".into()),
     );
     ch(&mut s, '3');
-    snap("usage_setup_error", &s);
+    crate::snap!("usage_setup_error", &s);
 }
 
 #[test]

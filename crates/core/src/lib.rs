@@ -1,4 +1,5 @@
 //! s3scope-core: everything s3scope does, without a terminal; the TUI and the CLI are front ends over it.
+#![doc = include_str!("../GUIDE.md")]
 
 pub mod config; // profiles: TOML file, layered resolution, validation
 pub use fsutil; // atomic file replacement (temp + fsync + rename)

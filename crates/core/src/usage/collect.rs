@@ -94,7 +94,7 @@ pub async fn collect(
         ensure_writable_dir(&s.chunks_dir)?;
     }
     let source_id = source_id(clients, &req.source);
-    let (store, state) = StateFile::open(&s.state_file, &source_id)?;
+    let (store, state) = StateFile::open_waiting(&s.state_file, &source_id).await?;
     if let Some(horizon) = state.horizon.filter(|h| req.window.since < *h) {
         return Err(UsageError::BeforeHorizon {
             since: iso(req.window.since),

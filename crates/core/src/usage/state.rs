@@ -266,6 +266,24 @@ impl StateFile {
         ))
     }
 
+    /// [`StateFile::open`], waiting up to two seconds for a lock that is held only for a moment:
+    /// a child process forked by this one (for anything) shares the lock's open file until it
+    /// execs. A collect that really runs holds it far longer and is reported as running.
+    pub async fn open_waiting(
+        path: &Path,
+        source: &SourceId,
+    ) -> Result<(Self, UsageState), UsageError> {
+        let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(2);
+        loop {
+            match Self::open(path, source) {
+                Err(UsageError::Locked { .. }) if tokio::time::Instant::now() < deadline => {
+                    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+                }
+                other => return other,
+            }
+        }
+    }
+
     fn parse(path: &Path, bytes: &[u8], source: &SourceId) -> Result<UsageState, UsageError> {
         let damaged = |reason: String| UsageError::StateDamaged {
             path: path.to_path_buf(),

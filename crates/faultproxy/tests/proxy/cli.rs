@@ -1,7 +1,7 @@
 //! The `faultproxy` binary: its ready line, faults from its options, counts over HTTP, SIGTERM,
 //! and one-line errors for bad options.
 
-mod support;
+use crate::support;
 
 use std::io::{BufRead as _, BufReader};
 use std::process::{Command, Stdio};

@@ -1,7 +1,7 @@
 //! Holds: the n-th request of an operation triggers, before or after forwarding; everything after
 //! it is frozen until release; a held request whose client went away is dropped.
 
-mod support;
+use crate::support;
 
 use aws_sdk_s3::primitives::ByteStream;
 use faultproxy::{Faults, Hold, Proxy, S3Op};

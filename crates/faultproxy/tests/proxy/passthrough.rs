@@ -2,7 +2,7 @@
 //! the listers send (awkward keys, multipart uploads, batch deletes) work and are counted by
 //! operation; connections are kept alive.
 
-mod support;
+use crate::support;
 
 use aws_sdk_s3::primitives::ByteStream;
 use aws_sdk_s3::types::{CompletedMultipartUpload, CompletedPart, Delete, ObjectIdentifier};

@@ -1,7 +1,7 @@
 //! Each fault kind as an S3 client sees it (retries off) against the embedded server, what the
 //! server did behind it, and the counts (also as JSON).
 
-mod support;
+use crate::support;
 
 use aws_sdk_s3::primitives::ByteStream;
 use faultproxy::{Counts, Faults, Proxy, S3Op};

@@ -2,7 +2,7 @@
 //! before the client sent the rest, and the client the start of the answer before the upstream
 //! sent the rest; a 20 MiB PUT through the SDK arrives intact.
 
-mod support;
+use crate::support;
 
 use faultproxy::{Faults, Proxy};
 use std::time::Duration;
