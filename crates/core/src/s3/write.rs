@@ -7,7 +7,7 @@
 //!   only when the profile is not read-only;
 //! - the S3 and CloudWatch clients of a read-only profile carry [`RefuseWrites`], an SDK
 //!   interceptor that fails every operation that is not a read (`Get*`, `Head*`, `List*`,
-//!   `Describe*`) in `read_before_execution`, so even a client used directly cannot write.
+//!   `Describe*`) before it is serialized, so even a client used directly cannot write.
 //!
 //! Both refuse with [`S3Error::ReadOnly`](super::error::S3Error::ReadOnly).
 
@@ -17,6 +17,7 @@ use aws_smithy_runtime_api::box_error::BoxError;
 use aws_smithy_runtime_api::client::interceptors::Intercept;
 use aws_smithy_runtime_api::client::interceptors::context::BeforeSerializationInterceptorContextRef;
 use aws_smithy_runtime_api::client::orchestrator::Metadata;
+use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
 use aws_smithy_types::config_bag::ConfigBag;
 use thiserror::Error;
 
@@ -101,9 +102,12 @@ impl Intercept for RefuseWrites {
         "s3scope::RefuseWrites"
     }
 
-    fn read_before_execution(
+    // Not `read_before_execution`: a client's interceptors run that before the operation's
+    // configuration (and its name) is in the bag. Serialization still precedes any request.
+    fn read_before_serialization(
         &self,
         _context: &BeforeSerializationInterceptorContextRef<'_>,
+        _components: &RuntimeComponents,
         cfg: &mut ConfigBag,
     ) -> Result<(), BoxError> {
         // No operation name means an unknown operation: refused like a write.
@@ -135,6 +139,69 @@ pub(crate) fn refusal(err: &(dyn std::error::Error + 'static)) -> Option<ReadOnl
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::config::{Credentials, Secret};
+    use crate::s3::client::Clients;
+    use crate::s3::error::S3Error;
+
+    fn profile(read_only: bool) -> Profile {
+        Profile {
+            name: "frozen".into(),
+            // Nothing listens on port 9 (discard): a request that is sent fails to connect.
+            endpoint: Some(url::Url::parse("http://127.0.0.1:9").unwrap()),
+            region: Some("us-east-1".into()),
+            path_style: true,
+            aws_profile: None,
+            credentials: Credentials::Static {
+                access_key_id: "a".into(),
+                secret_access_key: Secret::new("s"),
+                origin: "test".into(),
+            },
+            ca_bundle: None,
+            read_only,
+            rgw_admin: false,
+            connect_timeout: std::time::Duration::from_secs(1),
+            read_timeout: std::time::Duration::from_secs(1),
+            max_attempts: 1,
+        }
+    }
+
+    #[tokio::test]
+    async fn a_read_only_client_refuses_writes_before_sending_and_sends_reads() {
+        let clients = Clients::new(&profile(true)).await.unwrap();
+        let s3 = clients.s3();
+        let put = s3
+            .put_object()
+            .bucket("b")
+            .key("k")
+            .send()
+            .await
+            .unwrap_err();
+        let e = S3Error::classify(&put, "ep", "PutObject", "b");
+        assert_eq!(
+            e,
+            S3Error::ReadOnly(ReadOnly {
+                profile: "frozen".into(),
+                action: "PutObject".into()
+            })
+        );
+        let get = s3
+            .get_object()
+            .bucket("b")
+            .key("k")
+            .send()
+            .await
+            .unwrap_err();
+        let e = S3Error::classify(&get, "ep", "GetObject", "b");
+        assert!(!matches!(e, S3Error::ReadOnly(_)), "{e:?}");
+        assert!(matches!(
+            clients.writer("b", "segregate apply").await,
+            Err(S3Error::ReadOnly(_))
+        ));
+        let writable = Clients::new(&profile(false)).await.unwrap();
+        let put = writable.s3().put_object().bucket("b").key("k").send();
+        let e = S3Error::classify(&put.await.unwrap_err(), "ep", "PutObject", "b");
+        assert!(!matches!(e, S3Error::ReadOnly(_)), "{e:?}");
+    }
 
     #[test]
     fn reads_pass_and_everything_else_is_a_write() {
