@@ -184,7 +184,7 @@ mod tests {
         let with = described::<ListingRow>(true);
         assert_eq!(with.len(), 9);
         assert_eq!(with[8].0, "is_delete_marker");
-        assert_eq!(with[3].2, true, "last_modified is nullable");
+        assert!(with[3].2, "last_modified is nullable");
         let usage = described::<UsageHourRow>(false);
         assert!(matches!(usage[0].1, DataType::Timestamp(_, Some(_))) && !usage[0].2);
         let stats = described::<BucketStatsRow>(false);
