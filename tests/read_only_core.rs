@@ -1,7 +1,8 @@
 //! Read-only is enforced by the core itself, with no front end involved: every write path of
 //! the core, and every client a read-only profile hands out (even used directly or wrapped in
 //! a `Writer`), refuses before a request is sent. The fault proxy in front of the embedded
-//! server counts requests per S3 operation: reads get through, writes never arrive.
+//! server counts requests per S3 operation: reads get through, writes never arrive. The same
+//! holds for "never overwrite without asking": segregate apply skips a taken destination.
 
 mod segregate_support;
 mod store_support;
@@ -229,4 +230,45 @@ async fn a_writable_profile_writes_through_the_same_paths() {
     data.check_writable().await.unwrap();
     data.put_bytes("a/manifest.json", b"{}").await.unwrap();
     assert_eq!(proxy.counts().op(S3Op::PutObject), 2, "probe and manifest");
+}
+
+#[tokio::test]
+async fn the_core_never_overwrites_a_destination_it_was_not_asked_to() {
+    let t = store_support::start().await;
+    let direct = store_support::client(&t.server);
+    create_bucket(&direct, "taken").await;
+    let (free, clash) = (cdr(1, "20230101", "01"), cdr(2, "20230101", "01"));
+    put_plain(&direct, "taken", &format!("incoming/{free}"), b"free").await;
+    put_plain(&direct, "taken", &format!("incoming/{clash}"), b"planned").await;
+    let target = format!("segregated/2023/01/01/{clash}");
+    put_plain(&direct, "taken", &target, b"someone else's").await;
+    let p = plan(&direct, &seed_rule("taken")).await;
+    let proxy = Proxy::start(&t.server.endpoint, Faults::default())
+        .await
+        .unwrap();
+    let clients = Clients::new(&profile(&proxy.endpoint(), false))
+        .await
+        .unwrap();
+    let writer = clients.writer("taken", "segregate apply").await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let report = apply(
+        &writer,
+        &p,
+        &clients.endpoint_label(),
+        &options(&dir.path().join("j")),
+        &ApplyProgress::default(),
+        &CancellationToken::new(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        (report.moved.objects, report.conflicts.objects),
+        (1, 1),
+        "{report:#?}"
+    );
+    let counts = proxy.counts();
+    assert_eq!(counts.op(S3Op::CopyObject), 1, "{counts:?}");
+    let got = contents(&direct, "taken").await;
+    assert_eq!(got[&target], b"someone else's");
+    assert_eq!(got[&format!("incoming/{clash}")], b"planned");
 }
