@@ -1,6 +1,6 @@
 //! Tables declared once: a row type's fields give its Parquet schema, CSV header, writer and reader.
 //!
-//! [`table!`] turns one declaration into the row struct (serde order = CSV/JSON order), an
+//! `table!` turns one declaration into the row struct (serde order = CSV/JSON order), an
 //! implementation of [`Table`] (schema, columns, CSV header) and a reader struct with one typed
 //! Arrow array per column, looked up by the declared name. The Rust type of a field decides
 //! the column's Arrow type and nullability ([`Cell`]):
@@ -122,7 +122,7 @@ impl Cell for Option<Micros> {
     }
 }
 
-/// What every declared table offers (implemented by [`table!`]).
+/// What every declared table offers (implemented by `table!`).
 pub trait Table: serde::Serialize + Sized {
     /// The table's name: its directory (rollups) or file name stem (extract).
     const NAME: &'static str;

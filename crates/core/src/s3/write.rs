@@ -5,7 +5,7 @@
 //! - the core's write paths (segregate apply, pipeline storage on `s3://`, usage trims) take a
 //!   [`Writer`], which only [`Clients::writer`](super::client::Clients::writer) hands out, and
 //!   only when the profile is not read-only;
-//! - the S3 and CloudWatch clients of a read-only profile carry [`RefuseWrites`], an SDK
+//! - the S3 and CloudWatch clients of a read-only profile carry `RefuseWrites`, an SDK
 //!   interceptor that fails every operation that is not a read (`Get*`, `Head*`, `List*`,
 //!   `Describe*`) before it is serialized, so even a client used directly cannot write.
 //!
