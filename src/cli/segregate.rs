@@ -214,7 +214,7 @@ async fn run_apply(
             .clone()
             .unwrap_or_else(|| default_path(plan_file, &plan.rule)),
     };
-    let s3 = clients.s3_for_bucket(&plan.bucket).await?;
+    let writer = clients.writer(&plan.bucket, "segregate apply").await?;
     let progress = Arc::new(ApplyProgress::default());
     let cancel = CancellationToken::new();
     let interrupt = interrupt_handler(cancel.clone());
@@ -224,7 +224,7 @@ async fn run_apply(
         watch.snapshot(t0.elapsed()).line()
     });
     let endpoint = clients.endpoint_label();
-    let result = apply(&s3, &plan, &endpoint, &opts, &progress, &cancel).await;
+    let result = apply(&writer, &plan, &endpoint, &opts, &progress, &cancel).await;
     reporter.finish().await;
     interrupt.abort();
     let report = result.map_err(segregate_error)?;

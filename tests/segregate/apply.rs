@@ -6,6 +6,7 @@ use crate::support::segregate as segregate_support;
 use crate::support::store as store_support;
 
 use aws_sdk_s3::Client;
+use s3scope_core::s3::write::Writer;
 use s3scope_core::segregate::plan::Status;
 use s3scope_core::segregate::{ApplyOptions, ApplyProgress, Outcome, PartSettings, Verify, apply};
 use segregate_support::*;
@@ -255,7 +256,7 @@ async fn a_cancelled_apply_starts_nothing_and_can_be_resumed() {
     let cancel = CancellationToken::new();
     cancel.cancel();
     let report = apply(
-        &client,
+        &Writer::from_client(client.clone(), "test"),
         &p,
         "test",
         &opts,

@@ -7,6 +7,7 @@ use aws_sdk_s3::Client;
 use aws_sdk_s3::primitives::ByteStream;
 use aws_sdk_s3::types::StorageClass;
 use chrono::{TimeZone, Utc};
+use s3scope_core::s3::write::Writer;
 use s3scope_core::segregate::{
     ApplyOptions, ApplyProgress, ApplyReport, MovePlan, PartSettings, PlanProgress, Rule, RuleSpec,
     Verify, apply, make_plan,
@@ -140,7 +141,7 @@ pub fn options(journal: &Path) -> ApplyOptions {
 
 pub async fn run(client: &Client, plan: &MovePlan, opts: &ApplyOptions) -> ApplyReport {
     apply(
-        client,
+        &Writer::from_client(client.clone(), "test"),
         plan,
         "test",
         opts,

@@ -2,13 +2,15 @@
 //! run again. After the second run the summary holds every request exactly once (nothing lost,
 //! nothing counted twice) and the source is trimmed; a third run changes nothing.
 //! Access logs run against the embedded server; RGW against the real Ceph RGW when available.
+//! The killed run is this test binary running the CLI in a child process of its own
+//! ([`usage_kill_child_process`]), with a step hook installed in the core: the product reads
+//! no test switch from its environment.
 
 use crate::support;
 use crate::support::usage as usage_support;
 
 use chrono::Duration;
 use s3scope_core::s3::rgw::{UsageQuery, UsageResponse};
-use s3scope_core::usage::KILL_POINT_ENV;
 use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -26,11 +28,64 @@ const STEPS: [&str; 6] = [
     "trimmed-one",
 ];
 
+/// Where the child process learns its step and the CLI's arguments (read by this test only).
+const CHILD_STEP: &str = "S3SCOPE_TEST_CHILD_STEP";
+const CHILD_ARGS: &str = "S3SCOPE_TEST_CHILD_ARGS";
+
+/// The child: installs a hook that stops the run at the step (after saying so on stderr),
+/// then runs the CLI with the parent's arguments. Does nothing in a normal test run.
+#[test]
+fn usage_kill_child_process() {
+    let (Ok(step), Ok(args)) = (std::env::var(CHILD_STEP), std::env::var(CHILD_ARGS)) else {
+        return;
+    };
+    let args: Vec<String> = serde_json::from_str(&args).expect("child arguments");
+    s3scope_core::usage::hooks::install(Box::new(move |name| {
+        if name == step {
+            eprintln!("s3scope: usage kill point `{name}` reached; waiting to be killed");
+            loop {
+                std::thread::sleep(std::time::Duration::from_secs(3600));
+            }
+        }
+    }));
+    let code = s3scope::cli::main_from(std::iter::once("s3scope".to_string()).chain(args));
+    std::process::exit(if code == std::process::ExitCode::SUCCESS {
+        0
+    } else {
+        1
+    });
+}
+
+/// `cmd` (an `s3scope` command) as this test binary's child process with a step hook.
+fn child(cmd: &Command, step: &str) -> Command {
+    let args: Vec<String> = cmd
+        .get_args()
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect();
+    let mut c = Command::new(std::env::current_exe().expect("test binary"));
+    c.args([
+        "usage_kill_child_process",
+        "--nocapture",
+        "--test-threads=1",
+    ])
+    .env_clear();
+    for (k, v) in cmd.get_envs() {
+        if let Some(v) = v {
+            c.env(k, v);
+        }
+    }
+    if let Some(dir) = cmd.get_current_dir() {
+        c.current_dir(dir);
+    }
+    c.env(CHILD_STEP, step)
+        .env(CHILD_ARGS, serde_json::to_string(&args).expect("json"));
+    c
+}
+
 /// Runs `cmd` until it reports `step` on stderr, then kills it with SIGKILL.
-fn kill_at(mut cmd: Command, step: &str) {
-    cmd.env(KILL_POINT_ENV, step)
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped());
+fn kill_at(cmd: Command, step: &str) {
+    let mut cmd = child(&cmd, step);
+    cmd.stdout(Stdio::null()).stderr(Stdio::piped());
     let mut child = cmd.spawn().expect("s3scope starts");
     let stderr = child.stderr.take().expect("stderr");
     let mut seen = Vec::new();

@@ -13,5 +13,7 @@ pub mod parquet_io; // Arrow schemas and bounded-memory Parquet writers/readers
 pub mod process; // rollups per day partition
 pub mod report; // the self-contained HTML report
 pub mod storage; // one interface over a local directory and s3://bucket/prefix
+pub mod table; // the table! declaration: schema, CSV header, columns and reader from one list
+pub mod tables; // every extract and rollup table, declared once
 
 pub use error::PipelineError;

@@ -1,13 +1,12 @@
 //! Parquet files through Arrow: Snappy, bounded row groups, types every engine reads.
 //!
 //! Integers are signed 64-bit and timestamps microseconds in UTC: Spark, Trino and Athena
-//! read those everywhere (unsigned 64-bit and nanosecond timestamps are not portable).
+//! read those everywhere (unsigned 64-bit and nanosecond timestamps are not portable). The
+//! columns of each file are declared in [`super::tables`] (see [`super::table`]).
 
 use super::PipelineError;
-use arrow_array::{
-    Array, ArrayRef, BooleanArray, Int64Array, RecordBatch, StringArray, TimestampMicrosecondArray,
-};
-use arrow_schema::{DataType, Field, Schema, SchemaRef, TimeUnit};
+use arrow_array::{ArrayRef, RecordBatch};
+use arrow_schema::{Field, Schema, SchemaRef};
 use parquet::arrow::ArrowWriter;
 use parquet::arrow::arrow_reader::{ParquetRecordBatchReader, ParquetRecordBatchReaderBuilder};
 use parquet::basic::Compression;
@@ -21,26 +20,6 @@ use std::sync::Arc;
 pub const ROW_GROUP_ROWS: usize = 128 * 1024;
 /// Rows per batch read back.
 pub const READ_BATCH_ROWS: usize = 64 * 1024;
-
-pub fn utf8(name: &str, nullable: bool) -> Field {
-    Field::new(name, DataType::Utf8, nullable)
-}
-
-pub fn int64(name: &str) -> Field {
-    Field::new(name, DataType::Int64, false)
-}
-
-pub fn timestamp(name: &str) -> Field {
-    Field::new(
-        name,
-        DataType::Timestamp(TimeUnit::Microsecond, Some("UTC".into())),
-        true,
-    )
-}
-
-pub fn boolean(name: &str) -> Field {
-    Field::new(name, DataType::Boolean, false)
-}
 
 /// A Parquet file being written batch by batch.
 pub struct ParquetSink {
@@ -124,31 +103,6 @@ pub fn column<'a, T: 'static>(
         })
 }
 
-pub fn strings(values: impl IntoIterator<Item = impl AsRef<str>>) -> ArrayRef {
-    Arc::new(StringArray::from_iter_values(values))
-}
-
-pub fn opt_strings(values: impl IntoIterator<Item = Option<String>>) -> ArrayRef {
-    Arc::new(values.into_iter().collect::<StringArray>())
-}
-
-pub fn int64s(values: impl IntoIterator<Item = i64>) -> ArrayRef {
-    Arc::new(Int64Array::from_iter_values(values))
-}
-
-pub fn bools(values: impl IntoIterator<Item = bool>) -> ArrayRef {
-    Arc::new(values.into_iter().map(Some).collect::<BooleanArray>())
-}
-
-pub fn timestamps(values: impl IntoIterator<Item = Option<i64>>) -> ArrayRef {
-    Arc::new(
-        values
-            .into_iter()
-            .collect::<TimestampMicrosecondArray>()
-            .with_timezone("UTC"),
-    )
-}
-
 /// A schema from fields.
 pub fn schema(fields: Vec<Field>) -> SchemaRef {
     Arc::new(Schema::new(fields))
@@ -157,9 +111,4 @@ pub fn schema(fields: Vec<Field>) -> SchemaRef {
 /// Saturating conversion for byte and object counts.
 pub fn i64_of(v: u64) -> i64 {
     i64::try_from(v).unwrap_or(i64::MAX)
-}
-
-/// True when a nullable column has a value at `i`.
-pub fn present(a: &dyn Array, i: usize) -> bool {
-    !a.is_null(i)
 }

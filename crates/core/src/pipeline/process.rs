@@ -18,10 +18,11 @@ use super::report;
 use super::storage::Storage;
 use crate::instants::Window;
 use crate::job::JobProgress;
+use crate::pipeline::table::Table as _;
 use chrono::{Duration, NaiveDate};
 use days::{aggregate_day, aggregate_usage, growth_rows, i64_of};
 use packages::{Package, load_day};
-use rollups::{AgeRow, GrowthRow, StorageRow, UsageRow};
+use rollups::{AgeRow, GrowthRow, PrefixRow, StorageRow, UsageRow};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use write::{csv_bytes, write_partition};
@@ -135,15 +136,15 @@ pub async fn process(
             })
             .collect();
         let st = staging.path();
-        write_partition(out, st, "storage_daily", &dt, &storage_rows).await?;
-        write_partition(out, st, "prefix_daily", &dt, &prefixes).await?;
-        write_partition(out, st, "growth_daily", &dt, &growth).await?;
-        write_partition(out, st, "age_histogram", &dt, &ages).await?;
+        write_partition(out, st, &dt, &storage_rows).await?;
+        write_partition(out, st, &dt, &prefixes).await?;
+        write_partition(out, st, &dt, &growth).await?;
+        write_partition(out, st, &dt, &ages).await?;
         for (table, n) in [
-            ("storage_daily", storage_rows.len()),
-            ("prefix_daily", prefixes.len()),
-            ("growth_daily", growth.len()),
-            ("age_histogram", ages.len()),
+            (StorageRow::NAME, storage_rows.len()),
+            (PrefixRow::NAME, prefixes.len()),
+            (GrowthRow::NAME, growth.len()),
+            (AgeRow::NAME, ages.len()),
         ] {
             *report.rows.entry(table.into()).or_default() += n as u64;
         }
@@ -158,69 +159,22 @@ pub async fn process(
     for day in &days {
         let dt = day.to_string();
         let rows: Vec<UsageRow> = usage.iter().filter(|r| r.dt == dt).cloned().collect();
-        write_partition(out, staging.path(), "usage_daily", &dt, &rows).await?;
+        write_partition(out, staging.path(), &dt, &rows).await?;
     }
-    report.rows.insert("usage_daily".into(), usage.len() as u64);
+    report
+        .rows
+        .insert(UsageRow::NAME.into(), usage.len() as u64);
     report.usage = usage;
     progress.stage("summaries");
     let dir = reports_dir(&req.window);
     let csvs: [(&str, Vec<u8>); 4] = [
-        (
-            "storage_daily.csv",
-            csv_bytes(
-                &report.storage,
-                &[
-                    "dt",
-                    "bucket",
-                    "storage_class",
-                    "objects",
-                    "bytes",
-                    "source",
-                ],
-            )?,
-        ),
-        (
-            "growth_daily.csv",
-            csv_bytes(
-                &report.growth,
-                &[
-                    "dt",
-                    "bucket",
-                    "storage_class",
-                    "previous_dt",
-                    "objects",
-                    "bytes",
-                    "objects_delta",
-                    "bytes_delta",
-                ],
-            )?,
-        ),
-        (
-            "age_histogram.csv",
-            csv_bytes(
-                &report.ages,
-                &["dt", "bucket", "age_order", "age", "objects", "bytes"],
-            )?,
-        ),
-        (
-            "usage_daily.csv",
-            csv_bytes(
-                &report.usage,
-                &[
-                    "dt",
-                    "user",
-                    "bucket",
-                    "category",
-                    "ops",
-                    "successful_ops",
-                    "bytes_sent",
-                    "bytes_received",
-                ],
-            )?,
-        ),
+        (StorageRow::NAME, csv_bytes(&report.storage)?),
+        (GrowthRow::NAME, csv_bytes(&report.growth)?),
+        (AgeRow::NAME, csv_bytes(&report.ages)?),
+        (UsageRow::NAME, csv_bytes(&report.usage)?),
     ];
     for (name, bytes) in csvs {
-        out.put_bytes(&format!("{dir}/{name}"), &bytes).await?;
+        out.put_bytes(&format!("{dir}/{name}.csv"), &bytes).await?;
     }
     report.report = out.describe(&format!("{dir}/report.html"));
     report.elapsed_secs = started.elapsed().as_secs_f64();

@@ -77,6 +77,10 @@ impl Storage {
 
     /// Refuses early (before any collection) a root that cannot be written.
     pub async fn check_writable(&self) -> Result<(), PipelineError> {
+        // A read-only profile: its own message, no probe.
+        if let Self::S3(s) = self {
+            s.writer()?;
+        }
         let probe = format!(".s3scope-probe-{}", std::process::id());
         let root = self.describe("");
         let fail = |e: PipelineError| {

@@ -4,6 +4,7 @@
 use super::error::S3Error;
 use super::retry::{self, Limiter, RetryPolicy};
 use super::rgw::{RgwAdmin, RgwAdminBuilder};
+use super::write::{RefuseWrites, Writer};
 use crate::config::{Credentials, Profile, RetryMode, S3Settings, Secret};
 use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_sdk_s3::Client as S3Client;
@@ -138,7 +139,8 @@ impl Clients {
                 s.attempt_timeout,
                 self.inner.limiter.clone(),
             )
-            .profile(p.name.clone());
+            .profile(p.name.clone())
+            .read_only(p.read_only);
         if let Some(ca) = &p.ca_bundle {
             b = b.ca_bundle(ca.clone());
         }
@@ -199,6 +201,9 @@ impl Clients {
                 if let Some(ep) = &self.inner.profile.endpoint {
                     b = b.endpoint_url(ep.as_str().trim_end_matches('/'));
                 }
+                if let Some(guard) = self.refuse_writes() {
+                    b = b.interceptor(guard);
+                }
                 S3Client::from_conf(b.build())
             })
             .clone()
@@ -206,12 +211,14 @@ impl Clients {
 
     /// The CloudWatch client for a region.
     pub fn cloudwatch_in(&self, region: &str) -> aws_sdk_cloudwatch::Client {
-        let conf = aws_sdk_cloudwatch::config::Builder::from(&self.inner.sdk)
+        let mut b = aws_sdk_cloudwatch::config::Builder::from(&self.inner.sdk)
             .region(Region::new(region.to_string()))
             .retry_partition(self.inner.cloudwatch_partition.clone())
-            .retry_classifier(retry::Classifier)
-            .build();
-        aws_sdk_cloudwatch::Client::from_conf(conf)
+            .retry_classifier(retry::Classifier);
+        if let Some(guard) = self.refuse_writes() {
+            b = b.interceptor(guard);
+        }
+        aws_sdk_cloudwatch::Client::from_conf(b.build())
     }
 
     /// The region a bucket lives in (GetBucketLocation, cached). S3-compatible endpoints
@@ -262,6 +269,29 @@ impl Clients {
             creds.access_key_id().to_string(),
             Secret::new(creds.secret_access_key()),
         ))
+    }
+
+    /// The guard every client of a read-only profile carries: write operations fail before
+    /// they are sent (see [`super::write`]).
+    fn refuse_writes(&self) -> Option<RefuseWrites> {
+        let p = &self.inner.profile;
+        p.read_only.then(|| RefuseWrites {
+            profile: p.name.clone(),
+        })
+    }
+
+    /// Refuses `action` (e.g. "segregate apply") on a read-only profile, before any request.
+    /// Front ends may call it early for a nicer message; the write paths check on their own.
+    pub fn check_writable(&self, action: &str) -> Result<(), S3Error> {
+        Ok(super::write::permit(&self.inner.profile, action)?)
+    }
+
+    /// Write access to `bucket` (its region's client) for `action`; refused with
+    /// [`S3Error::ReadOnly`] on a read-only profile before any request is sent.
+    pub async fn writer(&self, bucket: &str, action: &str) -> Result<Writer, S3Error> {
+        self.check_writable(action)?;
+        let s3 = self.s3_for_bucket(bucket).await?;
+        Ok(Writer::new(s3, &self.inner.profile, action)?)
     }
 
     /// The S3 client for the bucket's own region.

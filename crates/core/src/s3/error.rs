@@ -49,6 +49,9 @@ pub enum S3Error {
     },
     #[error("{operation} failed: {detail}")]
     Other { operation: String, detail: String },
+    /// A write refused by the core on a read-only profile; nothing was sent.
+    #[error(transparent)]
+    ReadOnly(#[from] super::write::ReadOnly),
 }
 
 impl S3Error {
@@ -59,6 +62,9 @@ impl S3Error {
         R: std::fmt::Debug + 'static,
     {
         let endpoint = endpoint.to_string();
+        if let Some(refused) = super::write::refusal(err) {
+            return Self::ReadOnly(refused);
+        }
         match err {
             SdkError::ServiceError(se) => {
                 let e = se.err();

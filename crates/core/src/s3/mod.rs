@@ -11,3 +11,4 @@ pub mod object; // HEAD of buckets and objects
 pub mod retry; // one retry policy: transient errors, backoff with jitter, adaptive limiter
 pub mod rgw; // Ceph RGW admin API client (SigV4-signed usage and bucket stats)
 pub mod split; // where to cut a listing range so idle workers get real work
+pub mod write; // the write guard: a Writer only for writable profiles, writes refused on read-only ones

@@ -58,6 +58,8 @@ pub struct RgwAdmin {
     base: Url,
     credentials: Credentials,
     profile: Option<String>,
+    /// Refuse every call that changes the server (see [`crate::s3::write`]).
+    read_only: bool,
     connect_timeout: Duration,
     read_timeout: Duration,
     retry: RetryPolicy,
@@ -92,7 +94,14 @@ impl RgwAdmin {
 
     /// `DELETE /admin/usage`: removes usage records (only call it once they are saved).
     /// Needs the cap `usage=write`.
+    /// Refused on a read-only profile before any request is sent.
     pub async fn trim_usage(&self, trim: &TrimQuery) -> Result<()> {
+        if self.read_only {
+            return Err(RgwError::ReadOnly(crate::s3::write::ReadOnly {
+                profile: self.profile.clone().unwrap_or_default(),
+                action: "DELETE /admin/usage (usage trim)".into(),
+            }));
+        }
         let q = trim.to_query_string()?;
         let ctx = self.context("usage=write", trim.bucket.as_deref());
         self.call(&ctx, Method::DELETE, "admin/usage", &q)

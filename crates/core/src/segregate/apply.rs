@@ -12,7 +12,7 @@ use super::report::{ApplyProgress, ApplyReport, Outcome, Problem};
 use super::resume::{abort_open_uploads, recheck};
 use super::rule::as_dir;
 use super::work::{self, Ctx, Step};
-use aws_sdk_s3::Client;
+use crate::s3::write::Writer;
 use std::path::PathBuf;
 use std::sync::atomic::Ordering;
 use std::time::Instant;
@@ -36,16 +36,20 @@ pub struct ApplyOptions {
     pub journal: PathBuf,
 }
 
-/// Applies `plan`. Per-object failures are in the report; an error is returned only when
+/// Applies `plan` with write access to its bucket ([`Clients::writer`], which a read-only
+/// profile never gets). Per-object failures are in the report; an error is returned only when
 /// the run cannot start (journal, destination listing).
+///
+/// [`Clients::writer`]: crate::s3::client::Clients::writer
 pub async fn apply(
-    s3: &Client,
+    writer: &Writer,
     plan: &MovePlan,
     endpoint: &str,
     opts: &ApplyOptions,
     progress: &ApplyProgress,
     cancel: &CancellationToken,
 ) -> Result<ApplyReport, SegregateError> {
+    let s3 = writer.s3();
     let started = chrono::Utc::now();
     let t0 = Instant::now();
     let journal_error = |message: String| SegregateError::Journal {
@@ -102,7 +106,15 @@ pub async fn apply(
     let sizes: Vec<u64> = entries.iter().map(|e| e.size).collect();
     let (steps, deleted) = tokio::join!(
         work,
-        deleter(s3, &plan.bucket, endpoint, &journal, progress, &sizes, rx)
+        deleter(
+            writer,
+            &plan.bucket,
+            endpoint,
+            &journal,
+            progress,
+            &sizes,
+            rx
+        )
     );
 
     let mut report = ApplyReport {

@@ -5,6 +5,7 @@ use super::journal::{Journal, Record};
 use super::report::ApplyProgress;
 use crate::s3::error::S3Error;
 use crate::s3::retry::{self, DeleteKey};
+use crate::s3::write::Writer;
 use aws_sdk_s3::Client;
 use futures::StreamExt as _;
 use futures::stream::FuturesUnordered;
@@ -27,7 +28,7 @@ pub struct Doomed {
 /// the reason when it is not. A key that was already gone counts as deleted; keys failed with
 /// a transient code inside the answer are sent again ([`retry::delete_objects`]).
 pub async fn delete_batch(
-    s3: &Client,
+    w: &Writer,
     bucket: &str,
     batch: &[Doomed],
     endpoint: &str,
@@ -39,7 +40,7 @@ pub async fn delete_batch(
             etag: d.etag.clone(),
         })
         .collect();
-    let mut failed = match retry::delete_objects(s3, bucket, &keys, endpoint).await {
+    let mut failed = match retry::delete_objects(w, bucket, &keys, endpoint).await {
         Ok(failed) => failed,
         Err(e) => return all_failed(batch, &e.to_string()),
     };
@@ -51,7 +52,7 @@ pub async fn delete_batch(
         let why = match f.code.as_str() {
             // A DeleteObjects retried after it had deleted the key can find the key gone and
             // report its ETag condition as failed: only a source still there has changed.
-            "PreconditionFailed" => match still_there(s3, bucket, &d.key, endpoint).await {
+            "PreconditionFailed" => match still_there(w.s3(), bucket, &d.key, endpoint).await {
                 Ok(false) => continue,
                 Ok(true) => {
                     "the source changed after it was copied; it was kept (the copy too)".to_string()
@@ -99,7 +100,7 @@ type Results = Vec<(usize, Option<String>)>;
 /// Deletes the sources sent on `rx` — (entry index, source, size) — in batches, journals each
 /// deletion, counts progress; returns per entry None (deleted) or why not.
 pub async fn deleter(
-    s3: &Client,
+    w: &Writer,
     bucket: &str,
     endpoint: &str,
     journal: &Journal,
@@ -115,7 +116,7 @@ pub async fn deleter(
         let doomed: Vec<Doomed> = batch.iter().map(|(_, d)| d.clone()).collect();
         // Every `copied` record of this batch is on disk before any of its sources goes.
         let answers = match journal.sync().await {
-            Ok(()) => delete_batch(s3, bucket, &doomed, endpoint).await,
+            Ok(()) => delete_batch(w, bucket, &doomed, endpoint).await,
             Err(e) => all_failed(&doomed, &format!("cannot write the journal: {e}")),
         };
         let records = answers

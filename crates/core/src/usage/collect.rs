@@ -21,7 +21,7 @@ use super::state::{
     UsageState,
 };
 use super::summary::Summary;
-use super::{UsageError, kill_point, rgw};
+use super::{UsageError, hooks, rgw};
 use crate::instants::{Span, Window, iso, start_of};
 use crate::s3::client::Clients;
 use crate::s3::rgw::RgwAdmin;
@@ -131,7 +131,7 @@ pub async fn collect(
                 .await?
         }
     };
-    kill_point("read");
+    hooks::step("read");
     if cancel.is_cancelled() {
         return Err(UsageError::Cancelled(
             "cancelled before saving; nothing was saved or trimmed".into(),
@@ -159,9 +159,9 @@ pub async fn collect(
         .prune(now - Duration::days(i64::from(s.keep_days)), &req.window);
     run.state.pending = Some(pending.clone());
     run.store.save(&run.state)?;
-    kill_point("committed");
+    hooks::step("committed");
     let summary = run.save_artifacts(&pending)?;
-    kill_point("saved");
+    hooks::step("saved");
     let trimmed = run.finish(pending).await?;
     progress.set_phase(Phase::Done);
     Ok(CollectReport {

@@ -17,6 +17,7 @@
 mod collect; // one run: recover, read, commit, save, trim
 mod error; // UsageError
 pub mod files; // run and backup names, raw chunks, writability checks
+pub mod hooks; // named steps of a run where crash tests stop it (installed by tests only)
 pub mod ledger; // per-hour rows: settled (never readable again) and live (RGW's last read)
 pub mod legacy; // the usage collector's KEY=VALUE arguments
 pub mod logs; // S3 server access logs: list, parse, read
@@ -34,20 +35,3 @@ pub use error::UsageError;
 pub use progress::{Phase, Progress, Snapshot};
 pub use settings::{Source, SourceKind, UsageOptions, UsageSettings};
 pub use summary::Summary;
-
-/// Environment variable that stops a collection at a named step until the process is killed:
-/// the crash tests use it to kill `s3scope usage collect` at each step. Steps: `read` (source
-/// read, nothing written), `committed` (state file written), `backup` (backup written),
-/// `saved` (summary written), `trimming` (about to trim), `trimmed-one` (one trim request done,
-/// not yet recorded).
-pub const KILL_POINT_ENV: &str = "S3SCOPE_USAGE_KILL_AT";
-
-/// Blocks forever at step `name` when [`KILL_POINT_ENV`] names it, after saying so on stderr.
-pub(crate) fn kill_point(name: &str) {
-    if std::env::var(KILL_POINT_ENV).is_ok_and(|v| v == name) {
-        eprintln!("s3scope: usage kill point `{name}` reached; waiting to be killed");
-        loop {
-            std::thread::sleep(std::time::Duration::from_secs(3600));
-        }
-    }
-}

@@ -136,7 +136,7 @@ impl Summary {
             w.write_all(b"\n")
         })
         .map_err(UsageError::io("write the backup", backup))?;
-        super::kill_point("backup");
+        super::hooks::step("backup");
         write_atomic_with(summary, |w| {
             std::io::copy(&mut std::fs::File::open(backup)?, w).map(drop)
         })

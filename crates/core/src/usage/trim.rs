@@ -4,7 +4,7 @@ use super::collect::{Run, Trimmed};
 use super::progress::Phase;
 use super::state::{Pending, PendingPhase, SourceId, TrimUnit};
 use super::summary::Summary;
-use super::{UsageError, kill_point, rgw};
+use super::{UsageError, hooks, rgw};
 use crate::s3::error::S3Error;
 use crate::s3::retry::{self, DeleteKey};
 use std::sync::atomic::Ordering;
@@ -60,7 +60,7 @@ impl Run<'_> {
                 p.phase = PendingPhase::Trimming;
                 self.state.pending = Some(p.clone());
                 self.store.save(&self.state)?;
-                kill_point("trimming");
+                hooks::step("trimming");
             }
             self.progress.set_phase(Phase::Trimming);
             self.progress
@@ -104,7 +104,7 @@ impl Run<'_> {
             TrimUnit::Usage { uid, bucket, .. } => {
                 let admin = self.admin().await?;
                 rgw::trim(&admin, uid, bucket.as_deref(), &p.window).await?;
-                kill_point("trimmed-one");
+                hooks::step("trimmed-one");
                 self.state.hours.settle_user(&p.window, uid);
             }
             TrimUnit::Objects { keys, .. } => {
@@ -115,7 +115,7 @@ impl Run<'_> {
                 };
                 let bucket = bucket.clone();
                 self.delete_objects(&bucket, keys).await?;
-                kill_point("trimmed-one");
+                hooks::step("trimmed-one");
                 for k in keys {
                     if let Some(mark) = self.state.objects.get_mut(k) {
                         mark.deleted = true;
@@ -128,9 +128,9 @@ impl Run<'_> {
 
     async fn delete_objects(&self, bucket: &str, keys: &[String]) -> Result<(), UsageError> {
         let context = format!("deleting read log objects from s3://{bucket}");
-        let s3 = self
+        let writer = self
             .clients
-            .s3_for_bucket(bucket)
+            .writer(bucket, &context)
             .await
             .map_err(UsageError::s3(&context))?;
         let doomed: Vec<DeleteKey> = keys
@@ -141,7 +141,7 @@ impl Run<'_> {
             })
             .collect();
         let endpoint = self.clients.endpoint_label();
-        let failed = retry::delete_objects(&s3, bucket, &doomed, &endpoint)
+        let failed = retry::delete_objects(&writer, bucket, &doomed, &endpoint)
             .await
             .map_err(UsageError::s3(&context))?;
         if let Some((key, f)) = failed.iter().min_by(|a, b| a.0.cmp(b.0)) {

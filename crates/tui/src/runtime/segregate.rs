@@ -154,8 +154,8 @@ impl Runtime {
                 })
             };
             let endpoint = clients.endpoint_label();
-            let result = match clients.s3_for_bucket(&plan.bucket).await {
-                Ok(s3) => apply(&s3, &plan, &endpoint, &options, &progress, &cancel)
+            let result = match clients.writer(&plan.bucket, "segregate apply").await {
+                Ok(writer) => apply(&writer, &plan, &endpoint, &options, &progress, &cancel)
                     .await
                     .map_err(|e| e.to_string()),
                 Err(e) => Err(e.to_string()),

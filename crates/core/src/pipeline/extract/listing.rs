@@ -7,14 +7,12 @@
 
 use super::{Collected, Ctx, Staged};
 use crate::pipeline::PipelineError;
-use crate::pipeline::parquet_io::{
-    ParquetSink, ROW_GROUP_ROWS, bools, i64_of, int64, int64s, opt_strings, schema, strings,
-    timestamp, timestamps, utf8,
-};
+use crate::pipeline::parquet_io::{ParquetSink, ROW_GROUP_ROWS, i64_of};
+use crate::pipeline::table::{Micros, Table};
+use crate::pipeline::tables::ListingRow;
 use crate::s3::buckets::list_buckets;
 use crate::s3::error::S3Error;
 use crate::s3::lister::{ListOptions, ListStats, list_parallel};
-use arrow_schema::SchemaRef;
 use chrono::{DateTime, Utc};
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -22,28 +20,6 @@ use tokio::sync::mpsc;
 
 /// Version of the listing collector's output.
 pub const LISTING_VERSION: u32 = 1;
-
-/// Columns of `listing-*.parquet`.
-pub fn listing_schema(versions: bool) -> SchemaRef {
-    let mut f = vec![
-        utf8("bucket", false),
-        utf8("key", false),
-        int64("size"),
-        timestamp("last_modified"),
-        utf8("storage_class", false),
-        utf8("etag", true),
-    ];
-    if versions {
-        f.push(utf8("version_id", true));
-        f.push(bools_field("is_latest"));
-        f.push(bools_field("is_delete_marker"));
-    }
-    schema(f)
-}
-
-fn bools_field(name: &str) -> arrow_schema::Field {
-    crate::pipeline::parquet_io::boolean(name)
-}
 
 /// One row before it goes into the column buffers.
 struct Row {
@@ -57,11 +33,10 @@ struct Row {
     is_delete_marker: bool,
 }
 
-/// Column buffers flushed as one batch.
+/// Rows flushed as one batch.
 struct Buffer {
     versions: bool,
-    bucket: Vec<String>,
-    rows: Vec<Row>,
+    rows: Vec<ListingRow>,
 }
 
 impl Buffer {
@@ -70,29 +45,21 @@ impl Buffer {
             return Ok(());
         }
         let rows = std::mem::take(&mut self.rows);
-        let buckets = std::mem::take(&mut self.bucket);
-        let mut cols = vec![
-            strings(buckets),
-            strings(rows.iter().map(|r| r.key.as_str())),
-            int64s(rows.iter().map(|r| i64_of(r.size))),
-            timestamps(
-                rows.iter()
-                    .map(|r| r.last_modified.map(|t| t.timestamp_micros())),
-            ),
-            strings(rows.iter().map(|r| r.storage_class.as_str())),
-            opt_strings(rows.iter().map(|r| r.etag.clone())),
-        ];
-        if self.versions {
-            cols.push(opt_strings(rows.iter().map(|r| r.version_id.clone())));
-            cols.push(bools(rows.iter().map(|r| r.is_latest)));
-            cols.push(bools(rows.iter().map(|r| r.is_delete_marker)));
-        }
-        sink.write_columns(cols)
+        sink.write_columns(ListingRow::columns(&rows, self.versions))
     }
 
     fn push(&mut self, bucket: &str, row: Row) {
-        self.bucket.push(bucket.to_string());
-        self.rows.push(row);
+        self.rows.push(ListingRow {
+            bucket: bucket.to_string(),
+            key: row.key,
+            size: i64_of(row.size),
+            last_modified: row.last_modified.map(|t| Micros(t.timestamp_micros())),
+            storage_class: row.storage_class,
+            etag: row.etag,
+            version_id: row.version_id,
+            is_latest: row.is_latest,
+            is_delete_marker: row.is_delete_marker,
+        });
     }
 }
 
@@ -104,10 +71,9 @@ pub(crate) async fn collect(ctx: &Ctx<'_>) -> Result<Collected, PipelineError> {
         return Ok(out);
     }
     let path = ctx.staging.join("listing.parquet");
-    let mut sink = ParquetSink::create(&path, listing_schema(ctx.req.versions))?;
+    let mut sink = ParquetSink::create(&path, ListingRow::schema(ctx.req.versions))?;
     let mut buf = Buffer {
         versions: ctx.req.versions,
-        bucket: Vec::new(),
         rows: Vec::new(),
     };
     let mut listed = Vec::new();
@@ -138,7 +104,7 @@ pub(crate) async fn collect(ctx: &Ctx<'_>) -> Result<Collected, PipelineError> {
     }
     if rows > 0 || !listed.is_empty() {
         out.files.push(Staged {
-            table: "listing",
+            table: ListingRow::NAME,
             path,
             rows,
             buckets: listed,

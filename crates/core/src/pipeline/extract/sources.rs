@@ -2,78 +2,16 @@
 
 use super::{Collected, Ctx, Staged};
 use crate::pipeline::PipelineError;
-use crate::pipeline::parquet_io::{
-    ParquetSink, i64_of, int64, int64s, opt_strings, schema, strings, timestamp, timestamps, utf8,
-};
+use crate::pipeline::parquet_io::{ParquetSink, i64_of};
+use crate::pipeline::table::{Micros, Table};
+use crate::pipeline::tables::{BucketStatsRow, CloudwatchRow, UsageHourRow};
 use crate::s3::buckets::{list_buckets, resolve_regions};
 use crate::s3::cloudwatch::bucket_metrics;
 use crate::scan::buckets::{Source as TableSource, auto_source, bucket_table};
 use crate::usage::Source;
-use arrow_schema::{DataType, Field, SchemaRef};
 use std::collections::BTreeMap;
-use std::sync::Arc;
-
-/// Columns of `bucket_stats-*.parquet`: one row per bucket and storage class.
-pub fn bucket_stats_schema() -> SchemaRef {
-    schema(vec![
-        utf8("bucket", false),
-        utf8("region", true),
-        utf8("source", false),
-        utf8("storage_class", false),
-        Field::new("objects", DataType::Int64, true),
-        Field::new("bytes", DataType::Int64, true),
-        Field::new("multipart_bytes", DataType::Int64, true),
-        timestamp("as_of"),
-        utf8("error", true),
-    ])
-}
-
-/// Columns of `cloudwatch-*.parquet`: one datapoint per bucket, metric and storage class.
-pub fn cloudwatch_schema() -> SchemaRef {
-    schema(vec![
-        utf8("bucket", false),
-        utf8("region", false),
-        utf8("metric", false),
-        utf8("storage_class", false),
-        int64("value"),
-        timestamp("timestamp"),
-    ])
-}
-
-/// Columns of `usage-*.parquet`: counters per hour, user, bucket and category.
-pub fn usage_schema() -> SchemaRef {
-    schema(vec![
-        Field::new(
-            "hour",
-            DataType::Timestamp(arrow_schema::TimeUnit::Microsecond, Some("UTC".into())),
-            false,
-        ),
-        utf8("user", false),
-        utf8("bucket", false),
-        utf8("category", false),
-        int64("ops"),
-        int64("successful_ops"),
-        int64("bytes_sent"),
-        int64("bytes_received"),
-    ])
-}
-
-/// bucket, region, metric, storage class, value, timestamp.
-type CwRow = (String, String, &'static str, String, u64, Option<i64>);
 
 type Totals = BTreeMap<String, BTreeMap<String, (u64, u64)>>;
-
-struct StatRow {
-    bucket: String,
-    region: Option<String>,
-    source: String,
-    class: String,
-    objects: Option<u64>,
-    bytes: Option<u64>,
-    multipart: Option<u64>,
-    as_of: Option<i64>,
-    error: Option<String>,
-}
 
 /// Bucket stats: RGW admin stats or CloudWatch where the profile has them; otherwise the
 /// totals of this run's listing, or a scan when the listing did not run.
@@ -89,15 +27,15 @@ pub(crate) async fn bucket_stats(
         let _ = resolve_regions(ctx.clients, &mut buckets).await;
         for b in buckets {
             for (class, (objects, bytes)) in &listed[&b.name] {
-                rows.push(StatRow {
+                rows.push(BucketStatsRow {
                     bucket: b.name.clone(),
                     region: b.region.clone(),
                     source: "listing".into(),
-                    class: class.clone(),
-                    objects: Some(*objects),
-                    bytes: Some(*bytes),
-                    multipart: None,
-                    as_of: Some(now),
+                    storage_class: class.clone(),
+                    objects: Some(i64_of(*objects)),
+                    bytes: Some(i64_of(*bytes)),
+                    multipart_bytes: None,
+                    as_of: Some(Micros(now)),
                     error: None,
                 });
             }
@@ -111,17 +49,18 @@ pub(crate) async fn bucket_stats(
                 .ok()
                 .and_then(|v| v.as_str().map(str::to_string))
                 .unwrap_or_default();
-            let base = |class: String, objects, bytes| StatRow {
-                bucket: r.bucket.clone(),
-                region: r.region.clone(),
-                source: source.clone(),
-                class,
-                objects,
-                bytes,
-                multipart: r.multipart_bytes,
-                as_of: r.as_of.map(|t| t.timestamp_micros()),
-                error: r.error.clone(),
-            };
+            let base =
+                |storage_class: String, objects: Option<u64>, bytes: Option<u64>| BucketStatsRow {
+                    bucket: r.bucket.clone(),
+                    region: r.region.clone(),
+                    source: source.clone(),
+                    storage_class,
+                    objects: objects.map(i64_of),
+                    bytes: bytes.map(i64_of),
+                    multipart_bytes: r.multipart_bytes.map(i64_of),
+                    as_of: r.as_of.map(|t| Micros(t.timestamp_micros())),
+                    error: r.error.clone(),
+                };
             if r.storage_classes.is_empty() {
                 rows.push(base(String::new(), r.objects, r.bytes));
             }
@@ -135,37 +74,14 @@ pub(crate) async fn bucket_stats(
         return Ok(Collected::default());
     }
     let path = ctx.staging.join("bucket_stats.parquet");
-    let mut sink = ParquetSink::create(&path, bucket_stats_schema())?;
-    let opt = |v: Option<u64>| v.map(i64_of);
-    sink.write_columns(vec![
-        strings(rows.iter().map(|r| r.bucket.as_str())),
-        opt_strings(rows.iter().map(|r| r.region.clone())),
-        strings(rows.iter().map(|r| r.source.as_str())),
-        strings(rows.iter().map(|r| r.class.as_str())),
-        Arc::new(
-            rows.iter()
-                .map(|r| opt(r.objects))
-                .collect::<arrow_array::Int64Array>(),
-        ),
-        Arc::new(
-            rows.iter()
-                .map(|r| opt(r.bytes))
-                .collect::<arrow_array::Int64Array>(),
-        ),
-        Arc::new(
-            rows.iter()
-                .map(|r| opt(r.multipart))
-                .collect::<arrow_array::Int64Array>(),
-        ),
-        timestamps(rows.iter().map(|r| r.as_of)),
-        opt_strings(rows.iter().map(|r| r.error.clone())),
-    ])?;
+    let mut sink = ParquetSink::create(&path, BucketStatsRow::schema(false))?;
+    sink.write_columns(BucketStatsRow::columns(&rows, false))?;
     let n = sink.close()?;
     let mut buckets: Vec<String> = rows.iter().map(|r| r.bucket.clone()).collect();
     buckets.dedup();
     Ok(Collected {
         files: vec![Staged {
-            table: "bucket_stats",
+            table: BucketStatsRow::NAME,
             path,
             rows: n,
             buckets,
@@ -198,31 +114,25 @@ pub(crate) async fn cloudwatch(ctx: &Ctx<'_>) -> Result<Collected, PipelineError
         by_region.entry(region).or_default().push(b.name.clone());
     }
     let days = ctx.window.duration().num_days().clamp(1, 455) + 2;
-    let mut rows: Vec<CwRow> = Vec::new();
+    let mut rows: Vec<CloudwatchRow> = Vec::new();
     for (region, names) in by_region {
         let cw = ctx.clients.cloudwatch_in(&region);
         let label = format!("CloudWatch ({region})");
         let found = bucket_metrics(&cw, &names, ctx.window.until, days, &label).await?;
         for (bucket, m) in found {
-            let ts = m.as_of.map(|t| t.timestamp_micros());
+            let row = |metric: &str, storage_class: &str, value: u64| CloudwatchRow {
+                bucket: bucket.clone(),
+                region: region.clone(),
+                metric: metric.to_string(),
+                storage_class: storage_class.to_string(),
+                value: i64_of(value),
+                timestamp: m.as_of.map(|t| Micros(t.timestamp_micros())),
+            };
             for (class, bytes) in &m.bytes_by_class {
-                let row = (
-                    bucket.clone(),
-                    region.clone(),
-                    "BucketSizeBytes",
-                    class.clone(),
-                );
-                rows.push((row.0, row.1, row.2, row.3, *bytes, ts));
+                rows.push(row("BucketSizeBytes", class, *bytes));
             }
             if let Some(objects) = m.objects {
-                rows.push((
-                    bucket.clone(),
-                    region.clone(),
-                    "NumberOfObjects",
-                    "AllStorageTypes".into(),
-                    objects,
-                    ts,
-                ));
+                rows.push(row("NumberOfObjects", "AllStorageTypes", objects));
             }
         }
     }
@@ -231,19 +141,12 @@ pub(crate) async fn cloudwatch(ctx: &Ctx<'_>) -> Result<Collected, PipelineError
         return Ok(Collected::default());
     }
     let path = ctx.staging.join("cloudwatch.parquet");
-    let mut sink = ParquetSink::create(&path, cloudwatch_schema())?;
-    sink.write_columns(vec![
-        strings(rows.iter().map(|r| r.0.as_str())),
-        strings(rows.iter().map(|r| r.1.as_str())),
-        strings(rows.iter().map(|r| r.2)),
-        strings(rows.iter().map(|r| r.3.as_str())),
-        int64s(rows.iter().map(|r| i64_of(r.4))),
-        timestamps(rows.iter().map(|r| r.5)),
-    ])?;
+    let mut sink = ParquetSink::create(&path, CloudwatchRow::schema(false))?;
+    sink.write_columns(CloudwatchRow::columns(&rows, false))?;
     let n = sink.close()?;
     Ok(Collected {
         files: vec![Staged {
-            table: "cloudwatch",
+            table: CloudwatchRow::NAME,
             path,
             rows: n,
             buckets: Vec::new(),
@@ -291,7 +194,16 @@ pub(crate) async fn usage(ctx: &Ctx<'_>) -> Result<Collected, PipelineError> {
             if !k.bucket.is_empty() && !ctx.keeps(&k.bucket) {
                 continue;
             }
-            rows.push((hour.timestamp_micros(), k.clone(), *c));
+            rows.push(UsageHourRow {
+                hour: Micros(hour.timestamp_micros()),
+                user: k.user.clone(),
+                bucket: k.bucket.clone(),
+                category: k.category.clone(),
+                ops: i64_of(c.ops),
+                successful_ops: i64_of(c.successful_ops),
+                bytes_sent: i64_of(c.bytes_sent),
+                bytes_received: i64_of(c.bytes_received),
+            });
         }
     }
     ctx.progress.add(rows.len() as u64, 0);
@@ -299,24 +211,12 @@ pub(crate) async fn usage(ctx: &Ctx<'_>) -> Result<Collected, PipelineError> {
         return Ok(Collected::default());
     }
     let path = ctx.staging.join("usage.parquet");
-    let mut sink = ParquetSink::create(&path, usage_schema())?;
-    sink.write_columns(vec![
-        Arc::new(
-            arrow_array::TimestampMicrosecondArray::from_iter_values(rows.iter().map(|r| r.0))
-                .with_timezone("UTC"),
-        ),
-        strings(rows.iter().map(|r| r.1.user.as_str())),
-        strings(rows.iter().map(|r| r.1.bucket.as_str())),
-        strings(rows.iter().map(|r| r.1.category.as_str())),
-        int64s(rows.iter().map(|r| i64_of(r.2.ops))),
-        int64s(rows.iter().map(|r| i64_of(r.2.successful_ops))),
-        int64s(rows.iter().map(|r| i64_of(r.2.bytes_sent))),
-        int64s(rows.iter().map(|r| i64_of(r.2.bytes_received))),
-    ])?;
+    let mut sink = ParquetSink::create(&path, UsageHourRow::schema(false))?;
+    sink.write_columns(UsageHourRow::columns(&rows, false))?;
     let n = sink.close()?;
     Ok(Collected {
         files: vec![Staged {
-            table: "usage",
+            table: UsageHourRow::NAME,
             path,
             rows: n,
             buckets: Vec::new(),

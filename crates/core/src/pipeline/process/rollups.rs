@@ -1,72 +1,16 @@
 //! The rollups: aggregates of listing batches (storage, prefixes, age) and usage rows.
 
 use crate::pipeline::PipelineError;
-use crate::pipeline::parquet_io::{column, read_batches};
-use arrow_array::{Array, BooleanArray, Int64Array, StringArray, TimestampMicrosecondArray};
+use crate::pipeline::parquet_io::read_batches;
+use crate::pipeline::tables::{
+    BucketStatsColumns, CloudwatchColumns, ListingColumns, UsageHourColumns,
+};
+use arrow_array::Array;
 use chrono::{DateTime, Utc};
-use serde::Serialize;
 use std::collections::{BTreeMap, HashSet};
 use std::path::Path;
 
-/// Daily storage per bucket × storage class.
-#[derive(Debug, Clone, Serialize, PartialEq)]
-pub struct StorageRow {
-    pub dt: String,
-    pub bucket: String,
-    pub storage_class: String,
-    pub objects: i64,
-    pub bytes: i64,
-    /// `listing` (exact) or the bucket-stats source when no listing covered the bucket.
-    pub source: String,
-}
-
-/// Daily storage per bucket × prefix (to the requested depth) × storage class.
-#[derive(Debug, Clone, Serialize, PartialEq)]
-pub struct PrefixRow {
-    pub dt: String,
-    pub bucket: String,
-    pub prefix: String,
-    pub storage_class: String,
-    pub objects: i64,
-    pub bytes: i64,
-}
-
-/// Change since the previous day of the window that has data for the bucket and class.
-#[derive(Debug, Clone, Serialize, PartialEq)]
-pub struct GrowthRow {
-    pub dt: String,
-    pub bucket: String,
-    pub storage_class: String,
-    pub previous_dt: String,
-    pub objects: i64,
-    pub bytes: i64,
-    pub objects_delta: i64,
-    pub bytes_delta: i64,
-}
-
-/// Objects per age class (time since last modification, at listing time).
-#[derive(Debug, Clone, Serialize, PartialEq)]
-pub struct AgeRow {
-    pub dt: String,
-    pub bucket: String,
-    pub age_order: i64,
-    pub age: String,
-    pub objects: i64,
-    pub bytes: i64,
-}
-
-/// Requests and traffic per day, user, bucket and category.
-#[derive(Debug, Clone, Serialize, PartialEq)]
-pub struct UsageRow {
-    pub dt: String,
-    pub user: String,
-    pub bucket: String,
-    pub category: String,
-    pub ops: i64,
-    pub successful_ops: i64,
-    pub bytes_sent: i64,
-    pub bytes_received: i64,
-}
+pub use crate::pipeline::tables::{AgeRow, GrowthRow, PrefixRow, StorageRow, UsageRow};
 
 /// Age classes, upper bounds in days (the last is open).
 pub const AGE_CLASSES: [(&str, i64); 6] = [
@@ -133,17 +77,10 @@ impl DayAggregate {
         for batch in read_batches(path, what)? {
             let batch = batch
                 .map_err(|e| PipelineError::parquet(format!("reading {what}"))(e.to_string()))?;
-            let bucket = column::<StringArray>(&batch, "bucket", what)?;
-            let key = column::<StringArray>(&batch, "key", what)?;
-            let size = column::<Int64Array>(&batch, "size", what)?;
-            let class = column::<StringArray>(&batch, "storage_class", what)?;
-            let modified = column::<TimestampMicrosecondArray>(&batch, "last_modified", what)?;
-            let latest = batch
-                .column_by_name("is_latest")
-                .and_then(|c| c.as_any().downcast_ref::<BooleanArray>());
-            let marker = batch
-                .column_by_name("is_delete_marker")
-                .and_then(|c| c.as_any().downcast_ref::<BooleanArray>());
+            let cols = ListingColumns::read(&batch, what)?;
+            let (bucket, key, size) = (cols.bucket, cols.key, cols.size);
+            let (class, modified) = (cols.storage_class, cols.last_modified);
+            let (latest, marker) = (cols.is_latest, cols.is_delete_marker);
             for i in 0..batch.num_rows() {
                 let b = bucket.value(i);
                 if !take.contains(b) {
@@ -193,11 +130,9 @@ impl DayAggregate {
         for batch in read_batches(path, what)? {
             let batch = batch
                 .map_err(|e| PipelineError::parquet(format!("reading {what}"))(e.to_string()))?;
-            let bucket = column::<StringArray>(&batch, "bucket", what)?;
-            let class = column::<StringArray>(&batch, "storage_class", what)?;
-            let objects = column::<Int64Array>(&batch, "objects", what)?;
-            let bytes = column::<Int64Array>(&batch, "bytes", what)?;
-            let source = column::<StringArray>(&batch, "source", what)?;
+            let cols = BucketStatsColumns::read(&batch, what)?;
+            let (bucket, class, source) = (cols.bucket, cols.storage_class, cols.source);
+            let (objects, bytes) = (cols.objects, cols.bytes);
             for i in 0..batch.num_rows() {
                 let b = bucket.value(i);
                 if self.listed.contains(b) || bytes.is_null(i) {
@@ -241,10 +176,9 @@ impl DayAggregate {
         for batch in read_batches(path, what)? {
             let batch = batch
                 .map_err(|e| PipelineError::parquet(format!("reading {what}"))(e.to_string()))?;
-            let bucket = column::<StringArray>(&batch, "bucket", what)?;
-            let metric = column::<StringArray>(&batch, "metric", what)?;
-            let class = column::<StringArray>(&batch, "storage_class", what)?;
-            let value = column::<Int64Array>(&batch, "value", what)?;
+            let cols = CloudwatchColumns::read(&batch, what)?;
+            let (bucket, metric) = (cols.bucket, cols.metric);
+            let (class, value) = (cols.storage_class, cols.value);
             for i in 0..batch.num_rows() {
                 let b = bucket.value(i);
                 if covered.contains(b) || metric.value(i) != "BucketSizeBytes" {
@@ -284,14 +218,10 @@ impl UsageAggregate {
         for batch in read_batches(path, what)? {
             let batch = batch
                 .map_err(|e| PipelineError::parquet(format!("reading {what}"))(e.to_string()))?;
-            let hour = column::<TimestampMicrosecondArray>(&batch, "hour", what)?;
-            let user = column::<StringArray>(&batch, "user", what)?;
-            let bucket = column::<StringArray>(&batch, "bucket", what)?;
-            let category = column::<StringArray>(&batch, "category", what)?;
-            let counters = ["ops", "successful_ops", "bytes_sent", "bytes_received"]
-                .map(|c| column::<Int64Array>(&batch, c, what));
-            let [ops, ok, sent, received] = counters;
-            let (ops, ok, sent, received) = (ops?, ok?, sent?, received?);
+            let cols = UsageHourColumns::read(&batch, what)?;
+            let (hour, user, bucket, category) = (cols.hour, cols.user, cols.bucket, cols.category);
+            let (ops, ok) = (cols.ops, cols.successful_ops);
+            let (sent, received) = (cols.bytes_sent, cols.bytes_received);
             for i in 0..batch.num_rows() {
                 let h = hour.value(i);
                 if self.claimed.contains(&h) {

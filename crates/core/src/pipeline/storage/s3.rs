@@ -6,6 +6,7 @@ use crate::s3::client::Clients;
 use crate::s3::error::S3Error;
 use crate::s3::location::S3Location;
 use crate::s3::retry::{self, RetryPolicy, Transience};
+use crate::s3::write::Writer;
 use aws_sdk_s3::Client;
 use aws_sdk_s3::config::{RequestChecksumCalculation, ResponseChecksumValidation};
 use aws_sdk_s3::error::ProvideErrorMetadata;
@@ -16,7 +17,10 @@ use tokio::io::{AsyncRead, AsyncReadExt};
 
 #[derive(Clone)]
 pub struct S3Storage {
+    /// Reads.
     client: Client,
+    /// Writes: the same client, or why the profile may not write (read-only).
+    writer: Result<Writer, S3Error>,
     bucket: String,
     /// Empty or ending in `/`.
     prefix: String,
@@ -41,8 +45,11 @@ impl S3Storage {
             .response_checksum_validation(ResponseChecksumValidation::WhenRequired)
             .build();
         let trimmed = loc.key.trim_matches('/');
+        let client = Client::from_conf(conf);
+        let action = format!("writing to s3://{}/{}", loc.bucket, loc.key);
         Ok(Self {
-            client: Client::from_conf(conf),
+            writer: Writer::new(client.clone(), clients.profile(), &action).map_err(S3Error::from),
+            client,
             bucket: loc.bucket.clone(),
             prefix: if trimmed.is_empty() {
                 String::new()
@@ -58,6 +65,14 @@ impl S3Storage {
     pub fn with_multipart_threshold(mut self, bytes: usize) -> Self {
         self.threshold = bytes.max(Self::MIN_PART);
         self
+    }
+
+    /// The client for writes; refused (nothing sent) when the profile is read-only.
+    pub(super) fn writer(&self) -> Result<&Client, PipelineError> {
+        match &self.writer {
+            Ok(w) => Ok(w.s3()),
+            Err(e) => Err(PipelineError::S3(e.clone())),
+        }
     }
 
     fn key(&self, name: &str) -> String {
@@ -81,10 +96,11 @@ impl S3Storage {
         name: &str,
         mut reader: R,
     ) -> Result<(), PipelineError> {
+        let client = self.writer()?;
         let key = self.key(name);
         let first = read_up_to(&mut reader, self.threshold + 1, &self.url_of(name)).await?;
         if first.len() <= self.threshold {
-            self.client
+            client
                 .put_object()
                 .bucket(&self.bucket)
                 .key(&key)
@@ -94,8 +110,7 @@ impl S3Storage {
                 .map_err(|e| self.err("PutObject", &e))?;
             return Ok(());
         }
-        let created = self
-            .client
+        let created = client
             .create_multipart_upload()
             .bucket(&self.bucket)
             .key(&key)
@@ -107,8 +122,7 @@ impl S3Storage {
             .upload_parts(&key, &upload_id, first, &mut reader)
             .await;
         if result.is_err() {
-            let _ = self
-                .client
+            let _ = client
                 .abort_multipart_upload()
                 .bucket(&self.bucket)
                 .key(&key)
@@ -139,7 +153,7 @@ impl S3Storage {
                 let body = std::mem::replace(&mut pending, rest);
                 total += body.len() as u64;
                 let out = self
-                    .client
+                    .writer()?
                     .upload_part()
                     .bucket(&self.bucket)
                     .key(key)
@@ -163,7 +177,7 @@ impl S3Storage {
         }
         let count = parts.len();
         let completed = self
-            .client
+            .writer()?
             .complete_multipart_upload()
             .bucket(&self.bucket)
             .key(key)
@@ -277,7 +291,7 @@ impl S3Storage {
     }
 
     pub(super) async fn remove(&self, name: &str) -> Result<(), PipelineError> {
-        self.client
+        self.writer()?
             .delete_object()
             .bucket(&self.bucket)
             .key(self.key(name))

@@ -4,7 +4,7 @@
 
 use super::{RetryPolicy, Transience, code_transience};
 use crate::s3::error::S3Error;
-use aws_sdk_s3::Client;
+use crate::s3::write::Writer;
 use aws_sdk_s3::types::{Delete, ObjectIdentifier};
 use std::collections::HashMap;
 
@@ -24,12 +24,14 @@ pub struct DeleteKey {
 
 /// Deletes `keys` (at most 1000) with quiet DeleteObjects. Returns the keys that are still
 /// there and why; an error when the request itself failed (after the SDK's retries).
+/// Takes a [`Writer`]: a read-only profile has none.
 pub async fn delete_objects(
-    s3: &Client,
+    w: &Writer,
     bucket: &str,
     keys: &[DeleteKey],
     endpoint: &str,
 ) -> Result<HashMap<String, KeyFailure>, S3Error> {
+    let s3 = w.s3();
     let policy = RetryPolicy::of_client(s3);
     let mut pending: Vec<&DeleteKey> = keys.iter().collect();
     let mut failed = HashMap::new();

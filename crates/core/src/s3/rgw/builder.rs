@@ -19,6 +19,7 @@ pub struct RgwAdminBuilder {
     connect_timeout: Duration,
     read_timeout: Duration,
     profile: Option<String>,
+    read_only: bool,
     retry: RetryPolicy,
     attempt_timeout: Option<Duration>,
     limiter: Option<Arc<Limiter>>,
@@ -39,6 +40,7 @@ impl RgwAdmin {
             connect_timeout: Self::DEFAULT_CONNECT_TIMEOUT,
             read_timeout: Self::DEFAULT_READ_TIMEOUT,
             profile: None,
+            read_only: false,
             retry: RetryPolicy::once(),
             attempt_timeout: None,
             limiter: None,
@@ -84,6 +86,12 @@ impl RgwAdminBuilder {
     /// The profile name that error messages point the user to.
     pub fn profile(mut self, name: impl Into<String>) -> Self {
         self.profile = Some(name.into());
+        self
+    }
+
+    /// Refuse the calls that change the server (a read-only profile).
+    pub fn read_only(mut self, read_only: bool) -> Self {
+        self.read_only = read_only;
         self
     }
 
@@ -140,6 +148,7 @@ impl RgwAdminBuilder {
             base,
             credentials,
             profile: self.profile,
+            read_only: self.read_only,
             connect_timeout: self.connect_timeout,
             read_timeout: self.read_timeout,
             retry: self.retry,

@@ -11,6 +11,10 @@ use thiserror::Error;
 #[derive(Debug, Error)]
 #[non_exhaustive]
 pub enum RgwError {
+    /// A change refused by the core on a read-only profile; nothing was sent.
+    #[error(transparent)]
+    ReadOnly(#[from] crate::s3::write::ReadOnly),
+
     #[error("invalid RGW endpoint `{endpoint}`: {reason}")]
     InvalidEndpoint { endpoint: String, reason: String },
 
