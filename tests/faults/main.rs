@@ -8,6 +8,7 @@ mod du;
 mod extract;
 mod permanent;
 mod quota;
+mod read_only;
 mod rgw;
 mod segregate;
 mod usage;

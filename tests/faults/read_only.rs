@@ -4,8 +4,8 @@
 //! server counts requests per S3 operation: reads get through, writes never arrive. The same
 //! holds for "never overwrite without asking": segregate apply skips a taken destination.
 
-mod segregate_support;
-mod store_support;
+use crate::support::segregate as segregate_support;
+use crate::support::store as store_support;
 
 use faultproxy::{Counts, Faults, Proxy, S3Op};
 use s3scope_core::config::{Credentials, Profile, Secret};
