@@ -147,7 +147,14 @@ fn declared() -> Vec<(s3scope_core::settings::Section, &'static str)> {
     vec![
         (s3scope_core::config::S3Layer::SECTION, "s3"),
         (s3scope_core::serve::ServeLayer::SECTION, "serve"),
-        (s3scope_core::usage::UsageOptions::SECTION, "profiles.ceph.usage"),
+        (
+            s3scope_core::usage::UsageOptions::SECTION,
+            "profiles.ceph.usage",
+        ),
+        (
+            s3scope_core::segregate::RuleLayer::SECTION,
+            "[segregate.rules]",
+        ),
     ]
 }
 
@@ -155,7 +162,9 @@ fn declared() -> Vec<(s3scope_core::settings::Section, &'static str)> {
 fn block(text: &str, table: &str) -> Option<std::ops::Range<usize>> {
     let header = format!("\n[{table}]\n");
     let start = text.find(&header)? + 1;
-    let end = text[start..].find("\n\n").map_or(text.len(), |e| start + e + 1);
+    let end = text[start..]
+        .find("\n\n")
+        .map_or(text.len(), |e| start + e + 1);
     Some(start..end)
 }
 

@@ -9,8 +9,8 @@ use clap::Args;
 use s3scope_core::config::ServeSection;
 use s3scope_core::s3::client::Clients;
 use s3scope_core::scan::buckets::{BucketRow, Source, bucket_table};
-pub use s3scope_core::serve::{ServeLayer, ServeSettings, parse_interval};
 use s3scope_core::serve::{Fetch, ServeOptions, Server, TableFormat, TableRenderer};
+pub use s3scope_core::serve::{ServeLayer, ServeSettings, parse_interval};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 

@@ -6,10 +6,10 @@ mod show; // `usage show`: the summary as a table, CSV, TSV or JSON
 use super::args::{Format, GlobalArgs};
 use super::output::write_json;
 use super::progress::Reporter;
+use super::settings::Flags;
 use super::{CliError, resolve_profile};
 use clap::{Args, Subcommand};
 use s3scope_core::config::{Config, Credentials};
-use super::settings::Flags;
 use s3scope_core::instants::WindowRequest;
 use s3scope_core::usage::legacy::SeedArgs;
 use s3scope_core::usage::{CollectRequest, Progress, UsageError, UsageOptions, collect};

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 pub use super::s3::S3Section;
+pub use crate::segregate::spec::SegregateRuleFile;
 pub use crate::serve::ServeSection;
 pub use crate::usage::UsageSection;
 
@@ -98,33 +99,4 @@ pub struct SegregateSection {
     /// Named rules for `s3scope segregate plan|apply --rule NAME` and the Segregate pane.
     #[serde(default)]
     pub rules: Vec<SegregateRuleFile>,
-}
-
-/// `[[segregate.rules]]`: move keys into date prefixes found in their names.
-#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
-#[serde(deny_unknown_fields)]
-pub struct SegregateRuleFile {
-    /// What `--rule NAME` selects.
-    pub name: String,
-    pub bucket: String,
-    /// Keys under this prefix are segregated (a directory: `incoming` means `incoming/`).
-    pub source_prefix: String,
-    /// Regex on the key's name (after the last `/`); its groups, concatenated, are the date.
-    pub match_pattern: Option<String>,
-    /// strftime format of the concatenated groups, e.g. `%Y%m%d%H`.
-    pub datetime_format: Option<String>,
-    /// strftime template of the destination prefix, e.g. `segregated/%Y/%m/%d/`.
-    pub target: String,
-    /// Where keys go that do not match or whose date does not parse.
-    pub error_prefix: String,
-    /// Without a pattern, keys are dated now minus this many seconds (default 86400).
-    pub time_delay: Option<u64>,
-    /// Keys per LIST call, at most 1000 (default 1000).
-    pub page_size: Option<u32>,
-    /// LIST pages per run at most (default: no bound).
-    pub max_pages: Option<u32>,
-    /// Objects moved at the same time (default 16).
-    pub workers: Option<usize>,
-    /// The final report of each apply is appended to this file.
-    pub log_file: Option<PathBuf>,
 }

@@ -116,32 +116,32 @@ crate::settings! {
     file S3Section, layer S3Layer, values S3Values;
     table "s3", style Quoted;
     /// Attempts per request, the first included (1..50).
-    max_attempts: u32 => u32, check attempts, default "10" => 10;
+    max_attempts: Option<u32> => u32, check attempts, default "10" => 10;
         { flag: Some("max-attempts"), env: Some("S3SCOPE_MAX_ATTEMPTS"), value_name: "N",
           example: "10", global: true, heading: RETRIES }
     /// Upper bound of the first retry's random wait (ms); it doubles per retry.
-    initial_backoff_ms: u64 => Duration, check backoff, default "200" => Duration::from_millis(200);
+    initial_backoff_ms: Option<u64> => Duration, check backoff, default "200" => Duration::from_millis(200);
         { flag: Some("initial-backoff"), env: Some("S3SCOPE_INITIAL_BACKOFF_MS"), value_name: "MS",
           example: "200", global: true, heading: RETRIES }
     /// Upper bound of any retry's random wait (ms).
-    max_backoff_ms: u64 => Duration, check backoff, default "20000" => Duration::from_secs(20);
+    max_backoff_ms: Option<u64> => Duration, check backoff, default "20000" => Duration::from_secs(20);
         { flag: Some("max-backoff"), env: Some("S3SCOPE_MAX_BACKOFF_MS"), value_name: "MS",
           example: "20000", global: true, heading: RETRIES }
     /// Seconds one attempt may take in all, the answer included.
-    attempt_timeout_secs: u64 => Duration, check timeout, default "120" => Duration::from_secs(120);
+    attempt_timeout_secs: Option<u64> => Duration, check timeout, default "120" => Duration::from_secs(120);
         { flag: Some("attempt-timeout"), env: Some("S3SCOPE_ATTEMPT_TIMEOUT_SECS"),
           value_name: "SECS", example: "120", global: true, heading: RETRIES }
     /// Seconds to wait for a TCP/TLS connection.
-    connect_timeout_secs: u64 => Duration, check timeout, default "5" => Duration::from_secs(5);
+    connect_timeout_secs: Option<u64> => Duration, check timeout, default "5" => Duration::from_secs(5);
         { flag: Some("connect-timeout"), env: Some("S3SCOPE_CONNECT_TIMEOUT_SECS"),
           value_name: "SECS", example: "5", global: true, heading: RETRIES }
     /// Seconds to wait for each read of an answer.
-    read_timeout_secs: u64 => Duration, check timeout, default "60" => Duration::from_secs(60);
+    read_timeout_secs: Option<u64> => Duration, check timeout, default "60" => Duration::from_secs(60);
         { flag: Some("read-timeout"), env: Some("S3SCOPE_READ_TIMEOUT_SECS"), value_name: "SECS",
           example: "60", global: true, heading: RETRIES }
     /// "adaptive": while the service throttles (SlowDown, 429), fewer requests of the profile are
     /// in flight at once, growing back with each success; "standard": backoff only.
-    retry_mode: String => RetryMode, check retry_mode, default "adaptive" => RetryMode::Adaptive;
+    retry_mode: Option<String> => RetryMode, check retry_mode, default "adaptive" => RetryMode::Adaptive;
         { flag: Some("retry-mode"), env: Some("S3SCOPE_RETRY_MODE"), value_name: "MODE",
           example: "\"adaptive\"", global: true, heading: RETRIES }
 }
@@ -161,7 +161,10 @@ pub(super) fn resolve(
         read_timeout_secs: pf.read_timeout_secs,
         ..S3Section::default()
     };
-    let files = [(format!("profiles.{name}"), &own), ("s3".to_string(), section)];
+    let files = [
+        (format!("profiles.{name}"), &own),
+        ("s3".to_string(), section),
+    ];
     let v = S3Layer::layered(flags, &files)
         .map_err(ConfigError::Setting)?
         .fill();

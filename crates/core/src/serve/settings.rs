@@ -42,12 +42,16 @@ fn interval(g: &Given) -> Result<Duration, String> {
 }
 
 fn source(g: &Given) -> Result<Source, String> {
-    g.text.trim().to_ascii_lowercase().parse::<Source>().map_err(|_| {
-        g.bad(format!(
-            "`{}` is not one of auto, scan, rgw, cloudwatch",
-            g.text
-        ))
-    })
+    g.text
+        .trim()
+        .to_ascii_lowercase()
+        .parse::<Source>()
+        .map_err(|_| {
+            g.bad(format!(
+                "`{}` is not one of auto, scan, rgw, cloudwatch",
+                g.text
+            ))
+        })
 }
 
 fn connections(g: &Given) -> Result<usize, String> {
@@ -59,33 +63,33 @@ crate::settings! {
     file ServeSection, layer ServeLayer, values ServeSettings;
     table "serve", style Key;
     /// Address to listen on; any other than loopback also needs allow_remote = true.
-    listen: String => SocketAddr, check listen,
+    listen: Option<String> => SocketAddr, check listen,
         default "127.0.0.1:9340" => SocketAddr::from(([127, 0, 0, 1], 9340));
         { flag: Some("listen"), value_name: "ADDR:PORT", example: "\"127.0.0.1:9340\"" }
     /// Accept a listen address other than loopback (the token is required either way).
-    allow_remote: bool => bool, check check::boolean, default "false" => false;
+    allow_remote: Option<bool> => bool, check check::boolean, default "false" => false;
         { flag: Some("allow-remote"), value_name: "BOOL", example: "false", switch: true }
     /// How often the bucket table (and the usage summary) are read in the background: 30s, 15m, 1h.
-    refresh: String => Duration, check interval, default "15m" => Duration::from_secs(15 * 60);
+    refresh: Option<String> => Duration, check interval, default "15m" => Duration::from_secs(15 * 60);
         { flag: Some("refresh"), value_name: "DURATION", example: "\"15m\"" }
     /// File holding the bearer token (first line; chmod 600); otherwise $S3SCOPE_SERVE_TOKEN.
-    token_file: PathBuf => PathBuf, check check::path;
+    token_file: Option<PathBuf> => PathBuf, check check::path;
         { flag: Some("token-file"), value_name: "FILE", example: "\"/etc/s3scope/serve.token\"" }
     /// Where sizes come from: auto (the cheapest that answers), rgw, cloudwatch or scan.
-    source: String => Source, check source, default "auto" => Source::Auto;
+    source: Option<String> => Source, check source, default "auto" => Source::Auto;
         { flag: Some("source"), value_name: "SOURCE", example: "\"auto\"" }
     /// Only buckets whose name matches this glob (e.g. 'logs-*').
-    filter: String => String, check check::text;
+    filter: Option<String> => String, check check::text;
         { flag: Some("filter"), value_name: "GLOB", example: "\"*\"" }
     /// Connections served at once; further clients wait.
-    max_connections: usize => usize, check connections, default "64" => 64;
+    max_connections: Option<usize> => usize, check connections, default "64" => 64;
         { flag: Some("max-connections"), value_name: "N", example: "64" }
     /// Usage counters exported as s3scope_usage_* metrics, read from this summary on every
     /// refresh (summarized_data.json of `s3scope usage collect`).
-    usage_summary: PathBuf => PathBuf, check check::path;
+    usage_summary: Option<PathBuf> => PathBuf, check check::path;
         { flag: Some("usage-summary"), value_name: "FILE",
           example: "\"/var/lib/s3scope/results/summarized_data.json\"",
-          default_doc: Some("the summary of the profile's [profiles.NAME.usage] section, when it has one") }
+          default_doc: Some("the profile's [profiles.NAME.usage] summary, when it has that section") }
 }
 
 impl ServeSettings {
@@ -122,7 +126,10 @@ mod tests {
         let mut flags = FlagValues::new();
         flags.set("max_connections", "9");
         let s = ServeSettings::resolve(&flags, &file, Some("/u".into()), false).unwrap();
-        assert_eq!((s.refresh, s.max_connections), (Duration::from_secs(3600), 9));
+        assert_eq!(
+            (s.refresh, s.max_connections),
+            (Duration::from_secs(3600), 9)
+        );
         assert_eq!(s.usage_summary, Some(PathBuf::from("/u")));
         let bad = ServeSection {
             listen: Some("localhost".into()),

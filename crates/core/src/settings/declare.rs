@@ -5,11 +5,12 @@
 ///
 /// ```text
 /// /// Doc lines (the flag's help and the comment in config.example.toml).
-/// key: RawTomlType => TypedValue, check CHECK_FN [, default "TEXT" => VALUE];
+/// key: TomlType => TypedValue, check CHECK_FN [, default "TEXT" => VALUE];
 ///     { flag: Some("flag-name"), env: Some("VAR"), value_name: "N", example: "10", .. }
 /// ```
 ///
-/// where the braces set fields of [`Setting`](crate::settings::Setting) (the rest take
+/// where `TomlType` is the field of the TOML struct (`Option<u32>`; a bare type is a required
+/// key) and the braces set fields of [`Setting`](crate::settings::Setting) (the rest take
 /// `Setting::EMPTY`'s). A setting with a default is `TypedValue` in the resolved struct, one
 /// without is `Option<TypedValue>`. `TEXT` is the default as docs show it; the section's
 /// `check_defaults` test proves that it checks to `VALUE`.
@@ -30,7 +31,7 @@ macro_rules! settings {
         #[derive(Debug, Clone, Default, ::serde::Deserialize, ::serde::Serialize, PartialEq)]
         #[serde(deny_unknown_fields)]
         pub struct $File {
-            $( $(#[doc = $doc])* pub $name: Option<$raw>, )*
+            $( $(#[doc = $doc])* pub $name: $raw, )*
         }
 
         /// One layer of the section (flags, environment, one file table): each value optional,
@@ -63,16 +64,15 @@ macro_rules! settings {
             };
 
             fn from_file(file: &$File, table: &str) -> Result<Self, String> {
-                use $crate::settings::RawValue as _;
                 Ok(Self { $(
-                    $name: match &file.$name {
-                        Some(raw) => Some($crate::settings::check_given(
+                    $name: match $crate::settings::RawField::given(&file.$name) {
+                        Some(text) => Some($crate::settings::check_given(
                             &<Self as $crate::settings::Layered>::SECTION,
                             $crate::settings::Origin::File {
                                 table: table.to_string(),
                                 key: stringify!($name),
                             },
-                            &raw.to_text(),
+                            &text,
                             $check,
                         )?),
                         None => None,

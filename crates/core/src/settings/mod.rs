@@ -118,8 +118,15 @@ impl Section {
         let mut out = format!("[{table}]\n");
         for s in self.settings {
             let mut lines: Vec<String> = s.doc_lines().map(str::to_string).collect();
-            if let (Some(last), Some(d)) = (lines.last_mut(), s.default_text()) {
-                last.push_str(&format!(" Default {d}."));
+            if let Some(d) = s.default_text() {
+                let default = format!("Default {d}.");
+                match lines.last_mut() {
+                    Some(last) if last.len() + default.len() < 96 => {
+                        last.push(' ');
+                        last.push_str(&default);
+                    }
+                    _ => lines.push(default),
+                }
             }
             for l in lines {
                 out.push_str(&format!("# {l}\n"));
@@ -224,6 +231,24 @@ impl RawValue for std::path::PathBuf {
     }
 }
 
+/// A field of a TOML struct: the text of its value, when the file gives one.
+pub trait RawField {
+    fn given(&self) -> Option<String>;
+}
+
+impl<T: RawValue> RawField for Option<T> {
+    fn given(&self) -> Option<String> {
+        self.as_ref().map(RawValue::to_text)
+    }
+}
+
+/// A required key (`name = ...` of a rule) is always given.
+impl RawField for String {
+    fn given(&self) -> Option<String> {
+        Some(self.clone())
+    }
+}
+
 /// What the `settings!` macro implements for a section's typed layer.
 pub trait Layered: Sized + Default {
     /// The section's TOML struct.
@@ -232,8 +257,9 @@ pub trait Layered: Sized + Default {
     /// The values a file table gives (`table` names it in errors), checked.
     fn from_file(file: &Self::File, table: &str) -> Result<Self, String>;
     /// The values a text source gives (flags, environment), checked.
-    fn from_texts(get: &dyn Fn(&'static Setting) -> Option<(Origin, String)>)
-    -> Result<Self, String>;
+    fn from_texts(
+        get: &dyn Fn(&'static Setting) -> Option<(Origin, String)>,
+    ) -> Result<Self, String>;
     /// `self` with every value that `top` sets replaced by `top`'s.
     fn overlay(self, top: Self) -> Self;
 
@@ -241,7 +267,9 @@ pub trait Layered: Sized + Default {
     fn from_flags(flags: &FlagValues) -> Result<Self, String> {
         Self::from_texts(&|s| {
             let flag = s.flag?;
-            flags.get(s.key).map(|t| (Origin::Flag(flag), t.to_string()))
+            flags
+                .get(s.key)
+                .map(|t| (Origin::Flag(flag), t.to_string()))
         })
     }
 

@@ -7,10 +7,10 @@ crate::settings! {
     file DemoFile, layer DemoLayer, values DemoValues;
     table "demo", style Quoted;
     /// Attempts.
-    attempts: u32 => u64, check |g| check::whole(g, 1, 50, "attempts"), default "10" => 10;
+    attempts: Option<u32> => u64, check |g| check::whole(g, 1, 50, "attempts"), default "10" => 10;
         { flag: Some("attempts"), env: Some("S3SCOPE_TEST_DEMO_ATTEMPTS"), example: "10" }
     /// A name.
-    name: String => String, check check::text;
+    name: Option<String> => String, check check::text;
         { flag: Some("name"), example: "\"x\"" }
 }
 

@@ -83,59 +83,59 @@ crate::settings! {
     table "profiles.NAME.usage", style Assignment;
     /// "rgw": GET /admin/usage (needs the cap usage=read, and usage=write to trim);
     /// "access-logs": S3 server access log objects in log_bucket.
-    source: String => SourceKind, check source_kind;
+    source: Option<String> => SourceKind, check source_kind;
         { flag: Some("source"), value_name: "SOURCE", example: "\"rgw\"",
           default_doc: Some("rgw when the profile has rgw_admin, else access-logs when log_bucket is set") }
     /// Window ending at the last full hour: "1h" (the collector's S3_USAGE_PERIOD=3600), "24h", "7d".
-    period: String => Period, check period, default "1h" => Period::HOUR;
+    period: Option<String> => Period, check period, default "1h" => Period::HOUR;
         { flag: Some("period"), value_name: "PERIOD", example: "\"1h\"" }
     /// Directory of the summary (summarized_data.json, replaced on each run) and of the state
     /// file (RESULTS_DIR).
-    results_dir: PathBuf => PathBuf, check check::path, default "results" => PathBuf::from("results");
+    results_dir: Option<PathBuf> => PathBuf, check check::path, default "results" => PathBuf::from("results");
         { flag: Some("results-dir"), value_name: "DIR", example: "\"results\"" }
     /// Explicit path of the summary (USAGE_SUMMARY_FILE).
-    summary_file: PathBuf => PathBuf, check check::path;
+    summary_file: Option<PathBuf> => PathBuf, check check::path;
         { flag: Some("summary-file"), value_name: "FILE", example: "\"results/summarized_data.json\"",
           default_doc: Some("RESULTS_DIR/summarized_data.json") }
     /// One backup per run: summarized_data_YYYY-MM-DD_HH-MM-SS.json (USAGE_BACKUP_DIR).
-    backup_dir: PathBuf => PathBuf, check check::path, default "backups" => PathBuf::from("backups");
+    backup_dir: Option<PathBuf> => PathBuf, check check::path, default "backups" => PathBuf::from("backups");
         { flag: Some("backup-dir"), value_name: "DIR", example: "\"backups\"" }
     /// Raw chunks: each usage response or log object as JSON (STATS_CHUNKS_DIR).
-    chunks_dir: PathBuf => PathBuf, check check::path;
+    chunks_dir: Option<PathBuf> => PathBuf, check check::path;
         { flag: Some("chunks-dir"), value_name: "DIR", example: "\"results/stats/chunks\"",
           default_doc: Some("RESULTS_DIR/stats/chunks") }
     /// Write the raw chunks (S3_SAVE_STATS_CHUNKS).
-    save_chunks: bool => bool, check check::boolean, default "false" => false;
+    save_chunks: Option<bool> => bool, check check::boolean, default "false" => false;
         { flag: Some("save-chunks"), value_name: "BOOL", example: "false", switch: true }
     /// What was collected, read and trimmed, so that re-runs never count twice or lose data.
-    state_file: PathBuf => PathBuf, check check::path;
+    state_file: Option<PathBuf> => PathBuf, check check::path;
         { flag: Some("state-file"), value_name: "FILE", example: "\"results/usage-state.json\"",
           default_doc: Some("RESULTS_DIR/usage-state.json") }
     /// Delete the collected usage (or the read log objects) once the summary and its backup are
     /// on disk (S3_REMOVE_STATS_ITEMS). Refused on read_only profiles.
-    trim: bool => bool, check check::boolean, default "false" => false;
+    trim: Option<bool> => bool, check check::boolean, default "false" => false;
         { flag: Some("trim"), value_name: "BOOL", example: "false", switch: true }
     /// RGW: only this user's usage (and trim only that).
-    uid: String => String, check check::text;
+    uid: Option<String> => String, check check::text;
         { flag: Some("uid"), value_name: "UID", example: "\"tenant$alice\"" }
     /// RGW: only this bucket's usage (and trim only that).
-    bucket: String => String, check check::text;
+    bucket: Option<String> => String, check check::text;
         { flag: Some("bucket"), value_name: "BUCKET", example: "\"media\"" }
     /// Access logs: the bucket they are delivered to.
-    log_bucket: String => String, check check::text;
+    log_bucket: Option<String> => String, check check::text;
         { flag: Some("log-bucket"), value_name: "BUCKET", example: "\"my-access-logs\"" }
     /// Access logs: the prefix of the log objects.
-    log_prefix: String => String, check check::text;
+    log_prefix: Option<String> => String, check check::text;
         { flag: Some("log-prefix"), value_name: "PREFIX", example: "\"logs/\"",
-          default_doc: Some("the whole bucket") }
+          default_doc: Some("\"\" (the whole bucket)") }
     /// Access logs: hours a log object may arrive after its requests.
-    log_lag_hours: u32 => u32, check check::number::<u32>, default "3" => 3;
+    log_lag_hours: Option<u32> => u32, check check::number::<u32>, default "3" => 3;
         { flag: Some("log-lag-hours"), value_name: "HOURS", example: "3" }
     /// Days of collected hours the state file keeps.
-    keep_days: u32 => u32, check days, default "62" => 62;
+    keep_days: Option<u32> => u32, check days, default "62" => 62;
         { flag: Some("keep-days"), value_name: "DAYS", example: "62" }
     /// RGW: seconds after an hour ends before its usage is read (rgw_usage_log_tick_interval).
-    settle_secs: u64 => u64, check check::number::<u64>, default "60" => 60;
+    settle_secs: Option<u64> => u64, check check::number::<u64>, default "60" => 60;
         { flag: Some("settle-secs"), value_name: "SECS", example: "60" }
 }
 
