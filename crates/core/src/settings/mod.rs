@@ -71,7 +71,8 @@ impl Setting {
 
     /// `--help` text: the doc lines, then the default and the variable.
     pub fn help(&self) -> String {
-        let mut help = self.doc_lines().collect::<Vec<_>>().join(" ");
+        let doc = self.doc_lines().collect::<Vec<_>>().join(" ");
+        let mut help = doc.trim_end_matches('.').to_string();
         let mut notes = Vec::new();
         if let Some(d) = self.default_text() {
             notes.push(format!("default {d}"));
@@ -80,7 +81,7 @@ impl Setting {
             notes.push(format!("env ${env}"));
         }
         if !notes.is_empty() {
-            help = format!("{} [{}]", help.trim_end_matches('.'), notes.join("; "));
+            help = format!("{help} [{}]", notes.join("; "));
         }
         help
     }
