@@ -1,5 +1,6 @@
 //! Command-line grammar (clap): global connection flags and one subcommand per headless job.
 
+use super::settings::Flags;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use s3scope_core::policy::Feature;
 pub use s3scope_core::units::Unit;
@@ -40,49 +41,10 @@ pub struct GlobalArgs {
     /// Log file (default: the state dir's s3scope.log).
     #[arg(long, global = true, value_name = "FILE")]
     pub log_file: Option<PathBuf>,
+    /// Retries and timeouts of every request (`[s3]` in the config; $S3SCOPE_MAX_ATTEMPTS etc.),
+    /// checked after parsing so that a bad one is a one-line error.
     #[command(flatten)]
-    pub retry: RetryArgs,
-}
-
-/// Retries and timeouts of every request ([s3] in the config; $S3SCOPE_MAX_ATTEMPTS etc.).
-/// Values are checked after parsing, so that a bad one is a one-line error.
-#[derive(Debug, Clone, Args, Default)]
-pub struct RetryArgs {
-    /// Attempts per request, the first included (default 10).
-    #[arg(long, global = true, value_name = "N", help_heading = "Retries")]
-    pub max_attempts: Option<String>,
-    /// Seconds one attempt may take, answer included (default 120).
-    #[arg(long, global = true, value_name = "SECS", help_heading = "Retries")]
-    pub attempt_timeout: Option<String>,
-    /// Seconds to wait for a connection (default 5).
-    #[arg(long, global = true, value_name = "SECS", help_heading = "Retries")]
-    pub connect_timeout: Option<String>,
-    /// Seconds to wait for each read of an answer (default 60).
-    #[arg(long, global = true, value_name = "SECS", help_heading = "Retries")]
-    pub read_timeout: Option<String>,
-    /// Upper bound of the first retry's random wait, in ms; doubles per retry (default 200).
-    #[arg(long, global = true, value_name = "MS", help_heading = "Retries")]
-    pub initial_backoff: Option<String>,
-    /// Upper bound of any retry's wait, in ms (default 20000).
-    #[arg(long, global = true, value_name = "MS", help_heading = "Retries")]
-    pub max_backoff: Option<String>,
-    /// adaptive (default: fewer requests at once while throttled) or standard.
-    #[arg(long, global = true, value_name = "MODE", help_heading = "Retries")]
-    pub retry_mode: Option<String>,
-}
-
-impl RetryArgs {
-    pub fn flags(&self) -> s3scope_core::config::S3Flags {
-        s3scope_core::config::S3Flags {
-            max_attempts: self.max_attempts.clone(),
-            initial_backoff_ms: self.initial_backoff.clone(),
-            max_backoff_ms: self.max_backoff.clone(),
-            attempt_timeout_secs: self.attempt_timeout.clone(),
-            connect_timeout_secs: self.connect_timeout.clone(),
-            read_timeout_secs: self.read_timeout.clone(),
-            retry_mode: self.retry_mode.clone(),
-        }
-    }
+    pub retry: Flags<s3scope_core::config::S3Layer>,
 }
 
 #[derive(Debug, Subcommand)]

@@ -11,6 +11,7 @@ mod pipeline;
 mod progress;
 mod segregate;
 pub mod serve;
+pub mod settings; // clap flags generated from the core's setting tables
 mod usage;
 
 use args::{Cli, Command, GlobalArgs};
@@ -139,7 +140,7 @@ async fn dispatch(command: Command, global: &GlobalArgs, config: Config) -> Resu
                 ),
                 _ => None,
             };
-            let settings = serve::ServeSettings::resolve(a, &config.file.serve, profile_usage)?;
+            let settings = serve::settings(&a, &config.file.serve, profile_usage)?;
             let clients = connect(&config, global).await?;
             serve::run(clients, settings, config.scan_concurrency()).await
         }
@@ -157,7 +158,7 @@ fn overrides(g: &GlobalArgs) -> Overrides {
         region: g.region.clone(),
         path_style: g.path_style,
         read_only: g.read_only,
-        s3: g.retry.flags(),
+        s3: g.retry.values().clone(),
     }
 }
 

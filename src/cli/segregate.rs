@@ -6,15 +6,17 @@ mod output;
 use super::CliError;
 use super::args::{Format, GlobalArgs};
 use super::progress::Reporter;
+use super::settings::Flags;
 use clap::{Args, Subcommand};
 use s3scope_core::config::Config;
 use s3scope_core::s3::client::Clients;
 use s3scope_core::segregate::journal::default_path;
 use s3scope_core::segregate::report::append_to_log;
 use s3scope_core::segregate::{
-    ApplyOptions, ApplyProgress, MovePlan, Overrides, PartSettings, PlanProgress, Rule, RuleSpec,
-    SegregateError, Verify, apply, make_plan, planfile,
+    ApplyOptions, ApplyProgress, MovePlan, Overrides, PartSettings, PlanProgress, Rule, RuleLayer,
+    RuleSpec, SegregateError, Verify, apply, make_plan, planfile,
 };
+use s3scope_core::settings::{Layered, Setting};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
@@ -42,38 +44,21 @@ pub struct RuleArgs {
     /// A rule of the config file (`[[segregate.rules]]` name).
     #[arg(long, value_name = "NAME")]
     pub rule: Option<String>,
-    #[arg(long)]
-    pub bucket: Option<String>,
-    /// Keys under this prefix are segregated (a directory: `incoming` means `incoming/`).
-    #[arg(long, value_name = "PREFIX")]
-    pub source_prefix: Option<String>,
-    /// Regex on the name after the last `/`; its groups, concatenated, are the date ('' for none).
-    #[arg(long, value_name = "REGEX")]
-    pub match_pattern: Option<String>,
-    /// strftime format of the concatenated groups, e.g. %Y%m%d%H.
-    #[arg(long, value_name = "FORMAT")]
-    pub datetime_format: Option<String>,
-    /// strftime template of the destination prefix, e.g. segregated/%Y/%m/%d/.
-    #[arg(long, value_name = "TEMPLATE")]
-    pub target: Option<String>,
-    /// Where keys go that do not match or whose date does not parse.
-    #[arg(long, value_name = "PREFIX")]
-    pub error_prefix: Option<String>,
-    /// Without a pattern, date keys now minus this: seconds, or 90m, 36h, 1d (default 1d).
-    #[arg(long, value_name = "DELAY", value_parser = s3scope_core::segregate::rule::parse_delay)]
-    pub time_delay: Option<u64>,
+    /// The rule's keys as flags (--bucket, --source-prefix, --match-pattern, ...).
+    #[command(flatten)]
+    pub settings: Flags<RuleLayer>,
     /// Force the date of every key (in the rule's format, or 2022-12-31[T10:00:00]).
     #[arg(long, value_name = "DATE")]
     pub datetime: Option<String>,
-    /// Keys per LIST call, 1 to 1000.
-    #[arg(long, value_name = "N")]
-    pub page_size: Option<u32>,
-    /// At most this many LIST pages in this run.
-    #[arg(long, value_name = "N")]
-    pub max_pages: Option<u32>,
-    /// Objects moved at the same time (and LIST requests of the source).
-    #[arg(long, value_name = "N")]
-    pub workers: Option<usize>,
+}
+
+impl RuleArgs {
+    /// The rule flags given, checked.
+    fn overrides(&self) -> Result<Overrides, CliError> {
+        let mut o = Overrides::from_flags(self.settings.values()).map_err(CliError::Usage)?;
+        o.datetime.clone_from(&self.datetime);
+        Ok(o)
+    }
 }
 
 #[derive(Debug, Args)]
@@ -196,7 +181,13 @@ async fn run_apply(
     }
     let log_file = global.log_file.clone().or(plan.rule.log_file.clone());
     let opts = ApplyOptions {
-        workers: a.rule.workers.unwrap_or(plan.rule.workers).clamp(1, 1024),
+        workers: a
+            .rule
+            .overrides()?
+            .rule
+            .workers
+            .unwrap_or(plan.rule.workers)
+            .clamp(1, 1024),
         overwrite: a.overwrite,
         parts: PartSettings {
             threshold: a
@@ -324,47 +315,33 @@ fn resolve_rule(config: &Config, global: &GlobalArgs, a: &RuleArgs) -> Result<Ru
             })?;
             RuleSpec::from_config(found)
         }
-        None if a.bucket.is_none() => {
+        None if a.settings.values().get("bucket").is_none() => {
             return Err(CliError::Usage(
                 "give --rule NAME (from [[segregate.rules]]) or a rule in flags: --bucket, --source-prefix, --match-pattern, --datetime-format, --target, --error-prefix".into(),
             ));
         }
         None => RuleSpec::empty(),
     };
-    let spec = base.with(&Overrides {
-        bucket: a.bucket.clone(),
-        source_prefix: a.source_prefix.clone(),
-        match_pattern: a.match_pattern.clone(),
-        datetime_format: a.datetime_format.clone(),
-        target: a.target.clone(),
-        error_prefix: a.error_prefix.clone(),
-        time_delay_secs: a.time_delay,
-        datetime: a.datetime.clone(),
-        page_size: a.page_size,
-        max_pages: a.max_pages,
-        workers: a.workers,
-        log_file: global.log_file.clone(),
-    });
+    let mut o = a.overrides()?;
+    o.rule.log_file.clone_from(&global.log_file);
+    let spec = base.with(&o);
     Rule::compile(&spec).map_err(|e| CliError::Usage(e.to_string()))
 }
 
-/// The first rule-changing flag given, for the "--plan is applied as saved" error.
-fn rule_flag_given(a: &RuleArgs) -> Option<&'static str> {
-    [
-        (a.rule.is_some(), "--rule"),
-        (a.bucket.is_some(), "--bucket"),
-        (a.source_prefix.is_some(), "--source-prefix"),
-        (a.match_pattern.is_some(), "--match-pattern"),
-        (a.datetime_format.is_some(), "--datetime-format"),
-        (a.target.is_some(), "--target"),
-        (a.error_prefix.is_some(), "--error-prefix"),
-        (a.time_delay.is_some(), "--time-delay"),
-        (a.datetime.is_some(), "--datetime"),
-        (a.page_size.is_some(), "--page-size"),
-        (a.max_pages.is_some(), "--max-pages"),
-    ]
-    .into_iter()
-    .find_map(|(given, flag)| given.then_some(flag))
+/// The first rule-changing flag given (`--workers` is not one), for the "--plan is applied as
+/// saved" error.
+fn rule_flag_given(a: &RuleArgs) -> Option<String> {
+    if a.rule.is_some() {
+        return Some("--rule".into());
+    }
+    let changes = |s: &&Setting| s.key != "workers" && a.settings.values().get(s.key).is_some();
+    RuleLayer::SECTION
+        .settings
+        .iter()
+        .find(changes)
+        .and_then(|s| s.flag)
+        .map(|f| format!("--{f}"))
+        .or_else(|| a.datetime.as_ref().map(|_| "--datetime".into()))
 }
 
 fn read_write(clients: &Clients) -> Result<(), CliError> {

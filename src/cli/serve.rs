@@ -4,15 +4,15 @@ use super::CliError;
 use super::args::{Format, Unit};
 use super::commands::{bucket_rows_table, totals};
 use super::output::write_json;
+use super::settings::Flags;
 use clap::Args;
 use s3scope_core::config::ServeSection;
 use s3scope_core::s3::client::Clients;
 use s3scope_core::scan::buckets::{BucketRow, Source, bucket_table};
 use s3scope_core::serve::{Fetch, ServeOptions, Server, TableFormat, TableRenderer};
-use std::net::SocketAddr;
+pub use s3scope_core::serve::{ServeLayer, ServeSettings, parse_interval};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::time::Duration;
 
 /// The environment variable that may hold the token (never a flag: flags show in `ps`).
 pub const TOKEN_ENV: &str = "S3SCOPE_SERVE_TOKEN";
@@ -21,127 +21,23 @@ const MIN_TOKEN_LEN: usize = 16;
 
 #[derive(Debug, Args)]
 pub struct ServeArgs {
-    /// Address to listen on (default 127.0.0.1:9340); a non-loopback one also needs --allow-remote.
-    #[arg(long, value_name = "ADDR:PORT")]
-    pub listen: Option<SocketAddr>,
-    /// Accept a --listen address other than loopback (the token is required either way).
-    #[arg(long)]
-    pub allow_remote: bool,
-    /// How often the bucket table is read in the background: e.g. 30s, 15m (default), 1h.
-    #[arg(long, value_parser = parse_interval, value_name = "DURATION")]
-    pub refresh: Option<Duration>,
-    /// File holding the bearer token (first line); otherwise $S3SCOPE_SERVE_TOKEN.
-    #[arg(long, value_name = "FILE")]
-    pub token_file: Option<PathBuf>,
-    /// Where sizes come from: rgw admin stats, CloudWatch daily metrics, a scan, or the cheapest (default).
-    #[arg(long, value_parser = crate::cli::choice::choice::<Source>())]
-    pub source: Option<Source>,
-    /// Only buckets whose name matches this glob (e.g. 'logs-*').
-    #[arg(long, value_name = "GLOB")]
-    pub filter: Option<String>,
-    /// Connections served at once (default 64); further clients wait.
-    #[arg(long, value_name = "N")]
-    pub max_connections: Option<usize>,
-    /// Usage summary (summarized_data.json of `usage collect`) exported as s3scope_usage_*;
-    /// default: the profile's [profiles.NAME.usage] summary when that section exists.
-    #[arg(long, value_name = "FILE")]
-    pub usage_summary: Option<PathBuf>,
+    /// The settings of `[serve]` as flags (--listen, --refresh, --token-file, ...).
+    #[command(flatten)]
+    pub settings: Flags<ServeLayer>,
     /// Do not export usage counters even when the profile has a usage section.
     #[arg(long, conflicts_with = "usage_summary")]
     pub no_usage: bool,
 }
 
-/// `serve`'s settings: flags over `[serve]` over defaults.
-#[derive(Debug)]
-pub struct ServeSettings {
-    pub listen: SocketAddr,
-    pub allow_remote: bool,
-    pub refresh: Duration,
-    pub token_file: Option<PathBuf>,
-    pub source: Source,
-    pub filter: Option<String>,
-    pub max_connections: usize,
-    pub usage_summary: Option<PathBuf>,
-}
-
-impl ServeSettings {
-    /// Layers the flags over the `[serve]` section; `profile_usage` is the summary file of the
-    /// profile's usage section, when it has one.
-    pub fn resolve(
-        a: ServeArgs,
-        file: &ServeSection,
-        profile_usage: Option<PathBuf>,
-    ) -> Result<Self, CliError> {
-        let bad = |key: &str, why: String| CliError::Usage(format!("[serve] {key}: {why}"));
-        let listen = match (a.listen, &file.listen) {
-            (Some(l), _) => l,
-            (None, Some(l)) => l.parse().map_err(|_| {
-                bad(
-                    "listen",
-                    format!("`{l}` is not an ADDR:PORT such as 127.0.0.1:9340"),
-                )
-            })?,
-            (None, None) => SocketAddr::from(([127, 0, 0, 1], 9340)),
-        };
-        let refresh = match (a.refresh, &file.refresh) {
-            (Some(r), _) => r,
-            (None, Some(r)) => parse_interval(r).map_err(|e| bad("refresh", e))?,
-            (None, None) => Duration::from_secs(15 * 60),
-        };
-        let source = match (a.source, &file.source) {
-            (Some(s), _) => s,
-            (None, Some(s)) => s.to_ascii_lowercase().parse::<Source>().map_err(|_| {
-                bad(
-                    "source",
-                    format!("`{s}` is not one of auto, scan, rgw, cloudwatch"),
-                )
-            })?,
-            (None, None) => Source::Auto,
-        };
-        let max_connections = a.max_connections.or(file.max_connections).unwrap_or(64);
-        if max_connections == 0 {
-            return Err(CliError::Usage("max_connections must be at least 1".into()));
-        }
-        let usage_summary = if a.no_usage {
-            None
-        } else {
-            a.usage_summary
-                .or_else(|| file.usage_summary.clone())
-                .or(profile_usage)
-        };
-        Ok(Self {
-            listen,
-            allow_remote: a.allow_remote || file.allow_remote.unwrap_or(false),
-            refresh,
-            token_file: a.token_file.or_else(|| file.token_file.clone()),
-            source,
-            filter: a.filter.or_else(|| file.filter.clone()),
-            max_connections,
-            usage_summary,
-        })
-    }
-}
-
-/// `30s`, `15m`, `2h`, `1d`: at least one second.
-pub fn parse_interval(s: &str) -> Result<Duration, String> {
-    let s = s.trim();
-    let split = s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
-    let (num, unit) = s.split_at(split);
-    let n: u64 = num
-        .parse()
-        .map_err(|_| format!("`{s}` is not a duration: use e.g. 30s, 15m, 1h"))?;
-    let mult = match unit {
-        "s" => 1,
-        "m" => 60,
-        "h" => 3600,
-        "d" => 86_400,
-        _ => return Err(format!("`{s}` needs a unit: s, m, h or d (e.g. 15m)")),
-    };
-    match n.checked_mul(mult) {
-        Some(0) => Err("the refresh interval must be at least 1s".into()),
-        Some(secs) => Ok(Duration::from_secs(secs)),
-        None => Err(format!("`{s}` is too long")),
-    }
+/// Flags over `[serve]` over defaults; `profile_usage` is the summary file of the profile's usage
+/// section, when it has one.
+pub fn settings(
+    a: &ServeArgs,
+    file: &ServeSection,
+    profile_usage: Option<PathBuf>,
+) -> Result<ServeSettings, CliError> {
+    ServeSettings::resolve(a.settings.values(), file, profile_usage, a.no_usage)
+        .map_err(CliError::Usage)
 }
 
 /// The token from --token-file, else from the environment; refused when missing or short.

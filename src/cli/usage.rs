@@ -6,16 +6,14 @@ mod show; // `usage show`: the summary as a table, CSV, TSV or JSON
 use super::args::{Format, GlobalArgs};
 use super::output::write_json;
 use super::progress::Reporter;
+use super::settings::Flags;
 use super::{CliError, resolve_profile};
 use clap::{Args, Subcommand};
 use s3scope_core::config::{Config, Credentials};
-use s3scope_core::instants::{Period, WindowRequest};
+use s3scope_core::instants::WindowRequest;
 use s3scope_core::usage::legacy::SeedArgs;
-use s3scope_core::usage::{
-    CollectRequest, Progress, SourceKind, UsageError, UsageOptions, collect,
-};
+use s3scope_core::usage::{CollectRequest, Progress, UsageError, UsageOptions, collect};
 use std::io::Write;
-use std::path::PathBuf;
 use std::sync::Arc;
 use tokio_util::sync::CancellationToken;
 
@@ -30,10 +28,6 @@ pub enum UsageAction {
 
 #[derive(Debug, Args)]
 pub struct CollectArgs {
-    /// Where usage comes from (default: source in [profiles.NAME.usage], else rgw when the
-    /// profile has rgw_admin, else access-logs when log_bucket is set).
-    #[arg(long, value_parser = crate::cli::choice::choice::<SourceKind>())]
-    pub source: Option<SourceKind>,
     /// First moment of the window: RFC 3339, YYYY-MM-DD or 'YYYY-MM-DD HH:MM' (UTC), aligned
     /// down to the hour.
     #[arg(long, value_name = "TIME")]
@@ -41,56 +35,13 @@ pub struct CollectArgs {
     /// End of the window (excluded), aligned up to the hour; `now` takes in the hour in progress.
     #[arg(long, value_name = "TIME")]
     pub until: Option<String>,
-    /// Window length: 1h (default), 24h, 7d; alone, it ends at the last full hour.
-    #[arg(long)]
-    pub period: Option<String>,
-    /// Directory of the summary and the state file (default results) [RESULTS_DIR].
-    #[arg(long, value_name = "DIR")]
-    pub results_dir: Option<PathBuf>,
-    /// The summary, replaced on each run (default RESULTS_DIR/summarized_data.json) [USAGE_SUMMARY_FILE].
-    #[arg(long, value_name = "FILE")]
-    pub summary_file: Option<PathBuf>,
-    /// One backup of the summary per run (default backups) [USAGE_BACKUP_DIR].
-    #[arg(long, value_name = "DIR")]
-    pub backup_dir: Option<PathBuf>,
-    /// Raw chunks: each usage response or log object as JSON (default RESULTS_DIR/stats/chunks) [STATS_CHUNKS_DIR].
-    #[arg(long, value_name = "DIR")]
-    pub chunks_dir: Option<PathBuf>,
-    /// Write raw chunks [S3_SAVE_STATS_CHUNKS].
-    #[arg(long, value_name = "BOOL", num_args = 0..=1, default_missing_value = "true")]
-    pub save_chunks: Option<bool>,
-    /// What was collected and trimmed (default RESULTS_DIR/usage-state.json).
-    #[arg(long, value_name = "FILE")]
-    pub state_file: Option<PathBuf>,
-    /// Delete the collected usage (or the read log objects) once summary and backup are on
-    /// disk [S3_REMOVE_STATS_ITEMS].
-    #[arg(long, value_name = "BOOL", num_args = 0..=1, default_missing_value = "true")]
-    pub trim: Option<bool>,
     /// Allow --trim on a window that reaches into the hour in progress (requests logged
     /// between reading and trimming are lost).
     #[arg(long)]
     pub trim_current_hour: bool,
-    /// RGW: only this user's usage.
-    #[arg(long)]
-    pub uid: Option<String>,
-    /// RGW: only this bucket's usage.
-    #[arg(long)]
-    pub bucket: Option<String>,
-    /// Access logs: the bucket they are delivered to.
-    #[arg(long, value_name = "BUCKET")]
-    pub log_bucket: Option<String>,
-    /// Access logs: the prefix of the log objects (default: the whole bucket).
-    #[arg(long, value_name = "PREFIX")]
-    pub log_prefix: Option<String>,
-    /// Access logs: hours a log object may arrive after its requests (default 3).
-    #[arg(long, value_name = "HOURS")]
-    pub log_lag_hours: Option<u32>,
-    /// Days of collected hours the state file keeps (default 62).
-    #[arg(long, value_name = "DAYS")]
-    pub keep_days: Option<u32>,
-    /// RGW: seconds after an hour ends before it is read (default 60).
-    #[arg(long, value_name = "SECS")]
-    pub settle_secs: Option<u64>,
+    /// The settings of `[profiles.NAME.usage]` as flags (--period, --results-dir, --trim, ...).
+    #[command(flatten)]
+    pub settings: Flags<UsageOptions>,
     /// Log objects downloaded at once.
     #[arg(long, default_value_t = 16)]
     pub concurrency: usize,
@@ -106,30 +57,7 @@ pub struct CollectArgs {
 
 impl CollectArgs {
     fn options(&self) -> Result<UsageOptions, CliError> {
-        let period = self
-            .period
-            .as_deref()
-            .map(|p| Period::parse("--period", p))
-            .transpose()
-            .map_err(usage)?;
-        Ok(UsageOptions {
-            source: self.source,
-            period,
-            results_dir: self.results_dir.clone(),
-            summary_file: self.summary_file.clone(),
-            backup_dir: self.backup_dir.clone(),
-            chunks_dir: self.chunks_dir.clone(),
-            save_chunks: self.save_chunks,
-            state_file: self.state_file.clone(),
-            trim: self.trim,
-            uid: self.uid.clone(),
-            bucket: self.bucket.clone(),
-            log_bucket: self.log_bucket.clone(),
-            log_prefix: self.log_prefix.clone(),
-            log_lag_hours: self.log_lag_hours,
-            keep_days: self.keep_days,
-            settle_secs: self.settle_secs,
-        })
+        UsageOptions::from_flags(self.settings.values()).map_err(usage)
     }
 }
 

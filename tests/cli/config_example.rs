@@ -140,3 +140,58 @@ fn example_parses_and_documents_every_key() {
         "config.example.toml does not document: {missing:?}"
     );
 }
+
+/// The declared sections and the table each is shown under in config.example.toml.
+fn declared() -> Vec<(s3scope_core::settings::Section, &'static str)> {
+    use s3scope_core::settings::Layered;
+    vec![
+        (s3scope_core::config::S3Layer::SECTION, "s3"),
+        (s3scope_core::serve::ServeLayer::SECTION, "serve"),
+        (
+            s3scope_core::usage::UsageOptions::SECTION,
+            "profiles.ceph.usage",
+        ),
+        (
+            s3scope_core::segregate::RuleLayer::SECTION,
+            "[segregate.rules]",
+        ),
+    ]
+}
+
+/// The block of `table` in `text`: from its `[table]` line to the first empty line.
+fn block(text: &str, table: &str) -> Option<std::ops::Range<usize>> {
+    let header = format!("\n[{table}]\n");
+    let start = text.find(&header)? + 1;
+    let end = text[start..]
+        .find("\n\n")
+        .map_or(text.len(), |e| start + e + 1);
+    Some(start..end)
+}
+
+/// Each declared section's block in config.example.toml is exactly what its declarations
+/// render (doc lines, default, key, example value). `S3SCOPE_BLESS=1` rewrites the blocks.
+#[test]
+fn example_blocks_are_generated_from_the_declarations() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/config.example.toml");
+    let mut text = std::fs::read_to_string(path).unwrap();
+    let bless = std::env::var_os("S3SCOPE_BLESS").is_some();
+    let mut stale = Vec::new();
+    for (section, table) in declared() {
+        let want = section.example(table);
+        let range =
+            block(&text, table).unwrap_or_else(|| panic!("config.example.toml has no [{table}]"));
+        if text[range.clone()] != want {
+            stale.push(format!("[{table}] should read:\n{want}"));
+            text.replace_range(range, &want);
+        }
+    }
+    if bless {
+        std::fs::write(path, &text).unwrap();
+    } else {
+        assert!(
+            stale.is_empty(),
+            "config.example.toml is out of date (S3SCOPE_BLESS=1 rewrites it):\n{}",
+            stale.join("\n")
+        );
+    }
+}

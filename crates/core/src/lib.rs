@@ -12,6 +12,7 @@ pub mod s3; // client factory, errors, bucket listing, RGW admin API
 pub mod scan; // prefix tree of a bucket scan
 pub mod segregate; // date segregation: rule, plan, apply with journal
 pub mod serve; // read-only HTTP endpoint: Prometheus metrics and the bucket table
+pub mod settings; // each setting declared once: key, flag, env, default, check, doc
 pub mod text; // escaping untrusted text for the terminal
 pub mod units; // byte units of table columns
 pub mod usage; // request/bandwidth usage: model, sources, crash-safe summaries

@@ -9,7 +9,7 @@ pub use file::{
     SegregateSection, ServeSection, UsageSection,
 };
 pub use resolve::{Credentials, Overrides, Profile, Secret};
-pub use s3::{RetryMode, S3Flags, S3Settings};
+pub use s3::{RetryMode, S3Layer, S3Settings, S3Values};
 
 use std::path::{Path, PathBuf};
 use thiserror::Error;

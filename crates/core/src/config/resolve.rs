@@ -1,6 +1,7 @@
 //! Layering of one profile: command-line flag > environment > config file > default.
 
-use super::{ConfigError, ConfigFile, PROFILE_ENV, ProfileFile, S3Flags, S3Settings};
+use super::{ConfigError, ConfigFile, PROFILE_ENV, ProfileFile, S3Settings};
+use crate::settings::FlagValues;
 use serde::Serialize;
 use std::path::PathBuf;
 use std::time::Duration;
@@ -14,8 +15,8 @@ pub struct Overrides {
     pub region: Option<String>,
     pub path_style: Option<bool>,
     pub read_only: bool,
-    /// Retry and timeout flags (`--max-attempts`, ...).
-    pub s3: S3Flags,
+    /// Retry and timeout flags (`--max-attempts`, ...), by `[s3]` key.
+    pub s3: FlagValues,
 }
 
 /// A secret string whose Debug and Display never show it.

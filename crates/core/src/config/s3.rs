@@ -1,6 +1,7 @@
 //! Retries, backoff and timeouts of every request: flag > environment > profile > `[s3]` > default.
 
-use super::{ConfigError, ProfileFile, S3Section};
+use super::{ConfigError, ProfileFile};
+use crate::settings::{FlagValues, Given, Layered, check};
 use serde::Serialize;
 use std::time::Duration;
 
@@ -56,14 +57,20 @@ fn secs<S: serde::Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
 impl Default for S3Settings {
     /// Defaults that finish a scan through 5% SlowDown, 5% 500s and 3% connection resets.
     fn default() -> Self {
+        Self::from(S3Layer::default().fill())
+    }
+}
+
+impl From<S3Values> for S3Settings {
+    fn from(v: S3Values) -> Self {
         Self {
-            max_attempts: 10,
-            initial_backoff: Duration::from_millis(200),
-            max_backoff: Duration::from_secs(20),
-            attempt_timeout: Duration::from_secs(120),
-            connect_timeout: Duration::from_secs(5),
-            read_timeout: Duration::from_secs(60),
-            retry_mode: RetryMode::Adaptive,
+            max_attempts: v.max_attempts,
+            initial_backoff: v.initial_backoff_ms,
+            max_backoff: v.max_backoff_ms,
+            attempt_timeout: v.attempt_timeout_secs,
+            connect_timeout: v.connect_timeout_secs,
+            read_timeout: v.read_timeout_secs,
+            retry_mode: v.retry_mode,
         }
     }
 }
@@ -81,169 +88,116 @@ impl S3Settings {
     }
 }
 
-/// Command-line values, unparsed: checked here so that a bad one is a one-line error.
-#[derive(Debug, Clone, Default)]
-pub struct S3Flags {
-    pub max_attempts: Option<String>,
-    pub initial_backoff_ms: Option<String>,
-    pub max_backoff_ms: Option<String>,
-    pub attempt_timeout_secs: Option<String>,
-    pub connect_timeout_secs: Option<String>,
-    pub read_timeout_secs: Option<String>,
-    pub retry_mode: Option<String>,
+fn attempts(g: &Given) -> Result<u32, String> {
+    check::whole(g, 1, 50, "attempts").map(|n| u32::try_from(n).unwrap_or(u32::MAX))
 }
 
-/// One setting's layers, highest first: (where it was given, its text).
-struct Layers(Vec<(String, String)>);
+fn backoff(g: &Given) -> Result<Duration, String> {
+    check::whole(g, 1, 600_000, "milliseconds").map(Duration::from_millis)
+}
 
-impl Layers {
-    fn new(flag: (&str, &Option<String>), env: &str) -> Self {
-        let mut v = Vec::new();
-        if let Some(text) = flag.1 {
-            v.push((format!("--{}", flag.0), text.clone()));
-        }
-        if let Some(text) = std::env::var(env).ok().filter(|t| !t.trim().is_empty()) {
-            v.push((format!("${env}"), text));
-        }
-        Self(v)
-    }
+fn timeout(g: &Given) -> Result<Duration, String> {
+    check::whole(g, 1, 3600, "seconds").map(Duration::from_secs)
+}
 
-    fn file(mut self, key: String, value: Option<impl ToString>) -> Self {
-        if let Some(value) = value {
-            self.0.push((key, value.to_string()));
-        }
-        self
-    }
-
-    /// The highest layer as a number in `range`, else None.
-    fn number(
-        &self,
-        range: std::ops::RangeInclusive<u64>,
-        unit: &str,
-    ) -> Result<Option<u64>, ConfigError> {
-        let Some((origin, text)) = self.0.first() else {
-            return Ok(None);
-        };
-        match text.trim().parse::<u64>() {
-            Ok(n) if range.contains(&n) => Ok(Some(n)),
-            _ => Err(ConfigError::Setting(format!(
-                "{origin} `{text}`: must be a whole number of {unit} from {} to {}",
-                range.start(),
-                range.end()
-            ))),
-        }
+fn retry_mode(g: &Given) -> Result<RetryMode, String> {
+    match g.text.trim().to_ascii_lowercase().as_str() {
+        "standard" => Ok(RetryMode::Standard),
+        "adaptive" => Ok(RetryMode::Adaptive),
+        _ => Err(g.bad("the retry mode is `standard` or `adaptive`")),
     }
 }
 
-/// Resolves the settings of profile `name` (whose file section is `pf`).
+const RETRIES: Option<&str> = Some("Retries");
+
+crate::settings! {
+    /// `[s3]`: how every request to S3, the RGW admin API and CloudWatch retries and times out.
+    /// The keys of the same names in a profile override these for that profile.
+    file S3Section, layer S3Layer, values S3Values;
+    table "s3", style Quoted;
+    /// Attempts per request, the first included (1..50).
+    max_attempts: Option<u32> => u32, check attempts, default "10" => 10;
+        { flag: Some("max-attempts"), env: Some("S3SCOPE_MAX_ATTEMPTS"), value_name: "N",
+          example: "10", global: true, heading: RETRIES }
+    /// Upper bound of the first retry's random wait (ms); it doubles per retry.
+    initial_backoff_ms: Option<u64> => Duration, check backoff, default "200" => Duration::from_millis(200);
+        { flag: Some("initial-backoff"), env: Some("S3SCOPE_INITIAL_BACKOFF_MS"), value_name: "MS",
+          example: "200", global: true, heading: RETRIES }
+    /// Upper bound of any retry's random wait (ms).
+    max_backoff_ms: Option<u64> => Duration, check backoff, default "20000" => Duration::from_secs(20);
+        { flag: Some("max-backoff"), env: Some("S3SCOPE_MAX_BACKOFF_MS"), value_name: "MS",
+          example: "20000", global: true, heading: RETRIES }
+    /// Seconds one attempt may take in all, the answer included.
+    attempt_timeout_secs: Option<u64> => Duration, check timeout, default "120" => Duration::from_secs(120);
+        { flag: Some("attempt-timeout"), env: Some("S3SCOPE_ATTEMPT_TIMEOUT_SECS"),
+          value_name: "SECS", example: "120", global: true, heading: RETRIES }
+    /// Seconds to wait for a TCP/TLS connection.
+    connect_timeout_secs: Option<u64> => Duration, check timeout, default "5" => Duration::from_secs(5);
+        { flag: Some("connect-timeout"), env: Some("S3SCOPE_CONNECT_TIMEOUT_SECS"),
+          value_name: "SECS", example: "5", global: true, heading: RETRIES }
+    /// Seconds to wait for each read of an answer.
+    read_timeout_secs: Option<u64> => Duration, check timeout, default "60" => Duration::from_secs(60);
+        { flag: Some("read-timeout"), env: Some("S3SCOPE_READ_TIMEOUT_SECS"), value_name: "SECS",
+          example: "60", global: true, heading: RETRIES }
+    /// "adaptive": while the service throttles (SlowDown, 429), fewer requests of the profile are
+    /// in flight at once, growing back with each success; "standard": backoff only.
+    retry_mode: Option<String> => RetryMode, check retry_mode, default "adaptive" => RetryMode::Adaptive;
+        { flag: Some("retry-mode"), env: Some("S3SCOPE_RETRY_MODE"), value_name: "MODE",
+          example: "\"adaptive\"", global: true, heading: RETRIES }
+}
+
+/// Resolves the settings of profile `name` (whose file section is `pf`): flag > environment >
+/// the profile's own keys > `[s3]` > default.
 pub(super) fn resolve(
     section: &S3Section,
     name: &str,
     pf: &ProfileFile,
-    flags: &S3Flags,
+    flags: &FlagValues,
 ) -> Result<S3Settings, ConfigError> {
-    let d = S3Settings::default();
-    let in_profile = |key: &str| format!("profiles.{name}.{key}");
-    let max_attempts = Layers::new(
-        ("max-attempts", &flags.max_attempts),
-        "S3SCOPE_MAX_ATTEMPTS",
-    )
-    .file(in_profile("max_attempts"), pf.max_attempts)
-    .file("s3.max_attempts".into(), section.max_attempts)
-    .number(1..=50, "attempts")?
-    .map_or(d.max_attempts, |n| u32::try_from(n).unwrap_or(u32::MAX));
-    let ms = |flag: (&str, &Option<String>), env: &str, key: &str, value: Option<u64>| {
-        Layers::new(flag, env)
-            .file(format!("s3.{key}"), value)
-            .number(1..=600_000, "milliseconds")
-            .map(|n| n.map(Duration::from_millis))
+    // The keys a profile may set for itself.
+    let own = S3Section {
+        max_attempts: pf.max_attempts,
+        connect_timeout_secs: pf.connect_timeout_secs,
+        read_timeout_secs: pf.read_timeout_secs,
+        ..S3Section::default()
     };
-    let initial_backoff = ms(
-        ("initial-backoff", &flags.initial_backoff_ms),
-        "S3SCOPE_INITIAL_BACKOFF_MS",
-        "initial_backoff_ms",
-        section.initial_backoff_ms,
-    )?
-    .unwrap_or(d.initial_backoff);
-    let max_backoff = ms(
-        ("max-backoff", &flags.max_backoff_ms),
-        "S3SCOPE_MAX_BACKOFF_MS",
-        "max_backoff_ms",
-        section.max_backoff_ms,
-    )?
-    .unwrap_or(d.max_backoff);
-    if max_backoff < initial_backoff {
+    let files = [
+        (format!("profiles.{name}"), &own),
+        ("s3".to_string(), section),
+    ];
+    let v = S3Layer::layered(flags, &files)
+        .map_err(ConfigError::Setting)?
+        .fill();
+    if v.max_backoff_ms < v.initial_backoff_ms {
         return Err(ConfigError::Setting(format!(
             "max_backoff_ms ({}) must not be below initial_backoff_ms ({})",
-            max_backoff.as_millis(),
-            initial_backoff.as_millis()
+            v.max_backoff_ms.as_millis(),
+            v.initial_backoff_ms.as_millis()
         )));
     }
-    let secs = |flag: (&str, &Option<String>), env: &str, key: &str, own: Option<u64>, s3| {
-        let mut layers = Layers::new(flag, env);
-        if own.is_some() {
-            layers = layers.file(in_profile(key), own);
-        }
-        layers
-            .file(format!("s3.{key}"), s3)
-            .number(1..=3600, "seconds")
-            .map(|n| n.map(Duration::from_secs))
-    };
-    let attempt_timeout = secs(
-        ("attempt-timeout", &flags.attempt_timeout_secs),
-        "S3SCOPE_ATTEMPT_TIMEOUT_SECS",
-        "attempt_timeout_secs",
-        None,
-        section.attempt_timeout_secs,
-    )?
-    .unwrap_or(d.attempt_timeout);
-    let connect_timeout = secs(
-        ("connect-timeout", &flags.connect_timeout_secs),
-        "S3SCOPE_CONNECT_TIMEOUT_SECS",
-        "connect_timeout_secs",
-        pf.connect_timeout_secs,
-        section.connect_timeout_secs,
-    )?
-    .unwrap_or(d.connect_timeout);
-    let read_timeout = secs(
-        ("read-timeout", &flags.read_timeout_secs),
-        "S3SCOPE_READ_TIMEOUT_SECS",
-        "read_timeout_secs",
-        pf.read_timeout_secs,
-        section.read_timeout_secs,
-    )?
-    .unwrap_or(d.read_timeout);
-    let mode = Layers::new(("retry-mode", &flags.retry_mode), "S3SCOPE_RETRY_MODE")
-        .file("s3.retry_mode".into(), section.retry_mode.as_ref());
-    let retry_mode = match mode.0.first() {
-        None => d.retry_mode,
-        Some((origin, text)) => match text.trim().to_ascii_lowercase().as_str() {
-            "standard" => RetryMode::Standard,
-            "adaptive" => RetryMode::Adaptive,
-            _ => {
-                return Err(ConfigError::Setting(format!(
-                    "{origin} `{text}`: the retry mode is `standard` or `adaptive`"
-                )));
-            }
-        },
-    };
-    Ok(S3Settings {
-        max_attempts,
-        initial_backoff,
-        max_backoff,
-        attempt_timeout,
-        connect_timeout,
-        read_timeout,
-        retry_mode,
-    })
+    Ok(S3Settings::from(v))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn flags() -> S3Flags {
-        S3Flags::default()
+    fn flags() -> FlagValues {
+        FlagValues::new()
+    }
+
+    fn with(pairs: &[(&'static str, &str)]) -> FlagValues {
+        let mut f = FlagValues::new();
+        for (k, v) in pairs {
+            f.set(k, *v);
+        }
+        f
+    }
+
+    #[test]
+    fn declared_defaults_check() {
+        S3Layer::check_defaults().unwrap();
+        assert_eq!(S3Settings::default().max_backoff, Duration::from_secs(20));
     }
 
     #[test]
@@ -263,11 +217,7 @@ mod tests {
         assert_eq!(s.connect_timeout, Duration::from_secs(9));
         assert_eq!(s.retry_mode, RetryMode::Standard);
         assert_eq!(s.read_timeout, S3Settings::default().read_timeout);
-        let f = S3Flags {
-            max_attempts: Some("12".into()),
-            retry_mode: Some("Adaptive".into()),
-            ..flags()
-        };
+        let f = with(&[("max_attempts", "12"), ("retry_mode", "Adaptive")]);
         let s = resolve(&section, "p", &pf, &f).unwrap();
         assert_eq!((s.max_attempts, s.retry_mode), (12, RetryMode::Adaptive));
     }
@@ -275,10 +225,7 @@ mod tests {
     #[test]
     fn bad_values_name_where_they_came_from() {
         let pf = ProfileFile::default();
-        let f = S3Flags {
-            max_attempts: Some("0".into()),
-            ..flags()
-        };
+        let f = with(&[("max_attempts", "0")]);
         let e = resolve(&S3Section::default(), "p", &pf, &f).unwrap_err();
         assert_eq!(
             e.to_string(),

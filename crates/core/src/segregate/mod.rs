@@ -33,4 +33,4 @@ pub use plan::{MovePlan, PlanEntry, Status};
 pub use planner::{PlanProgress, make_plan};
 pub use report::{ApplyProgress, ApplyReport, Outcome};
 pub use rule::{Field, Rule, RuleError};
-pub use spec::{Overrides, RuleSpec};
+pub use spec::{Overrides, RuleLayer, RuleSpec};

@@ -1,7 +1,7 @@
 //! A segregate rule as written: from `[[segregate.rules]]`, from flags, or both (flags win);
 //! saved verbatim in a plan so that a plan says how it was made.
 
-use crate::config::SegregateRuleFile;
+use crate::settings::{FlagValues, Given, Layered, check};
 use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
 
@@ -44,22 +44,72 @@ pub struct RuleSpec {
     pub log_file: Option<PathBuf>,
 }
 
+fn delay(g: &Given) -> Result<u64, String> {
+    super::rule::parse_delay(g.text).map_err(|e| g.bad(e))
+}
+
+crate::settings! {
+    /// `[[segregate.rules]]`: move keys into date prefixes found in their names.
+    file SegregateRuleFile, layer RuleLayer, values RuleValues;
+    table "[segregate.rules]", style Quoted;
+    /// What --rule selects.
+    name: String => String, check check::text; { example: "\"cdr\"" }
+    /// The bucket of the keys.
+    bucket: String => String, check check::text;
+        { flag: Some("bucket"), value_name: "BUCKET", example: "\"mediation\"" }
+    /// The prefix the files arrive in (a directory: "incoming" means "incoming/").
+    source_prefix: String => String, check check::text;
+        { flag: Some("source-prefix"), value_name: "PREFIX", example: "\"incoming/\"" }
+    /// Regex on the name (after the last /); its groups, concatenated, are the date. For
+    /// CHARGINGCDR_4008-BRCCNH-CCNCDR44-01-Blk0Blk-8421-20221231-100511-78.ccn the groups are
+    /// 20221231 and 10, so the date is 2022123110. Without a pattern ('' on the command line),
+    /// keys are dated now - time_delay.
+    match_pattern: Option<String> => String, check check::text;
+        { flag: Some("match-pattern"), value_name: "REGEX",
+          example: r"'^CHARGINGCDR_.*-(\d{8})-?(\d{2}).*'" }
+    /// strftime format of the concatenated groups (and of --datetime), e.g. %Y%m%d%H.
+    datetime_format: Option<String> => String, check check::text;
+        { flag: Some("datetime-format"), value_name: "FORMAT", example: "\"%Y%m%d%H\"" }
+    /// strftime template of the destination prefix; must not lie inside source_prefix.
+    target: String => String, check check::text;
+        { flag: Some("target"), value_name: "TEMPLATE", example: "\"segregated/%Y/%m/%d/\"" }
+    /// Keys that do not match, or whose date does not parse (month 13, hour 25), go here.
+    error_prefix: String => String, check check::text;
+        { flag: Some("error-prefix"), value_name: "PREFIX", example: "\"errors/\"" }
+    /// Without match_pattern: date = now (UTC) - time_delay seconds (flags also take 90m, 36h, 1d).
+    time_delay: Option<u64> => u64, check delay, default "86400" => DEFAULT_TIME_DELAY_SECS;
+        { flag: Some("time-delay"), value_name: "DELAY", example: "86400" }
+    /// Keys per LIST call, 1 to 1000.
+    page_size: Option<u32> => u32, check check::number::<u32>, default "1000" => DEFAULT_PAGE_SIZE;
+        { flag: Some("page-size"), value_name: "N", example: "500" }
+    /// At most this many LIST pages per run.
+    max_pages: Option<u32> => u32, check check::number::<u32>;
+        { flag: Some("max-pages"), value_name: "N", example: "10", default_doc: Some("no bound") }
+    /// Objects moved at the same time (and LIST requests of the source).
+    workers: Option<usize> => usize, check check::number::<usize>, default "16" => DEFAULT_WORKERS;
+        { flag: Some("workers"), value_name: "N", example: "16" }
+    /// Each apply's final report is appended here (--log-file wins).
+    log_file: Option<PathBuf> => PathBuf, check check::path;
+        { example: "\"/var/log/s3scope/segregate-cdr.log\"" }
+}
+
 /// Fields given on the command line (or typed in the TUI); each replaces the rule's.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Overrides {
-    pub bucket: Option<String>,
-    pub source_prefix: Option<String>,
-    /// `Some("")` removes the rule's pattern.
-    pub match_pattern: Option<String>,
-    pub datetime_format: Option<String>,
-    pub target: Option<String>,
-    pub error_prefix: Option<String>,
-    pub time_delay_secs: Option<u64>,
+    /// The rule's own keys; `match_pattern: Some("")` removes the rule's pattern.
+    pub rule: RuleLayer,
+    /// Forces the date of every key (not a key of the config file).
     pub datetime: Option<String>,
-    pub page_size: Option<u32>,
-    pub max_pages: Option<u32>,
-    pub workers: Option<usize>,
-    pub log_file: Option<PathBuf>,
+}
+
+impl Overrides {
+    /// The rule flags given on the command line, checked.
+    pub fn from_flags(flags: &FlagValues) -> Result<Self, String> {
+        Ok(Self {
+            rule: <RuleLayer as Layered>::from_flags(flags)?,
+            datetime: None,
+        })
+    }
 }
 
 impl RuleSpec {
@@ -94,28 +144,29 @@ impl RuleSpec {
 
     /// This rule with `o`'s fields in place of its own.
     pub fn with(mut self, o: &Overrides) -> Self {
+        let r = &o.rule;
         let set = |field: &mut String, value: &Option<String>| {
             if let Some(v) = value {
                 field.clone_from(v);
             }
         };
-        set(&mut self.bucket, &o.bucket);
-        set(&mut self.source_prefix, &o.source_prefix);
-        set(&mut self.datetime_format, &o.datetime_format);
-        set(&mut self.target, &o.target);
-        set(&mut self.error_prefix, &o.error_prefix);
-        if let Some(p) = &o.match_pattern {
+        set(&mut self.bucket, &r.bucket);
+        set(&mut self.source_prefix, &r.source_prefix);
+        set(&mut self.datetime_format, &r.datetime_format);
+        set(&mut self.target, &r.target);
+        set(&mut self.error_prefix, &r.error_prefix);
+        if let Some(p) = &r.match_pattern {
             self.match_pattern = Some(p.clone()).filter(|p| !p.is_empty());
         }
         if let Some(d) = &o.datetime {
             self.datetime = Some(d.clone()).filter(|d| !d.is_empty());
         }
-        self.time_delay_secs = o.time_delay_secs.unwrap_or(self.time_delay_secs);
-        self.page_size = o.page_size.unwrap_or(self.page_size);
-        self.max_pages = o.max_pages.or(self.max_pages);
-        self.workers = o.workers.unwrap_or(self.workers);
-        if o.log_file.is_some() {
-            self.log_file.clone_from(&o.log_file);
+        self.time_delay_secs = r.time_delay.unwrap_or(self.time_delay_secs);
+        self.page_size = r.page_size.unwrap_or(self.page_size);
+        self.max_pages = r.max_pages.or(self.max_pages);
+        self.workers = r.workers.unwrap_or(self.workers);
+        if r.log_file.is_some() {
+            self.log_file.clone_from(&r.log_file);
         }
         self
     }
@@ -140,6 +191,11 @@ mod tests {
     use super::*;
 
     #[test]
+    fn declared_defaults_check() {
+        RuleLayer::check_defaults().unwrap();
+    }
+
+    #[test]
     fn flags_override_the_config_rule() {
         let file = SegregateRuleFile {
             name: "cdr".into(),
@@ -154,9 +210,12 @@ mod tests {
         assert_eq!(spec.page_size, DEFAULT_PAGE_SIZE);
         assert_eq!(spec.time_delay_secs, DEFAULT_TIME_DELAY_SECS);
         let o = Overrides {
-            bucket: Some("other".into()),
-            match_pattern: Some(String::new()),
-            max_pages: Some(3),
+            rule: RuleLayer {
+                bucket: Some("other".into()),
+                match_pattern: Some(String::new()),
+                max_pages: Some(3),
+                ..RuleLayer::default()
+            },
             ..Overrides::default()
         };
         let spec = spec.with(&o);

@@ -8,9 +8,11 @@
 pub mod cache;
 mod handler;
 pub mod metrics;
+pub mod settings; // flags over [serve] over defaults, declared once
 pub mod usage;
 
 pub use cache::{Cache, Snapshot, TableFormat, TableRenderer};
+pub use settings::{ServeLayer, ServeSection, ServeSettings, parse_interval};
 pub use usage::UsageMetrics;
 
 use crate::scan::buckets::BucketRow;

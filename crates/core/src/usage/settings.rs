@@ -1,8 +1,9 @@
 //! Usage settings layered flag > seed `KEY=VALUE` > `[profiles.NAME.usage]` > default, and the source.
 
 use super::UsageError;
-use crate::config::{Config, Profile, UsageSection};
+use crate::config::{Config, Profile};
 use crate::instants::Period;
+use crate::settings::{FlagValues, Given, Layered, check};
 use chrono::Duration;
 use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
@@ -57,73 +58,96 @@ pub enum Source {
     },
 }
 
-/// Every setting, each optional: one layer of the stack.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct UsageOptions {
-    pub source: Option<SourceKind>,
-    pub period: Option<Period>,
-    pub results_dir: Option<PathBuf>,
-    pub summary_file: Option<PathBuf>,
-    pub backup_dir: Option<PathBuf>,
-    pub chunks_dir: Option<PathBuf>,
-    pub save_chunks: Option<bool>,
-    pub state_file: Option<PathBuf>,
-    pub trim: Option<bool>,
-    pub uid: Option<String>,
-    pub bucket: Option<String>,
-    pub log_bucket: Option<String>,
-    pub log_prefix: Option<String>,
-    pub log_lag_hours: Option<u32>,
-    pub keep_days: Option<u32>,
-    pub settle_secs: Option<u64>,
+fn source_kind(g: &Given) -> Result<SourceKind, String> {
+    SourceKind::parse(g.text).ok_or_else(|| g.bad("use \"rgw\" or \"access-logs\""))
+}
+
+fn period(g: &Given) -> Result<Period, String> {
+    Period::parse("period", g.text).map_err(|_| {
+        format!(
+            "{} is not a period: write a whole number of hours, days or weeks such as 1h, 24h \
+             or 7d (at most 3660d)",
+            g.at()
+        )
+    })
+}
+
+fn days(g: &Given) -> Result<u32, String> {
+    check::whole(g, 1, 36_600, "days").map(|n| u32::try_from(n).unwrap_or(u32::MAX))
+}
+
+crate::settings! {
+    /// `[profiles.NAME.usage]`: where `s3scope usage` reads and writes (the usage collector's
+    /// options).
+    file UsageSection, layer UsageOptions, values UsageValues;
+    table "profiles.NAME.usage", style Assignment;
+    /// "rgw": GET /admin/usage (needs the cap usage=read, and usage=write to trim);
+    /// "access-logs": S3 server access log objects in log_bucket.
+    source: Option<String> => SourceKind, check source_kind;
+        { flag: Some("source"), value_name: "SOURCE", example: "\"rgw\"",
+          default_doc: Some("rgw when the profile has rgw_admin, else access-logs when log_bucket is set") }
+    /// Window ending at the last full hour: "1h" (the collector's S3_USAGE_PERIOD=3600), "24h", "7d".
+    period: Option<String> => Period, check period, default "1h" => Period::HOUR;
+        { flag: Some("period"), value_name: "PERIOD", example: "\"1h\"" }
+    /// Directory of the summary (summarized_data.json, replaced on each run) and of the state
+    /// file (RESULTS_DIR).
+    results_dir: Option<PathBuf> => PathBuf, check check::path, default "results" => PathBuf::from("results");
+        { flag: Some("results-dir"), value_name: "DIR", example: "\"results\"" }
+    /// Explicit path of the summary (USAGE_SUMMARY_FILE).
+    summary_file: Option<PathBuf> => PathBuf, check check::path;
+        { flag: Some("summary-file"), value_name: "FILE", example: "\"results/summarized_data.json\"",
+          default_doc: Some("RESULTS_DIR/summarized_data.json") }
+    /// One backup per run: summarized_data_YYYY-MM-DD_HH-MM-SS.json (USAGE_BACKUP_DIR).
+    backup_dir: Option<PathBuf> => PathBuf, check check::path, default "backups" => PathBuf::from("backups");
+        { flag: Some("backup-dir"), value_name: "DIR", example: "\"backups\"" }
+    /// Raw chunks: each usage response or log object as JSON (STATS_CHUNKS_DIR).
+    chunks_dir: Option<PathBuf> => PathBuf, check check::path;
+        { flag: Some("chunks-dir"), value_name: "DIR", example: "\"results/stats/chunks\"",
+          default_doc: Some("RESULTS_DIR/stats/chunks") }
+    /// Write the raw chunks (S3_SAVE_STATS_CHUNKS).
+    save_chunks: Option<bool> => bool, check check::boolean, default "false" => false;
+        { flag: Some("save-chunks"), value_name: "BOOL", example: "false", switch: true }
+    /// What was collected, read and trimmed, so that re-runs never count twice or lose data.
+    state_file: Option<PathBuf> => PathBuf, check check::path;
+        { flag: Some("state-file"), value_name: "FILE", example: "\"results/usage-state.json\"",
+          default_doc: Some("RESULTS_DIR/usage-state.json") }
+    /// Delete the collected usage (or the read log objects) once the summary and its backup are
+    /// on disk (S3_REMOVE_STATS_ITEMS). Refused on read_only profiles.
+    trim: Option<bool> => bool, check check::boolean, default "false" => false;
+        { flag: Some("trim"), value_name: "BOOL", example: "false", switch: true }
+    /// RGW: only this user's usage (and trim only that).
+    uid: Option<String> => String, check check::text;
+        { flag: Some("uid"), value_name: "UID", example: "\"tenant$alice\"" }
+    /// RGW: only this bucket's usage (and trim only that).
+    bucket: Option<String> => String, check check::text;
+        { flag: Some("bucket"), value_name: "BUCKET", example: "\"media\"" }
+    /// Access logs: the bucket they are delivered to.
+    log_bucket: Option<String> => String, check check::text;
+        { flag: Some("log-bucket"), value_name: "BUCKET", example: "\"my-access-logs\"" }
+    /// Access logs: the prefix of the log objects.
+    log_prefix: Option<String> => String, check check::text;
+        { flag: Some("log-prefix"), value_name: "PREFIX", example: "\"logs/\"",
+          default_doc: Some("\"\" (the whole bucket)") }
+    /// Access logs: hours a log object may arrive after its requests.
+    log_lag_hours: Option<u32> => u32, check check::number::<u32>, default "3" => 3;
+        { flag: Some("log-lag-hours"), value_name: "HOURS", example: "3" }
+    /// Days of collected hours the state file keeps.
+    keep_days: Option<u32> => u32, check days, default "62" => 62;
+        { flag: Some("keep-days"), value_name: "DAYS", example: "62" }
+    /// RGW: seconds after an hour ends before its usage is read (rgw_usage_log_tick_interval).
+    settle_secs: Option<u64> => u64, check check::number::<u64>, default "60" => 60;
+        { flag: Some("settle-secs"), value_name: "SECS", example: "60" }
 }
 
 impl UsageOptions {
     /// The `[profiles.NAME.usage]` section, checked.
     pub fn from_section(section: &UsageSection, profile: &str) -> Result<Self, UsageError> {
-        let bad = |key: &str, text: &str, want: &str| {
-            UsageError::Settings(format!(
-                "[profiles.{profile}.usage] {key} = \"{text}\": {want}"
-            ))
-        };
-        let source = match &section.source {
-            Some(s) => Some(
-                SourceKind::parse(s)
-                    .ok_or_else(|| bad("source", s, "use \"rgw\" or \"access-logs\""))?,
-            ),
-            None => None,
-        };
-        let period = match &section.period {
-            Some(p) => Some(Period::parse("period", p).map_err(|_| {
-                bad(
-                    "period",
-                    p,
-                    "use a whole number of hours, days or weeks such as \"1h\", \"24h\" or \"7d\"",
-                )
-            })?),
-            None => None,
-        };
-        if section.keep_days == Some(0) {
-            return Err(bad("keep_days", "0", "keep at least 1 day"));
-        }
-        Ok(Self {
-            source,
-            period,
-            results_dir: section.results_dir.clone(),
-            summary_file: section.summary_file.clone(),
-            backup_dir: section.backup_dir.clone(),
-            chunks_dir: section.chunks_dir.clone(),
-            save_chunks: section.save_chunks,
-            state_file: section.state_file.clone(),
-            trim: section.trim,
-            uid: section.uid.clone(),
-            bucket: section.bucket.clone(),
-            log_bucket: section.log_bucket.clone(),
-            log_prefix: section.log_prefix.clone(),
-            log_lag_hours: section.log_lag_hours,
-            keep_days: section.keep_days,
-            settle_secs: section.settle_secs,
-        })
+        Self::from_file(section, &format!("profiles.{profile}.usage")).map_err(UsageError::Settings)
+    }
+
+    /// The command-line values (`--period`, `--results-dir`, ...), checked.
+    pub fn from_flags(flags: &FlagValues) -> Result<Self, UsageError> {
+        <Self as Layered>::from_flags(flags).map_err(UsageError::Settings)
     }
 
     /// The section of the profile `profile` in the config file, or nothing.
@@ -139,54 +163,33 @@ impl UsageOptions {
         }
     }
 
-    /// `self` with every value that `top` sets replaced by `top`'s.
-    pub fn overlaid_by(self, top: Self) -> Self {
-        Self {
-            source: top.source.or(self.source),
-            period: top.period.or(self.period),
-            results_dir: top.results_dir.or(self.results_dir),
-            summary_file: top.summary_file.or(self.summary_file),
-            backup_dir: top.backup_dir.or(self.backup_dir),
-            chunks_dir: top.chunks_dir.or(self.chunks_dir),
-            save_chunks: top.save_chunks.or(self.save_chunks),
-            state_file: top.state_file.or(self.state_file),
-            trim: top.trim.or(self.trim),
-            uid: top.uid.or(self.uid),
-            bucket: top.bucket.or(self.bucket),
-            log_bucket: top.log_bucket.or(self.log_bucket),
-            log_prefix: top.log_prefix.or(self.log_prefix),
-            log_lag_hours: top.log_lag_hours.or(self.log_lag_hours),
-            keep_days: top.keep_days.or(self.keep_days),
-            settle_secs: top.settle_secs.or(self.settle_secs),
-        }
-    }
-
     /// Fills the defaults. The summary, state file and chunks follow `results_dir` unless set.
     pub fn resolve(self) -> UsageSettings {
-        let results_dir = self.results_dir.unwrap_or_else(|| "results".into());
+        let v = self.fill();
+        let results_dir = v.results_dir;
         UsageSettings {
-            source: self.source,
-            period: self.period.unwrap_or(Period::HOUR),
-            summary_file: self
+            source: v.source,
+            period: v.period,
+            summary_file: v
                 .summary_file
                 .unwrap_or_else(|| results_dir.join("summarized_data.json")),
-            state_file: self
+            state_file: v
                 .state_file
                 .unwrap_or_else(|| results_dir.join("usage-state.json")),
-            chunks_dir: self
+            chunks_dir: v
                 .chunks_dir
                 .unwrap_or_else(|| results_dir.join("stats").join("chunks")),
-            backup_dir: self.backup_dir.unwrap_or_else(|| "backups".into()),
+            backup_dir: v.backup_dir,
             results_dir,
-            save_chunks: self.save_chunks.unwrap_or(false),
-            trim: self.trim.unwrap_or(false),
-            uid: self.uid.filter(|s| !s.is_empty()),
-            bucket: self.bucket.filter(|s| !s.is_empty()),
-            log_bucket: self.log_bucket.filter(|s| !s.is_empty()),
-            log_prefix: self.log_prefix.unwrap_or_default(),
-            log_lag_hours: self.log_lag_hours.unwrap_or(3),
-            keep_days: self.keep_days.unwrap_or(62).max(1),
-            settle_secs: self.settle_secs.unwrap_or(60),
+            save_chunks: v.save_chunks,
+            trim: v.trim,
+            uid: v.uid.filter(|s| !s.is_empty()),
+            bucket: v.bucket.filter(|s| !s.is_empty()),
+            log_bucket: v.log_bucket.filter(|s| !s.is_empty()),
+            log_prefix: v.log_prefix.unwrap_or_default(),
+            log_lag_hours: v.log_lag_hours,
+            keep_days: v.keep_days,
+            settle_secs: v.settle_secs,
         }
     }
 }
@@ -269,6 +272,11 @@ impl UsageSettings {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn declared_defaults_check() {
+        UsageOptions::check_defaults().unwrap();
+    }
 
     #[test]
     fn defaults_follow_the_seed_layout() {
