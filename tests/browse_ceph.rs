@@ -24,6 +24,12 @@ fn s3scope(dir: &Path, env: &RgwEnv, rgw_admin: bool) -> Command {
         ),
     )
     .unwrap();
+    // Kept 0600 as a user keeps it: a secret readable by others gets a warning on stderr.
+    std::fs::set_permissions(
+        &config,
+        <std::fs::Permissions as std::os::unix::fs::PermissionsExt>::from_mode(0o600),
+    )
+    .unwrap();
     let mut cmd = Command::cargo_bin("s3scope").unwrap();
     for (k, _) in std::env::vars() {
         if k.starts_with("AWS_") || k.starts_with("S3SCOPE_") || k.starts_with("XDG_") {
