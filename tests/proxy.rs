@@ -111,8 +111,8 @@ fn start_tinyproxy(bin: &Path, dir: &Path) -> Tinyproxy {
     Tinyproxy { child, port, log }
 }
 
-/// A TLS endpoint on 127.0.0.1 in front of the plain embedded server: a self-signed
-/// certificate for 127.0.0.1 (openssl), rustls, and bytes copied both ways.
+/// A TLS endpoint on 127.0.0.1 in front of the plain embedded server: a certificate for
+/// 127.0.0.1 from a test CA (openssl), rustls, and bytes copied both ways.
 struct TlsFront {
     port: u16,
     ca: PathBuf,
@@ -120,26 +120,74 @@ struct TlsFront {
 }
 
 async fn start_tls_front(dir: &Path, backend: u16) -> TlsFront {
-    let (cert, key) = (dir.join("cert.pem"), dir.join("key.pem"));
-    let status = Command::new("openssl")
-        .args([
-            "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
-        ])
-        .args([
-            "-subj",
-            "/CN=127.0.0.1",
-            "-addext",
-            "subjectAltName=IP:127.0.0.1",
-        ])
-        .arg("-keyout")
-        .arg(&key)
-        .arg("-out")
-        .arg(&cert)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .expect("openssl runs");
-    assert!(status.success(), "openssl req failed");
+    let (ca, cert, key) = (
+        dir.join("ca.pem"),
+        dir.join("cert.pem"),
+        dir.join("key.pem"),
+    );
+    std::fs::write(
+        dir.join("leaf.ext"),
+        "subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n",
+    )
+    .unwrap();
+    let p = |name: &str| dir.join(name).display().to_string();
+    let steps: [Vec<String>; 3] = [
+        vec![
+            "req".into(),
+            "-x509".into(),
+            "-newkey".into(),
+            "rsa:2048".into(),
+            "-nodes".into(),
+            "-days".into(),
+            "2".into(),
+            "-subj".into(),
+            "/CN=s3scope-test-ca".into(),
+            "-keyout".into(),
+            p("ca.key"),
+            "-out".into(),
+            p("ca.pem"),
+        ],
+        vec![
+            "req".into(),
+            "-newkey".into(),
+            "rsa:2048".into(),
+            "-nodes".into(),
+            "-subj".into(),
+            "/CN=127.0.0.1".into(),
+            "-keyout".into(),
+            p("key.pem"),
+            "-out".into(),
+            p("leaf.csr"),
+        ],
+        vec![
+            "x509".into(),
+            "-req".into(),
+            "-in".into(),
+            p("leaf.csr"),
+            "-CA".into(),
+            p("ca.pem"),
+            "-CAkey".into(),
+            p("ca.key"),
+            "-CAcreateserial".into(),
+            "-days".into(),
+            "2".into(),
+            "-extfile".into(),
+            p("leaf.ext"),
+            "-out".into(),
+            p("cert.pem"),
+        ],
+    ];
+    for args in steps {
+        let out = Command::new("openssl")
+            .args(&args)
+            .output()
+            .expect("openssl runs");
+        assert!(
+            out.status.success(),
+            "openssl {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
     use rustls::pki_types::pem::PemObject;
     let chain: Vec<_> = rustls::pki_types::CertificateDer::pem_file_iter(&cert)
         .unwrap()
@@ -177,7 +225,7 @@ async fn start_tls_front(dir: &Path, backend: u16) -> TlsFront {
     });
     TlsFront {
         port,
-        ca: cert,
+        ca,
         connections,
     }
 }
