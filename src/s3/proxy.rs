@@ -344,7 +344,8 @@ mod tests {
             ),
             "{f}"
         );
-        let outer = std::io::Error::other(f);
+        // As the SDK reports it: a connector error whose source is the failure.
+        let outer = aws_smithy_runtime_api::client::result::ConnectorError::io(Box::new(f));
         assert!(
             ProxyFailure::find(&outer).is_some(),
             "found through a source chain"
