@@ -4,8 +4,10 @@
 # 1. installs the Debian packages the tests need when missing (Ceph, curl, promtool, python3-venv),
 # 2. creates/updates the Python virtualenv .venv/ (moto),
 # 3. starts a fresh Ceph RGW and moto under .test-servers/ and exports their endpoints and keys,
-# 4. runs cargo fmt --check, cargo clippy (warnings are errors) and cargo test, all targets of
-#    the whole workspace (the root crate and crates/faultproxy),
+# 4. runs cargo fmt --check, cargo clippy (warnings are errors), with PORTABLE=1 builds the
+#    portable release binary (scripts/build-portable.sh: cargo zigbuild for glibc 2.17, ~7-10 min
+#    on 2 cores; its checks are in tests/cli/portable.rs) and cargo test, all targets of the whole
+#    workspace (the root crate and crates/faultproxy),
 # 5. stops the servers on every exit path, prints the time of each step and exits non-zero
 #    when any check failed (with cargo test's own status when the tests failed).
 #
@@ -64,7 +66,9 @@ cleanup() {
 }
 install_packages() {
   # prometheus: its promtool validates the /metrics exposition of `s3scope serve`.
-  local pkgs=(ceph-mon ceph-osd radosgw ceph-common uuid-runtime curl prometheus)
+  # tinyproxy: the forward proxy of tests/proxy.rs; openssl: its TLS endpoint's certificate;
+  # binutils: objdump, for the glibc symbol versions of the portable binary.
+  local pkgs=(ceph-mon ceph-osd radosgw ceph-common uuid-runtime curl prometheus tinyproxy openssl binutils)
   if ! command -v python3 >/dev/null; then
     pkgs+=(python3 python3-venv)
   elif ! python3 -c 'import venv, ensurepip' 2>/dev/null; then
@@ -104,6 +108,16 @@ failed=0
 test_rc=0
 step "cargo fmt --check" cargo fmt --all -- --check || failed=1
 step "cargo clippy -D warnings" cargo clippy --locked --workspace --all-targets -- -D warnings || failed=1
+# The portable binary (release, glibc 2.17) that tests/cli/portable.rs checks: PORTABLE=1 builds
+# it first (cargo zigbuild, ~7-10 min on 2 cores); without it that test says it skipped.
+if [ "${PORTABLE:-0}" = 1 ]; then
+  if step "portable binary (cargo zigbuild)" bash scripts/build-portable.sh; then
+    S3SCOPE_PORTABLE_BIN=$root/dist/s3scope-$(sed -n 's/^version = "\(.*\)"$/\1/p' Cargo.toml | head -n 1)-x86_64-linux
+    export S3SCOPE_PORTABLE_BIN
+  else
+    failed=1
+  fi
+fi
 step "cargo test" cargo test --locked --workspace --no-fail-fast --all-targets || test_rc=$?
 
 if [ "$test_rc" != 0 ]; then

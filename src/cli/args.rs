@@ -8,7 +8,12 @@ use std::path::PathBuf;
 
 /// Terminal explorer for S3 storage usage: where the bytes are, who uses them, and safe tidying.
 #[derive(Debug, Parser)]
-#[command(name = "s3scope", version, about, propagate_version = true)]
+#[command(
+    name = "s3scope",
+    version = env!("S3SCOPE_VERSION_LINE"),
+    about,
+    propagate_version = true
+)]
 pub struct Cli {
     #[command(flatten)]
     pub global: GlobalArgs,
@@ -79,6 +84,10 @@ pub enum Command {
     },
     /// Print the least-privilege IAM policy (or Ceph caps) each feature needs.
     PrintPolicy(PolicyArgs),
+    /// Print a shell completion script (bash, zsh or fish) to stdout.
+    Completions(super::completions::CompletionsArgs),
+    /// Print the man page (roff) to stdout: `s3scope man | man -l -`.
+    Man,
 }
 
 #[derive(Debug, Args)]

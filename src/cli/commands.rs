@@ -157,10 +157,13 @@ pub fn config_check(
         |p| p.display().to_string(),
     );
     let view = profile.view();
+    let proxies = super::config_report::proxy_rows(profile);
+    let permissions = super::config_report::permissions(config);
     let mut out = std::io::stdout().lock();
     if format == Format::Json {
         write_json(
-            &serde_json::json!({"config_file": source, "profile": view, "s3": settings}),
+            &serde_json::json!({"config_file": source, "config_file_permissions": permissions,
+                "profile": view, "s3": settings, "proxies": proxies}),
             &mut out,
         )?;
         return Ok(());
@@ -169,6 +172,7 @@ pub fn config_check(
     let s3 = serde_json::to_value(settings).map_err(|e| CliError::Runtime(e.to_string()))?;
     let mut t = Table::new(&["key", "value"]);
     t.push(vec!["config_file".into(), source]);
+    t.push(vec!["config_file_permissions".into(), permissions]);
     let profile_keys = value.as_object().into_iter().flatten();
     // The profile's own timeouts and attempts are the [s3] settings' (it overrides them).
     let s3_keys = s3
@@ -185,6 +189,12 @@ pub fn config_check(
             };
             t.push(vec![k.clone(), text]);
         }
+    }
+    for p in &proxies {
+        t.push(vec![
+            format!("proxy.{}", p.service),
+            format!("{} {}", p.url, p.decision),
+        ]);
     }
     t.write(format, &mut out)?;
     writeln!(out, "ok: profile `{}` is valid", profile.name)?;

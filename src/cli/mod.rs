@@ -3,6 +3,8 @@
 pub mod args;
 pub mod choice;
 mod commands;
+mod completions;
+mod config_report;
 mod demo;
 mod du;
 mod du_diff;
@@ -84,7 +86,19 @@ where
 }
 
 fn run(cli: Cli) -> Result<(), CliError> {
+    // Generated from the grammar alone: they work whatever the config file says.
+    match &cli.command {
+        Some(Command::Completions(a)) => return completions::completions(a),
+        Some(Command::Man) => return completions::man(),
+        _ => {}
+    }
     let config = Config::load(cli.global.config.as_deref())?;
+    if let (Some(e), Some(path)) = (config.exposure(), &config.path) {
+        eprintln!(
+            "s3scope: warning: {}",
+            s3scope_core::text::escape_control(&e.warning(path))
+        );
+    }
     s3scope_core::logging::init(
         cli.global
             .log_file
@@ -104,6 +118,8 @@ async fn dispatch(command: Command, global: &GlobalArgs, config: Config) -> Resu
     match command {
         Command::Demo(a) => demo::run(a, config).await,
         Command::PrintPolicy(a) => commands::print_policy(&a),
+        Command::Completions(a) => completions::completions(&a),
+        Command::Man => completions::man(),
         Command::Config { action } => {
             let args::ConfigAction::Check { format } = action;
             let (profile, settings) = resolve_connection(&config, global)?;

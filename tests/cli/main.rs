@@ -5,3 +5,7 @@ mod support;
 
 mod config_example;
 mod errors;
+mod completions;
+mod portable;
+mod proxy;
+mod secrets_perms;

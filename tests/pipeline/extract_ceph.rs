@@ -25,6 +25,12 @@ fn s3scope(home: &Path, env: &RgwEnv) -> std::process::Command {
         ),
     )
     .unwrap();
+    // Kept 0600 as a user keeps it: a secret readable by others gets a warning on stderr.
+    std::fs::set_permissions(
+        &config,
+        <std::fs::Permissions as std::os::unix::fs::PermissionsExt>::from_mode(0o600),
+    )
+    .unwrap();
     let mut cmd = pipeline_support::s3scope(home, &env.endpoint);
     cmd.env("S3SCOPE_CONFIG", &config);
     cmd

@@ -23,6 +23,12 @@ fn s3scope(dir: &Path, env: &RgwEnv, rgw_admin: bool) -> Command {
         ),
     )
     .unwrap();
+    // Kept 0600 as a user keeps it: a secret readable by others gets a warning on stderr.
+    std::fs::set_permissions(
+        &config,
+        <std::fs::Permissions as std::os::unix::fs::PermissionsExt>::from_mode(0o600),
+    )
+    .unwrap();
     let mut cmd = crate::support::cmd::s3scope_std(dir);
     cmd.env("XDG_CACHE_HOME", dir.join("cache"))
         .arg("--config")

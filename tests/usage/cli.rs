@@ -23,6 +23,12 @@ fn home_with(extra: &str) -> (tempfile::TempDir, std::path::PathBuf, String) {
         ),
     )
     .unwrap();
+    // Kept 0600 as a user keeps it: a secret readable by others gets a warning on stderr.
+    std::fs::set_permissions(
+        &config,
+        <std::fs::Permissions as std::os::unix::fs::PermissionsExt>::from_mode(0o600),
+    )
+    .unwrap();
     (home, config, endpoint)
 }
 

@@ -268,6 +268,12 @@ async fn rgw_usage_survives_a_kill_at_every_step() {
             ),
         )
         .unwrap();
+        // Kept 0600 as a user keeps it: a secret readable by others gets a warning on stderr.
+        std::fs::set_permissions(
+            &config,
+            <std::fs::Permissions as std::os::unix::fs::PermissionsExt>::from_mode(0o600),
+        )
+        .unwrap();
         let cmd = || {
             let mut c = s3scope(&config, home.path());
             c.args([

@@ -15,13 +15,9 @@ pub fn default_log_file() -> Option<PathBuf> {
 pub fn init(file: Option<&Path>, level: Option<&str>) -> Option<PathBuf> {
     let path = file.map(Path::to_path_buf).or_else(default_log_file)?;
     if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent).ok()?;
+        crate::fsutil::create_private_dir_all(parent).ok()?;
     }
-    let f = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(&path)
-        .ok()?;
+    let f = crate::fsutil::open_private_append(&path).ok()?;
     let filter = std::env::var("S3SCOPE_LOG")
         .ok()
         .or_else(|| level.map(str::to_string))

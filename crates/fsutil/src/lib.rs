@@ -1,10 +1,18 @@
 //! Files that are never half-written: temp file in the same directory, fsync, rename, fsync dir.
 
+mod private;
+
+pub use private::{
+    PRIVATE_DIR_MODE, PRIVATE_FILE_MODE, create_private_dir_all, create_private_parent,
+    open_private_append,
+};
+
 use std::io::Write;
 use std::path::Path;
 
 /// Replaces `path` with `data` atomically. Readers see the old or the new content, never a mix,
-/// and after return the new content survives a crash.
+/// and after return the new content survives a crash. Without `mode` the file is 0600 (the
+/// temporary file's mode), whatever the mode of the file it replaces.
 pub fn write_atomic(path: &Path, data: &[u8], mode: Option<u32>) -> std::io::Result<()> {
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,

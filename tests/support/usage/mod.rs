@@ -76,6 +76,12 @@ impl LogServer {
             self.server.endpoint
         );
         std::fs::write(&path, text).expect("write config");
+        // Kept 0600 as a user keeps it: a secret readable by others gets a warning on stderr.
+        std::fs::set_permissions(
+            &path,
+            <std::fs::Permissions as std::os::unix::fs::PermissionsExt>::from_mode(0o600),
+        )
+        .unwrap();
         path
     }
 

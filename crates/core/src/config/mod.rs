@@ -1,6 +1,7 @@
 //! Profiles: find and parse the config file, then layer flag > env > file > default.
 
 mod file;
+mod perms;
 mod resolve;
 mod s3;
 
@@ -8,6 +9,7 @@ pub use file::{
     ConfigFile, LogSection, ProfileFile, S3Section, ScanSection, SegregateRuleFile,
     SegregateSection, ServeSection, UsageSection,
 };
+pub use perms::Exposure;
 pub use resolve::{Credentials, Overrides, Profile, Secret};
 pub use s3::{RetryMode, S3Layer, S3Settings, S3Values};
 
@@ -91,6 +93,11 @@ impl Config {
     /// `S3SCOPE_*` variables and flags); the profile's timeouts and attempts are those settings'.
     pub fn connection(&self, overrides: &Overrides) -> Result<(Profile, S3Settings), ConfigError> {
         resolve::resolve(&self.file, overrides)
+    }
+
+    /// Some when the config file holds inline secrets and group or others may read it.
+    pub fn exposure(&self) -> Option<Exposure> {
+        perms::exposure(self.path.as_deref()?, &self.file)
     }
 
     /// Parallel LIST requests per scan.

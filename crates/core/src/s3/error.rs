@@ -52,6 +52,10 @@ pub enum S3Error {
     /// A write refused by the core on a read-only profile; nothing was sent.
     #[error(transparent)]
     ReadOnly(#[from] super::write::ReadOnly),
+    /// A failure caused by, or met on the way through, a proxy: the message names the proxy
+    /// and the variable it came from.
+    #[error("{message}")]
+    Proxy { message: String, transient: bool },
 }
 
 impl S3Error {
@@ -73,9 +77,11 @@ impl S3Error {
                 if code.is_empty() {
                     // No error body (a HEAD, a proxy's bare 503): the status still tells.
                     let raw: &dyn std::any::Any = se.raw();
-                    let status = raw
-                        .downcast_ref::<aws_smithy_runtime_api::http::Response>()
-                        .map_or(0, |r| r.status().as_u16());
+                    let response = raw.downcast_ref::<aws_smithy_runtime_api::http::Response>();
+                    let status = response.map_or(0, |r| r.status().as_u16());
+                    if let Some(e) = response.and_then(|r| proxy_answer(r, status, &endpoint)) {
+                        return e;
+                    }
                     if let Some(name) = status_code_name(status) {
                         code = name.to_string();
                         message = format!("HTTP {status} without an error body");
@@ -84,6 +90,9 @@ impl S3Error {
                 Self::from_code(&code, &message, &endpoint, operation, what)
             }
             SdkError::TimeoutError(_) => Self::Timeout { endpoint },
+            SdkError::DispatchFailure(_) if crate::s3::proxy::ProxyFailure::find(err).is_some() => {
+                Self::from_chain(err, endpoint, operation)
+            }
             SdkError::DispatchFailure(df) => {
                 if df.is_timeout() {
                     return Self::Timeout { endpoint };
@@ -134,6 +143,12 @@ impl S3Error {
 
     /// Walks the source chain of a transport error for the root cause.
     fn from_chain(err: &(dyn StdError + 'static), endpoint: String, operation: &str) -> Self {
+        if let Some(p) = crate::s3::proxy::ProxyFailure::find(err) {
+            return Self::Proxy {
+                message: p.to_string(),
+                transient: p.kind.is_transient(),
+            };
+        }
         let chain = error_chain(err);
         let lower = chain.to_ascii_lowercase();
         if lower.contains("connection refused") {
@@ -183,6 +198,7 @@ impl S3Error {
     pub fn is_transient(&self) -> bool {
         match self {
             Self::Timeout { .. } | Self::Unreachable { .. } => true,
+            Self::Proxy { transient, .. } => *transient,
             Self::Service { code, .. } => super::retry::code_transience(code).is_some(),
             _ => false,
         }
@@ -197,8 +213,36 @@ impl S3Error {
                 | Self::Dns { .. }
                 | Self::Tls { .. }
                 | Self::Timeout { .. }
+                | Self::Proxy { .. }
         )
     }
+}
+
+/// A bare 5xx that a plain-HTTP proxy wrote itself (it could not reach the endpoint), named
+/// by the header [`crate::s3::proxy::named`] puts on answers that came through a proxy.
+fn proxy_answer(
+    response: &aws_smithy_runtime_api::http::Response,
+    status: u16,
+    endpoint: &str,
+) -> Option<S3Error> {
+    if !(500..600).contains(&status) {
+        return None;
+    }
+    let via = response.headers().get(crate::s3::proxy::VIA_PROXY_HEADER)?;
+    let (proxy, var) = via.rsplit_once(' ')?;
+    let var = crate::s3::proxy::known_var(var)?;
+    let target = url::Url::parse(endpoint)
+        .map(|u| crate::s3::proxy::target_of(&u))
+        .unwrap_or_else(|_| endpoint.to_string());
+    let p = crate::s3::proxy::ProxyUse {
+        proxy: proxy.to_string(),
+        var,
+        no_proxy: None,
+    };
+    Some(S3Error::Proxy {
+        message: crate::s3::proxy::answered_message(&p, &target, status),
+        transient: true,
+    })
 }
 
 /// The error code S3 would have sent with a bodiless error status.

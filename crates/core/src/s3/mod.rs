@@ -8,6 +8,7 @@ pub mod hidden; // noncurrent versions, delete markers, incomplete multipart upl
 pub mod lister; // parallel streaming ListObjectsV2: flat key ranges split as workers idle, pages retried
 pub mod location; // s3://bucket/prefix parsing
 pub mod object; // HEAD of buckets and objects
+pub mod proxy; // which proxy (and which variable) a request goes through; errors that name it
 pub mod retry; // one retry policy: transient errors, backoff with jitter, adaptive limiter
 pub mod rgw; // Ceph RGW admin API client (SigV4-signed usage and bucket stats)
 pub mod split; // where to cut a listing range so idle workers get real work

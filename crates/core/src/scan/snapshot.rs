@@ -341,7 +341,7 @@ pub fn save_cached(
 ) -> Result<PathBuf, SnapshotError> {
     let path = cache_path(root, meta);
     if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir).map_err(|source| SnapshotError::Write {
+        crate::fsutil::create_private_dir_all(dir).map_err(|source| SnapshotError::Write {
             path: shown(dir),
             source,
         })?;

@@ -179,7 +179,7 @@ impl Journal {
     /// writer thread. A torn last line is closed with a newline first.
     pub fn open(path: &Path) -> std::io::Result<Self> {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir)?;
+            crate::fsutil::create_private_dir_all(dir)?;
         }
         let mut opts = std::fs::OpenOptions::new();
         opts.read(true).append(true).create(true);

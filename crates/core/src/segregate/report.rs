@@ -208,12 +208,9 @@ impl ApplyReport {
 /// Appends the report to `path` (created if missing), one timestamped line per report line.
 pub fn append_to_log(path: &Path, report: &ApplyReport) -> std::io::Result<()> {
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir)?;
+        crate::fsutil::create_private_dir_all(dir)?;
     }
-    let mut f = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(path)?;
+    let mut f = crate::fsutil::open_private_append(path)?;
     let at = Utc::now().format("%Y-%m-%dT%H:%M:%S%.3fZ");
     let mut text = String::new();
     for line in report.lines() {

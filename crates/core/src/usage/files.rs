@@ -35,7 +35,8 @@ pub fn ensure_writable_dir(dir: &Path) -> Result<(), UsageError> {
     } else {
         dir
     };
-    std::fs::create_dir_all(shown).map_err(UsageError::io("create the directory", shown))?;
+    crate::fsutil::create_private_dir_all(shown)
+        .map_err(UsageError::io("create the directory", shown))?;
     tempfile::Builder::new()
         .prefix(".s3scope-probe-")
         .tempfile_in(shown)

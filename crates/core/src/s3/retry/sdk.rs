@@ -111,6 +111,7 @@ pub fn http_client(
             b.build()
         },
     );
+    let inner = crate::s3::proxy::named(inner);
     match limiter {
         Some(limiter) => SharedHttpClient::new(Limited { inner, limiter }),
         None => inner,

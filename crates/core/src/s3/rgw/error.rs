@@ -94,6 +94,10 @@ pub enum RgwError {
 
     #[error("request to {endpoint} failed: {reason}")]
     Transport { endpoint: String, reason: String },
+
+    /// A failure caused by, or met on the way through, a proxy (named with its variable).
+    #[error("{message}")]
+    Proxy { message: String, transient: bool },
 }
 
 impl RgwError {
@@ -106,6 +110,7 @@ impl RgwError {
                 | Self::AttemptTimeout { .. }
                 | Self::Tls { .. }
                 | Self::Transport { .. }
+                | Self::Proxy { .. }
         )
     }
 
@@ -123,6 +128,9 @@ impl RgwError {
                 Transience::Permanent
             }
             Self::Unreachable { .. } => Transience::Transient,
+            Self::Proxy {
+                transient: true, ..
+            } => Transience::Transient,
             Self::Http { status, code, .. } => {
                 code_transience(code).unwrap_or_else(|| status_transience(*status))
             }
@@ -166,6 +174,9 @@ pub(crate) struct CallContext<'a> {
 impl CallContext<'_> {
     /// Sorts a transport error of reqwest (no HTTP answer, or the answer broke off).
     pub fn transport(&self, err: &reqwest::Error) -> RgwError {
+        if let Some(e) = self.through_proxy(err) {
+            return e;
+        }
         let endpoint = self.endpoint.to_string();
         let chain = chain_text(err);
         let lower = chain.to_ascii_lowercase();
@@ -208,9 +219,37 @@ impl CallContext<'_> {
         }
     }
 
+    /// A transport error of a request that went through a proxy, naming it.
+    fn through_proxy(&self, err: &reqwest::Error) -> Option<RgwError> {
+        use crate::s3::proxy;
+        let url = err
+            .url()
+            .cloned()
+            .or_else(|| url::Url::parse(self.endpoint).ok())?;
+        let p = proxy::decide(&url).proxy()?.clone();
+        let kind = proxy::FailureKind::of(err);
+        Some(RgwError::Proxy {
+            message: proxy::message(&p, &proxy::target_of(&url), kind, &root_cause(err)),
+            transient: kind.is_transient(),
+        })
+    }
+
     /// Sorts an HTTP error answer by its status and the error `Code` in its body (JSON or XML).
     pub fn status(&self, status: u16, body: &[u8]) -> RgwError {
         let (code, message) = error_code(body);
+        // A bare 5xx on a plain-HTTP request through a proxy: the proxy's own answer.
+        if (500..600).contains(&status)
+            && code.is_empty()
+            && !self.https
+            && let Ok(url) = url::Url::parse(self.endpoint)
+            && let crate::s3::proxy::Route::Proxy(p) = crate::s3::proxy::decide(&url)
+        {
+            let target = crate::s3::proxy::target_of(&url);
+            return RgwError::Proxy {
+                message: crate::s3::proxy::answered_message(&p, &target, status),
+                transient: true,
+            };
+        }
         let endpoint = self.endpoint.to_string();
         let access_key = self.access_key.to_string();
         let profile = self.profile.map(str::to_string);
