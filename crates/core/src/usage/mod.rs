@@ -32,6 +32,6 @@ pub mod view; // rows grouped, filtered and sorted; hourly series of a row
 
 pub use collect::{CollectReport, CollectRequest, Trimmed, collect, source_id};
 pub use error::UsageError;
-pub use progress::{Phase, Progress, Snapshot};
+pub use progress::Phase;
 pub use settings::{Source, SourceKind, UsageOptions, UsageSection, UsageSettings, UsageValues};
 pub use summary::Summary;
