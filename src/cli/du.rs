@@ -38,9 +38,8 @@ pub async fn run(clients: &Clients, a: &DuArgs, concurrency: usize) -> Result<()
         multipart: a.multipart,
         hints,
     });
-    let watch = scan.clone();
-    let reporter = Reporter::start(&format!("scanning {location}"), move || {
-        let c = watch.snapshot();
+    let label = format!("scanning {location}");
+    let reporter = Reporter::start(&label, std::sync::Arc::clone(&scan.progress), move |c| {
         let mut line = format!(
             "{} objects, {}, {} LIST calls, {:.0} pages/s",
             c.done,
