@@ -122,6 +122,13 @@ impl Progress {
         self.calls.store(n, Ordering::Relaxed);
     }
 
+    /// Adds the calls a sub-task counted since the last time (`seen`), now at `now`: several
+    /// listings of one job each keep their own counter.
+    pub fn add_calls_since(&self, seen: &mut u64, now: u64) {
+        self.add_calls(now.saturating_sub(*seen));
+        *seen = (*seen).max(now);
+    }
+
     /// Records read inside the items (log lines, usage entries, rows).
     pub fn add_records(&self, n: u64) {
         self.records.fetch_add(n, Ordering::Relaxed);

@@ -95,9 +95,7 @@ async fn collect(
             Counted::Done => progress.add(n, page.objects.iter().map(|o| o.size).sum()),
             Counted::Records => progress.add_records(n),
         }
-        let now = stats.list_calls.load(Ordering::Relaxed);
-        progress.add_calls(now.saturating_sub(calls));
-        calls = now;
+        progress.add_calls_since(&mut calls, stats.list_calls.load(Ordering::Relaxed));
         objects.extend(page.objects);
         pages += 1;
         if max_pages.is_some_and(|m| pages >= m) {
@@ -112,12 +110,7 @@ async fn collect(
         detail: format!("listing task stopped: {e}"),
     })?;
     listed?;
-    progress.add_calls(
-        stats
-            .list_calls
-            .load(Ordering::Relaxed)
-            .saturating_sub(calls),
-    );
+    progress.add_calls_since(&mut calls, stats.list_calls.load(Ordering::Relaxed));
     objects.sort_unstable_by(|a, b| a.key.cmp(&b.key));
     objects.dedup_by(|a, b| a.key == b.key);
     Ok((objects, complete && !cancel.is_cancelled()))

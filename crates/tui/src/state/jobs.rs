@@ -4,6 +4,8 @@
 //! follow their job events, and are kept once a job event says they ended.
 
 mod panes; // pane jobs: entered from effects, followed by job events, kept once ended
+#[cfg(test)]
+mod tests; // following pane jobs by their events alone
 
 pub use panes::{HISTORY, JobRow, Place, Signal, all_entries, follow, running, started};
 pub use s3scope_core::job::JobKind;
