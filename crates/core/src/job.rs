@@ -6,6 +6,22 @@
 //! whenever they draw: the CLI's progress bar, the TUI's panes and its Jobs list read the same
 //! numbers. Cancelling is `progress.cancel.cancel()`; the worker stops at its next safe point.
 //!
+//! Where each operation counts (items are `done`/`total`):
+//!
+//! | job | stages | items | also |
+//! |---|---|---|---|
+//! | scan ([`crate::scan::job`]) | `listing` | objects (+ bytes) | `calls` LIST calls |
+//! | segregate plan ([`crate::segregate::make_plan`]) | [`crate::segregate::PLAN_STAGES`] | source keys, then destination prefixes | `records` keys found there |
+//! | segregate apply ([`crate::segregate::apply()`]) | one | objects moved (+ bytes of `bytes_total`) | `errors` |
+//! | usage collect and trim ([`crate::usage::collect()`]) | [`crate::usage::Phase`] | log objects, reads, trims | `records` lines or entries, `errors` malformed lines |
+//! | extract ([`crate::pipeline::extract`]) | one per source, `upload` | rows, files | `calls`, `errors` with the last message |
+//! | process ([`crate::pipeline::process`]) | `storage`, `usage`, `summaries` | days | `errors` |
+//!
+//! A new long operation (the S3 Inventory read is next: [`JobKind::InventoryRead`] is its
+//! place) takes a `&Progress`, declares its stages, counts into it and stops on its token;
+//! the TUI runtime enters it in its job table (`begin_job`) and drives it (`drive`), the Jobs
+//! pane learns of it from its start effect and its progress and end events.
+//!
 //! ```
 //! use s3scope_core::job::{JobKind, Progress};
 //! let p = Progress::new(&["listing", "upload"]);
