@@ -9,13 +9,13 @@ use crate::support::store as store_support;
 
 use faultproxy::{Counts, Faults, Proxy, S3Op};
 use s3scope_core::config::{Credentials, Profile, Secret};
+use s3scope_core::job::Progress;
 use s3scope_core::pipeline::PipelineError;
 use s3scope_core::pipeline::storage::Storage;
 use s3scope_core::s3::client::Clients;
 use s3scope_core::s3::error::S3Error;
 use s3scope_core::s3::rgw::{RgwError, TrimQuery};
 use s3scope_core::s3::write::Writer;
-use s3scope_core::job::Progress;
 use s3scope_core::segregate::{Outcome, apply};
 use segregate_support::{cdr, contents, options, plan, put_plain, seed_rule};
 use store_support::create_bucket;
