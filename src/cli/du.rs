@@ -38,15 +38,14 @@ pub async fn run(clients: &Clients, a: &DuArgs, concurrency: usize) -> Result<()
         multipart: a.multipart,
         hints,
     });
-    let watch = scan.clone();
-    let reporter = Reporter::start(&format!("scanning {location}"), move || {
-        let c = watch.counters();
+    let label = format!("scanning {location}");
+    let reporter = Reporter::start(&label, std::sync::Arc::clone(&scan.progress), move |c| {
         let mut line = format!(
             "{} objects, {}, {} LIST calls, {:.0} pages/s",
-            c.objects,
+            c.done,
             format_size(c.bytes, BINARY),
-            c.list_calls,
-            c.pages_per_sec()
+            c.calls,
+            c.calls_per_sec()
         );
         if let Some((pct, eta)) = expected.and_then(|n| c.progress_of(n)) {
             line.push_str(&format!(
@@ -57,7 +56,7 @@ pub async fn run(clients: &Clients, a: &DuArgs, concurrency: usize) -> Result<()
         }
         line
     });
-    let ctrl_c = scan.cancel.clone();
+    let ctrl_c = scan.progress.cancel.clone();
     let interrupt = tokio::spawn(async move {
         if tokio::signal::ctrl_c().await.is_ok() {
             ctrl_c.cancel();
@@ -67,7 +66,7 @@ pub async fn run(clients: &Clients, a: &DuArgs, concurrency: usize) -> Result<()
     interrupt.abort();
     reporter.finish().await;
     let counters = result?;
-    if scan.cancel.is_cancelled() {
+    if scan.progress.cancel.is_cancelled() {
         return Err(CliError::Runtime(
             "scan interrupted; no report written".into(),
         ));
@@ -85,7 +84,7 @@ pub async fn run(clients: &Clients, a: &DuArgs, concurrency: usize) -> Result<()
             prefix: location.key.clone(),
             scanned_at: chrono::Utc::now(),
             elapsed_secs: counters.elapsed.as_secs_f64(),
-            list_calls: counters.list_calls,
+            list_calls: counters.calls,
             versions: a.versions,
             multipart: a.multipart,
         };
@@ -102,7 +101,7 @@ pub async fn run(clients: &Clients, a: &DuArgs, concurrency: usize) -> Result<()
         &location.bucket,
         a.depth,
         with_hidden,
-        counters.list_calls,
+        counters.calls,
         counters.elapsed.as_secs_f64(),
     );
     let mut out = std::io::stdout().lock();

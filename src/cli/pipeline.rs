@@ -7,10 +7,10 @@ use super::{CliError, connect};
 use clap::Args;
 use s3scope_core::config::Config;
 use s3scope_core::instants::{Period, WindowRequest};
-use s3scope_core::job::JobProgress;
+use s3scope_core::job::{Progress, Snapshot};
 use s3scope_core::pipeline::PipelineError;
 use s3scope_core::pipeline::extract::{ExtractRequest, SourceName, extract, stages};
-use s3scope_core::pipeline::process::{ProcessRequest, process};
+use s3scope_core::pipeline::process::{self, ProcessRequest};
 use s3scope_core::pipeline::storage::Storage;
 use std::io::Write;
 use std::sync::Arc;
@@ -131,14 +131,10 @@ fn pipeline_err(e: PipelineError) -> CliError {
 /// Runs `work` with a progress line on stderr and Ctrl-C wired to the job's cancel token.
 async fn with_progress<T>(
     label: &str,
-    progress: Arc<JobProgress>,
+    progress: Arc<Progress>,
     work: impl Future<Output = Result<T, PipelineError>>,
 ) -> Result<T, CliError> {
-    let watch = Arc::clone(&progress);
-    let reporter = Reporter::start_with_counts(label, move || {
-        let s = watch.snapshot();
-        (s.line(), s.total.map(|t| (s.done, t)))
-    });
+    let reporter = Reporter::start(label, Arc::clone(&progress), Snapshot::line);
     let cancel = progress.cancel.clone();
     let interrupt = tokio::spawn(async move {
         if tokio::signal::ctrl_c().await.is_ok() {
@@ -182,7 +178,7 @@ pub async fn run_extract(a: ExtractArgs, config: &Config, g: &GlobalArgs) -> Res
         concurrency: a.concurrency.clamp(1, 256),
         usage_source,
     };
-    let progress = Arc::new(JobProgress::new(&stages(&req)));
+    let progress = Arc::new(Progress::new(&stages(&req)));
     let report = with_progress(
         &format!("extract {window}"),
         Arc::clone(&progress),
@@ -263,11 +259,11 @@ pub async fn run_process(a: ProcessArgs, config: &Config, g: &GlobalArgs) -> Res
         window,
         prefix_depth: a.prefix_depth,
     };
-    let progress = Arc::new(JobProgress::new(&["storage", "usage", "summaries"]));
+    let progress = Arc::new(Progress::new(&process::STAGES));
     let report = with_progress(
         &format!("process {window}"),
         Arc::clone(&progress),
-        process(&data, &out, &req, &progress),
+        process::process(&data, &out, &req, &progress),
     )
     .await?;
     for p in &report.problems {

@@ -1,7 +1,12 @@
 //! Progress of long headless work on stderr: a live bar on a terminal, plain periodic lines otherwise.
+//!
+//! It reads the job's own [`Progress`], the one the TUI reads: the line is the operation's
+//! (`line`), the bar is filled by the stage's done/total once the total is known.
 
 use indicatif::{ProgressBar, ProgressStyle};
+use s3scope_core::job::{Progress, Snapshot};
 use std::io::IsTerminal;
+use std::sync::Arc;
 use std::time::Duration;
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
@@ -13,20 +18,17 @@ pub struct Reporter {
 }
 
 impl Reporter {
-    /// `status` is called on each tick and returns one line (never a secret).
-    pub fn start<F>(label: &str, status: F) -> Self
-    where
-        F: Fn() -> String + Send + 'static,
-    {
-        Self::start_with_counts(label, move || (status(), None))
-    }
-
-    /// Like [`Reporter::start`], with (done, total) of the current stage when the total is
-    /// known: a filled bar on a terminal then, a spinner while it is not.
-    pub fn start_with_counts<F>(label: &str, status: F) -> Self
-    where
-        F: Fn() -> (String, Option<(u64, u64)>) + Send + 'static,
-    {
+    /// Reports `progress` as `line(snapshot)` (never a secret) until dropped or finished: a
+    /// filled bar on a terminal when the stage's total is known, a spinner while it is not.
+    pub fn start(
+        label: &str,
+        progress: Arc<Progress>,
+        line: impl Fn(&Snapshot) -> String + Send + 'static,
+    ) -> Self {
+        let status = move || {
+            let s = progress.snapshot();
+            (line(&s), s.counts())
+        };
         let stop = CancellationToken::new();
         let s = stop.clone();
         let label = label.to_string();

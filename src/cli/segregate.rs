@@ -9,18 +9,17 @@ use super::progress::Reporter;
 use super::settings::Flags;
 use clap::{Args, Subcommand};
 use s3scope_core::config::Config;
+use s3scope_core::job::Progress;
 use s3scope_core::s3::client::Clients;
 use s3scope_core::segregate::journal::default_path;
-use s3scope_core::segregate::report::append_to_log;
+use s3scope_core::segregate::report::{self, append_to_log};
 use s3scope_core::segregate::{
-    ApplyOptions, ApplyProgress, MovePlan, Overrides, PartSettings, PlanProgress, Rule, RuleLayer,
-    RuleSpec, SegregateError, Verify, apply, make_plan, planfile,
+    ApplyOptions, MovePlan, Overrides, PLAN_STAGES, PartSettings, Rule, RuleLayer, RuleSpec,
+    SegregateError, Verify, apply, make_plan, planfile,
 };
 use s3scope_core::settings::{Layered, Setting};
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::sync::atomic::Ordering;
-use std::time::Instant;
 use tokio_util::sync::CancellationToken;
 
 #[derive(Debug, Args)]
@@ -206,16 +205,12 @@ async fn run_apply(
             .unwrap_or_else(|| default_path(plan_file, &plan.rule)),
     };
     let writer = clients.writer(&plan.bucket, "segregate apply").await?;
-    let progress = Arc::new(ApplyProgress::default());
-    let cancel = CancellationToken::new();
-    let interrupt = interrupt_handler(cancel.clone());
-    let t0 = Instant::now();
-    let watch = progress.clone();
-    let reporter = Reporter::start(&format!("moving in s3://{}", plan.bucket), move || {
-        watch.snapshot(t0.elapsed()).line()
-    });
+    let progress = Arc::new(Progress::default());
+    let interrupt = interrupt_handler(progress.cancel.clone());
+    let label = format!("moving in s3://{}", plan.bucket);
+    let reporter = Reporter::start(&label, Arc::clone(&progress), report::progress_line);
     let endpoint = clients.endpoint_label();
-    let result = apply(&writer, &plan, &endpoint, &opts, &progress, &cancel).await;
+    let result = apply(&writer, &plan, &endpoint, &opts, &progress).await;
     reporter.finish().await;
     interrupt.abort();
     let report = result.map_err(segregate_error)?;
@@ -244,25 +239,14 @@ async fn run_apply(
 /// Makes the plan of `rule` with progress on stderr; Ctrl-C stops it.
 async fn plan(clients: &Clients, rule: &Rule) -> Result<MovePlan, CliError> {
     let s3 = clients.s3_for_bucket(&rule.spec.bucket).await?;
-    let progress = Arc::new(PlanProgress::default());
-    let cancel = CancellationToken::new();
-    let interrupt = interrupt_handler(cancel.clone());
-    let watch = progress.clone();
+    let progress = Arc::new(Progress::new(&PLAN_STAGES));
+    let interrupt = interrupt_handler(progress.cancel.clone());
     let label = format!("planning s3://{}/{}", rule.spec.bucket, rule.source_prefix);
-    let reporter = Reporter::start(&label, move || {
-        let g = |a: &std::sync::atomic::AtomicU64| a.load(Ordering::Relaxed);
-        format!(
-            "{} keys listed, {} LIST calls; destinations {}/{} prefixes, {} keys",
-            g(&watch.source.objects),
-            g(&watch.source.list_calls),
-            g(&watch.prefixes_done),
-            g(&watch.prefixes_total),
-            g(&watch.destination.objects),
-        )
-    });
+    let line = s3scope_core::segregate::planner::progress_line;
+    let reporter = Reporter::start(&label, Arc::clone(&progress), line);
     let endpoint = clients.endpoint_label();
     let now = chrono::Utc::now();
-    let result = make_plan(&s3, rule, &endpoint, now, &progress, &cancel).await;
+    let result = make_plan(&s3, rule, &endpoint, now, &progress).await;
     reporter.finish().await;
     interrupt.abort();
     let plan = result.map_err(segregate_error)?;

@@ -11,11 +11,11 @@ use super::{CliError, resolve_profile};
 use clap::{Args, Subcommand};
 use s3scope_core::config::{Config, Credentials};
 use s3scope_core::instants::WindowRequest;
+use s3scope_core::job::Progress;
 use s3scope_core::usage::legacy::SeedArgs;
-use s3scope_core::usage::{CollectRequest, Progress, UsageError, UsageOptions, collect};
+use s3scope_core::usage::{CollectRequest, UsageError, UsageOptions, collect};
 use std::io::Write;
 use std::sync::Arc;
-use tokio_util::sync::CancellationToken;
 
 #[derive(Debug, Subcommand)]
 pub enum UsageAction {
@@ -120,16 +120,15 @@ async fn run_collect(a: CollectArgs, config: &Config, global: &GlobalArgs) -> Re
         concurrency: a.concurrency.clamp(1, 256),
     };
     let progress = Arc::new(Progress::default());
-    let watch = Arc::clone(&progress);
-    let reporter = Reporter::start(&format!("usage {window}"), move || watch.snapshot().line());
-    let cancel = CancellationToken::new();
-    let ctrl_c = cancel.clone();
+    let line = s3scope_core::usage::progress::line;
+    let reporter = Reporter::start(&format!("usage {window}"), Arc::clone(&progress), line);
+    let ctrl_c = progress.cancel.clone();
     let interrupt = tokio::spawn(async move {
         if tokio::signal::ctrl_c().await.is_ok() {
             ctrl_c.cancel();
         }
     });
-    let result = collect(&clients, &request, &progress, &cancel).await;
+    let result = collect(&clients, &request, &progress).await;
     interrupt.abort();
     reporter.finish().await;
     let report = result.map_err(usage)?;

@@ -9,16 +9,16 @@ use crate::support::store as store_support;
 
 use faultproxy::{Counts, Faults, Proxy, S3Op};
 use s3scope_core::config::{Credentials, Profile, Secret};
+use s3scope_core::job::Progress;
 use s3scope_core::pipeline::PipelineError;
 use s3scope_core::pipeline::storage::Storage;
 use s3scope_core::s3::client::Clients;
 use s3scope_core::s3::error::S3Error;
 use s3scope_core::s3::rgw::{RgwError, TrimQuery};
 use s3scope_core::s3::write::Writer;
-use s3scope_core::segregate::{ApplyProgress, Outcome, apply};
+use s3scope_core::segregate::{Outcome, apply};
 use segregate_support::{cdr, contents, options, plan, put_plain, seed_rule};
 use store_support::create_bucket;
-use tokio_util::sync::CancellationToken;
 
 const WRITES: [S3Op; 9] = [
     S3Op::PutObject,
@@ -165,8 +165,7 @@ async fn a_read_only_profile_never_sends_a_write() {
         &p,
         &ep,
         &options(&dir.path().join("j")),
-        &ApplyProgress::default(),
-        &CancellationToken::new(),
+        &Progress::default(),
     )
     .await
     .unwrap();
@@ -256,8 +255,7 @@ async fn the_core_never_overwrites_a_destination_it_was_not_asked_to() {
         &p,
         &clients.endpoint_label(),
         &options(&dir.path().join("j")),
-        &ApplyProgress::default(),
-        &CancellationToken::new(),
+        &Progress::default(),
     )
     .await
     .unwrap();

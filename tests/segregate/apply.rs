@@ -6,12 +6,12 @@ use crate::support::segregate as segregate_support;
 use crate::support::store as store_support;
 
 use aws_sdk_s3::Client;
+use s3scope_core::job::Progress;
 use s3scope_core::s3::write::Writer;
 use s3scope_core::segregate::plan::Status;
-use s3scope_core::segregate::{ApplyOptions, ApplyProgress, Outcome, PartSettings, Verify, apply};
+use s3scope_core::segregate::{ApplyOptions, Outcome, PartSettings, Verify, apply};
 use segregate_support::*;
 use store_support::create_bucket;
-use tokio_util::sync::CancellationToken;
 
 async fn head(
     client: &Client,
@@ -253,18 +253,10 @@ async fn a_cancelled_apply_starts_nothing_and_can_be_resumed() {
     let p = plan(&client, &seed_rule("seg-cancel")).await;
     let dir = tempfile::tempdir().unwrap();
     let opts = options(&dir.path().join("j"));
-    let cancel = CancellationToken::new();
-    cancel.cancel();
-    let report = apply(
-        &Writer::from_client(client.clone(), "test"),
-        &p,
-        "test",
-        &opts,
-        &ApplyProgress::default(),
-        &cancel,
-    )
-    .await
-    .unwrap();
+    let progress = Progress::default();
+    progress.cancel.cancel();
+    let writer = Writer::from_client(client.clone(), "test");
+    let report = apply(&writer, &p, "test", &opts, &progress).await.unwrap();
     assert!(report.cancelled);
     assert_eq!(report.not_started.objects, 40);
     assert_eq!(contents(&client, "seg-cancel").await.len(), 40);

@@ -5,8 +5,8 @@
 
 use chrono::{DateTime, TimeZone, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use s3scope_core::job::Snapshot;
 use s3scope_core::s3::buckets::BucketInfo;
-use s3scope_core::scan::job::ScanCounters;
 use s3scope_core::scan::snapshot::SnapshotMeta;
 use s3scope_core::scan::tree::PrefixTree;
 use s3scope_tui::effect::Effect;
@@ -29,12 +29,13 @@ pub fn ch(c: char) -> Event {
     key(KeyCode::Char(c))
 }
 
-pub fn counters(objects: u64) -> ScanCounters {
-    ScanCounters {
-        objects,
+pub fn counters(objects: u64) -> Snapshot {
+    Snapshot {
+        done: objects,
         bytes: objects * 10,
-        list_calls: 3,
+        calls: 3,
         elapsed: Duration::from_millis(1500),
+        ..Snapshot::default()
     }
 }
 

@@ -7,14 +7,13 @@ use aws_sdk_s3::Client;
 use aws_sdk_s3::primitives::ByteStream;
 use aws_sdk_s3::types::StorageClass;
 use chrono::{TimeZone, Utc};
+use s3scope_core::job::Progress;
 use s3scope_core::s3::write::Writer;
 use s3scope_core::segregate::{
-    ApplyOptions, ApplyProgress, ApplyReport, MovePlan, PartSettings, PlanProgress, Rule, RuleSpec,
-    Verify, apply, make_plan,
+    ApplyOptions, ApplyReport, MovePlan, PartSettings, Rule, RuleSpec, Verify, apply, make_plan,
 };
 use std::collections::BTreeMap;
 use std::path::Path;
-use tokio_util::sync::CancellationToken;
 
 /// The seed's example name and rule.
 pub const SEED_NAME: &str =
@@ -117,16 +116,9 @@ pub fn fixed_now() -> chrono::DateTime<Utc> {
 
 pub async fn plan(client: &Client, spec: &RuleSpec) -> MovePlan {
     let rule = Rule::compile(spec).expect("rule compiles");
-    make_plan(
-        client,
-        &rule,
-        "test",
-        fixed_now(),
-        &PlanProgress::default(),
-        &CancellationToken::new(),
-    )
-    .await
-    .expect("plan")
+    make_plan(client, &rule, "test", fixed_now(), &Progress::default())
+        .await
+        .expect("plan")
 }
 
 pub fn options(journal: &Path) -> ApplyOptions {
@@ -140,16 +132,10 @@ pub fn options(journal: &Path) -> ApplyOptions {
 }
 
 pub async fn run(client: &Client, plan: &MovePlan, opts: &ApplyOptions) -> ApplyReport {
-    apply(
-        &Writer::from_client(client.clone(), "test"),
-        plan,
-        "test",
-        opts,
-        &ApplyProgress::default(),
-        &CancellationToken::new(),
-    )
-    .await
-    .expect("apply runs")
+    let writer = Writer::from_client(client.clone(), "test");
+    apply(&writer, plan, "test", opts, &Progress::default())
+        .await
+        .expect("apply runs")
 }
 
 /// The entry of `key` in a plan.

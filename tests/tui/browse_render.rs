@@ -5,12 +5,12 @@ use crate::support::screen::{draw, find_row, press as key, press_char as ch, row
 use chrono::{DateTime, TimeZone, Utc};
 use crossterm::event::KeyCode;
 use ratatui::style::Color;
+use s3scope_core::job::Snapshot;
 use s3scope_core::s3::buckets::BucketInfo;
 use s3scope_core::s3::lister::ListedObject;
 use s3scope_core::s3::object::ObjectDetails;
 use s3scope_core::scan::buckets::{BucketRow, Source};
 use s3scope_core::scan::files::FilesPage;
-use s3scope_core::scan::job::ScanCounters;
 use s3scope_core::scan::report::ClassTotal;
 use s3scope_core::scan::snapshot::SnapshotMeta;
 use s3scope_core::scan::tree::PrefixTree;
@@ -178,11 +178,12 @@ fn scanning(size: (u16, u16)) -> (State, RequestId) {
             tree: SharedTree::new(tree()),
         },
     );
-    let c = ScanCounters {
-        objects: 48_000,
+    let c = Snapshot {
+        done: 48_000,
         bytes: 1 << 40,
-        list_calls: 52,
+        calls: 52,
         elapsed: Duration::from_secs(75),
+        ..Snapshot::default()
     };
     update(&mut s, Event::ScanProgress { id, counters: c });
     (s, id)
@@ -190,11 +191,12 @@ fn scanning(size: (u16, u16)) -> (State, RequestId) {
 
 fn finished(size: (u16, u16)) -> State {
     let (mut s, id) = scanning(size);
-    let c = ScanCounters {
-        objects: 52,
+    let c = Snapshot {
+        done: 52,
         bytes: 3 << 30,
-        list_calls: 9,
+        calls: 9,
         elapsed: Duration::from_secs(4),
+        ..Snapshot::default()
     };
     let save = match update(
         &mut s,

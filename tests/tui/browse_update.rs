@@ -37,7 +37,7 @@ fn a_scan_fills_the_rows_live_and_navigation_follows() {
     assert_eq!(names(&s), ["logs/", "media/", FILES_ROW, "zeta/"]);
     assert_eq!(s.browse.totals.bytes, 1211);
     match &s.browse.phase {
-        Phase::Scanning { counters: c, .. } => assert_eq!(c.objects, 9),
+        Phase::Scanning { counters: c, .. } => assert_eq!(c.done, 9),
         other => panic!("{other:?}"),
     }
     // Drill into logs/, then back out: the row we came from is selected again.

@@ -41,7 +41,7 @@ fn a_scan_runs_in_jobs_is_cancelled_from_there_and_stays_in_the_history() {
     let shared = SharedTree::new(tree());
     update(&mut s, Event::ScanStarted { id, tree: shared });
     let mut c = counters(4200);
-    c.list_calls = 17;
+    c.calls = 17;
     update(&mut s, Event::ScanProgress { id, counters: c });
     let jobs = running(&s);
     assert_eq!(jobs.len(), 1);

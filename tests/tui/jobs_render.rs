@@ -5,7 +5,7 @@
 use crate::support::screen::{command, press as key};
 use chrono::{TimeZone, Utc};
 use crossterm::event::KeyCode;
-use s3scope_core::job::JobSnapshot;
+use s3scope_core::job::Snapshot;
 use s3scope_tui::effect::Effect;
 use s3scope_tui::event::Event;
 use s3scope_tui::keymap::Keymap;
@@ -40,8 +40,8 @@ fn state() -> State {
     s
 }
 
-fn progress(stage: &str, index: usize, done: u64, total: Option<u64>, errors: u64) -> JobSnapshot {
-    JobSnapshot {
+fn progress(stage: &str, index: usize, done: u64, total: Option<u64>, errors: u64) -> Snapshot {
+    Snapshot {
         stage: stage.into(),
         stage_index: index,
         stages: 3,
@@ -53,6 +53,7 @@ fn progress(stage: &str, index: usize, done: u64, total: Option<u64>, errors: u6
         elapsed: Duration::from_secs(12),
         rate: 8000.0,
         eta: total.map(|t| Duration::from_secs((t - done) / 8000)),
+        ..Snapshot::default()
     }
 }
 
@@ -160,7 +161,6 @@ fn read_only_profiles_do_not_write_to_s3() {
 
 #[test]
 fn a_browse_scan_appears_as_a_job_and_can_be_cancelled_there() {
-    use s3scope_core::scan::job::ScanCounters;
     use s3scope_tui::state::jobs::{JobKind, running};
     let mut s = state();
     let fx = command(&mut s, "browse s3://logs/2026/");
@@ -183,13 +183,20 @@ fn a_browse_scan_appears_as_a_job_and_can_be_cancelled_there() {
     // Read live from Browse: the scan is a job as soon as it starts.
     assert_eq!(running(&s)[0].kind, JobKind::Scan);
     assert_eq!(running(&s)[0].target, "s3://logs/2026/");
-    let counters = ScanCounters {
-        objects: 5000,
+    let counters = Snapshot {
+        done: 5000,
         bytes: 1 << 20,
-        list_calls: 5,
+        calls: 5,
         elapsed: Duration::from_secs(2),
+        ..Snapshot::default()
     };
-    update(&mut s, Event::ScanProgress { id: scan, counters });
+    update(
+        &mut s,
+        Event::ScanProgress {
+            id: scan,
+            counters: counters.clone(),
+        },
+    );
     assert_eq!(running(&s)[0].done, 5000);
     key(&mut s, KeyCode::Char('5'));
     assert_eq!(

@@ -8,7 +8,7 @@ use crate::support::segregate as segregate_support;
 use crate::support::screen::{buffer as draw, find, row_text};
 use crossterm::event::KeyCode;
 use ratatui::style::{Color, Modifier};
-use s3scope_core::segregate::report::ProgressSnapshot;
+use s3scope_core::job::Snapshot;
 use s3scope_tui::effect::Effect;
 use s3scope_tui::event::Event;
 use s3scope_tui::state::segregate::{SegregateEffect, SegregateEvent};
@@ -51,16 +51,17 @@ fn progress_then_report() {
         panic!("{fx:?}")
     };
     let id = *id;
-    let progress = ProgressSnapshot {
-        objects_done: 6,
-        objects_total: 9,
-        bytes_done: 6000,
-        bytes_total: 8000,
+    let progress = Snapshot {
+        done: 6,
+        total: Some(9),
+        bytes: 6000,
+        bytes_total: Some(8000),
         errors: 1,
-        elapsed_secs: 2.0,
-        objects_per_sec: 3.0,
-        bytes_per_sec: 3000.0,
-        eta_secs: Some(1.0),
+        elapsed: std::time::Duration::from_secs(2),
+        rate: 3.0,
+        bytes_rate: 3000.0,
+        eta: Some(std::time::Duration::from_secs(1)),
+        ..Snapshot::default()
     };
     update(
         &mut s,

@@ -229,16 +229,16 @@ fn apply_confirms_with_counts_then_runs_the_plan_and_can_be_cancelled() {
     key(&mut s, KeyCode::Char('e'));
     assert_eq!(s.segregate.editing, None);
 
-    let progress = s3scope_core::segregate::report::ProgressSnapshot {
-        objects_done: 4,
-        objects_total: 10,
+    let progress = s3scope_core::job::Snapshot {
+        done: 4,
+        total: Some(10),
         ..Default::default()
     };
     update(
         &mut s,
         Event::Segregate(SegregateEvent::Progress { id, progress }),
     );
-    assert_eq!(s.segregate.job.as_ref().unwrap().progress.objects_done, 4);
+    assert_eq!(s.segregate.job.as_ref().unwrap().progress.done, 4);
     // The Jobs pane shows the same apply, 4 of 10.
     let jobs = s3scope_tui::state::jobs::running(&s);
     let apply = jobs

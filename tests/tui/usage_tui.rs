@@ -5,7 +5,8 @@ use crate::support::usage as usage_support;
 
 use crossterm::event::KeyCode;
 use s3scope_core::instants::Window;
-use s3scope_core::usage::{Phase, Snapshot};
+use s3scope_core::job::Snapshot;
+use s3scope_core::usage::Phase;
 use s3scope_tui::effect::Effect;
 use s3scope_tui::event::{Event, RequestId};
 use s3scope_tui::state::usage::{Load, UsageEffect, UsageEvent};
@@ -161,12 +162,12 @@ fn collecting_reports_progress_and_shows_the_result() {
         "a second collection while one runs"
     );
     let progress = Snapshot {
-        phase: Phase::Reading,
-        entries: 42,
+        stage: Phase::ReadingUsage.name().into(),
+        records: 42,
         ..Default::default()
     };
     update(&mut s, Event::Usage(UsageEvent::Progress { id, progress }));
-    assert_eq!(s.usage.job.as_ref().unwrap().progress.entries, 42);
+    assert_eq!(s.usage.job.as_ref().unwrap().progress.records, 42);
     let jobs = s3scope_tui::state::jobs::running(&s);
     assert_eq!(jobs.len(), 1, "the collection in Jobs");
     assert_eq!(

@@ -6,7 +6,8 @@ use crate::support::usage as usage_support;
 use crate::support::screen::{buffer as draw, find, row_text};
 use crossterm::event::KeyCode;
 use ratatui::style::{Color, Modifier};
-use s3scope_core::usage::{Phase, Snapshot};
+use s3scope_core::job::Snapshot;
+use s3scope_core::usage::Phase;
 use s3scope_tui::event::Event;
 use s3scope_tui::state::usage::UsageEvent;
 use s3scope_tui::theme::Theme;
@@ -56,8 +57,8 @@ fn a_running_collection_and_the_trim_confirmation() {
         other => panic!("{other:?}"),
     };
     let progress = Snapshot {
-        phase: Phase::Reading,
-        entries: 1234,
+        stage: Phase::ReadingUsage.name().into(),
+        records: 1234,
         bytes: 5 << 20,
         ..Default::default()
     };

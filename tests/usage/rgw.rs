@@ -9,11 +9,12 @@ use aws_sdk_s3::types::{CompletedMultipartUpload, CompletedPart, Delete, ObjectI
 use chrono::Duration;
 use s3scope_core::config::{Credentials, Profile, Secret};
 use s3scope_core::instants::{Window, this_hour};
+use s3scope_core::job::Progress;
 use s3scope_core::s3::client::Clients;
 use s3scope_core::s3::rgw::{UsageQuery, UsageResponse};
 use s3scope_core::usage::model::Counters;
 use s3scope_core::usage::{
-    CollectReport, CollectRequest, Progress, Source, UsageError, UsageOptions, collect,
+    CollectReport, CollectRequest, Source, UsageError, UsageOptions, collect,
 };
 use std::collections::BTreeMap;
 use support::rgw::{admin, eventually, s3_client};
@@ -246,7 +247,6 @@ async fn known_traffic_is_collected_exactly_then_trimmed_while_the_summary_keeps
         &clients,
         &request(dir.path(), &env, &bucket, false),
         &Progress::default(),
-        &Default::default(),
     )
     .await
     .unwrap();
@@ -272,7 +272,6 @@ async fn known_traffic_is_collected_exactly_then_trimmed_while_the_summary_keeps
         &clients,
         &request(dir.path(), &env, &bucket, true),
         &Progress::default(),
-        &Default::default(),
     )
     .await
     .unwrap();
@@ -293,7 +292,6 @@ async fn known_traffic_is_collected_exactly_then_trimmed_while_the_summary_keeps
         &clients,
         &request(dir.path(), &env, &bucket, false),
         &Progress::default(),
-        &Default::default(),
     )
     .await
     .unwrap();
@@ -319,7 +317,7 @@ async fn a_user_without_caps_is_told_to_grant_usage_read() {
         uid: None,
         bucket: None,
     };
-    let e = collect(&clients, &req, &Progress::default(), &Default::default())
+    let e = collect(&clients, &req, &Progress::default())
         .await
         .unwrap_err();
     assert!(matches!(e, UsageError::Rgw(_)), "{e:?}");

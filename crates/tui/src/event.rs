@@ -3,12 +3,12 @@
 use super::state::browse::SharedTree;
 use chrono::{DateTime, Utc};
 use crossterm::event::KeyEvent;
+use s3scope_core::job::Snapshot;
 use s3scope_core::s3::buckets::BucketInfo;
 use s3scope_core::s3::error::S3Error;
 use s3scope_core::s3::object::ObjectDetails;
 use s3scope_core::scan::buckets::{BucketRow, Source};
 use s3scope_core::scan::files::FilesPage;
-use s3scope_core::scan::job::ScanCounters;
 use s3scope_core::scan::snapshot::SnapshotMeta;
 use std::path::PathBuf;
 
@@ -51,15 +51,12 @@ pub enum Event {
     },
     /// A scan task is running; its tree grows from now on.
     ScanStarted { id: RequestId, tree: SharedTree },
-    /// Live counters of a running scan (about ten per second).
-    ScanProgress {
-        id: RequestId,
-        counters: ScanCounters,
-    },
+    /// The progress of a running scan (about ten per second): `done` objects, `calls` LIST calls.
+    ScanProgress { id: RequestId, counters: Snapshot },
     /// The scan ended: complete, cancelled (`cancelled`), or failed.
     ScanFinished {
         id: RequestId,
-        result: Result<ScanCounters, S3Error>,
+        result: Result<Snapshot, S3Error>,
         cancelled: bool,
         at: DateTime<Utc>,
     },

@@ -3,19 +3,20 @@
 mod browse; // Browse and bucket-table effects: scan, snapshots, files, HEAD
 mod jobs; // Jobs effects: extract and process with progress, cancel
 mod segregate; // Segregate effects: source listing, destination checks, apply
+mod table; // the one table of running jobs by id; driving a job with progress ticks
 mod usage; // Usage effects: summary read, collection with progress, cancel
 
 use super::effect::Effect;
 use super::event::{Event, RequestId};
 use base64::Engine as _;
 use futures::StreamExt as _;
+use s3scope_core::job::JobKind;
 use s3scope_core::s3::buckets::{BucketInfo, list_buckets, resolve_regions};
 use s3scope_core::s3::client::Clients;
 use std::io::Write;
 use std::path::PathBuf;
 use tokio::sync::mpsc::UnboundedSender;
 use tokio::task::JoinSet;
-use tokio_util::sync::CancellationToken;
 
 /// Buckets per region-lookup batch (one RegionsResolved event each).
 const REGION_BATCH: usize = 4;
@@ -38,15 +39,12 @@ pub struct Runtime {
     snapshot_dir: Option<PathBuf>,
     /// Parallel LIST requests of bucket-table scans.
     scan_concurrency: usize,
-    /// The Browse scan running, if any (one at a time).
-    scan: Option<(RequestId, CancellationToken)>,
-    /// The Segregate listing and apply that can be stopped.
-    segregate: segregate::Tasks,
-    /// The usage collection running, if any (one at a time).
-    usage_job: Option<(RequestId, CancellationToken)>,
-    /// Progress (and cancel token) of each extract/process job started.
-    jobs: std::collections::HashMap<RequestId, std::sync::Arc<s3scope_core::job::JobProgress>>,
+    /// Every job started (scan, plan, apply, usage, extract, process) by id, until it ends:
+    /// its kind and progress, whose token cancels it.
+    jobs: std::collections::HashMap<RequestId, table::RunningJob>,
 }
+
+pub use table::RunningJob;
 
 impl Runtime {
     pub fn new(clients: Clients, tx: UnboundedSender<Event>) -> Self {
@@ -56,9 +54,6 @@ impl Runtime {
             tasks: JoinSet::new(),
             snapshot_dir: s3scope_core::scan::snapshot::default_dir().ok(),
             scan_concurrency: 32,
-            scan: None,
-            segregate: segregate::Tasks::default(),
-            usage_job: None,
             jobs: std::collections::HashMap::new(),
         }
     }
@@ -89,7 +84,7 @@ impl Runtime {
             Effect::LoadBucketTable { id } => self.load_bucket_table(id),
             Effect::FindSnapshot { id, bucket, prefix } => self.find_snapshot(id, bucket, prefix),
             Effect::StartScan { id, request } => self.start_scan(id, request),
-            Effect::CancelScan { id } => self.cancel_scan(id),
+            Effect::CancelScan { id } => self.cancel_job(id, JobKind::Scan),
             Effect::SaveSnapshot { id, meta, tree } => self.save_snapshot(id, meta, tree),
             Effect::LoadDiff {
                 id,
@@ -168,6 +163,7 @@ impl Runtime {
     /// Collects finished tasks (so the set does not grow) and returns the first panic among
     /// them as a message; the loop calls it every iteration.
     pub fn panicked(&mut self) -> Option<String> {
+        self.prune_jobs();
         let mut first = None;
         while let Some(done) = self.tasks.try_join_next() {
             if let Err(e) = done {

@@ -12,6 +12,7 @@ use super::effect::Effect;
 use super::event::Event;
 use super::keymap::Action;
 use super::state::buckets::Loaded;
+use super::state::jobs as jobs_state;
 use super::state::{Help, Pane, State};
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use tui_input::Input;
@@ -23,10 +24,15 @@ pub fn start(state: &mut State) -> Vec<Effect> {
 }
 
 /// Applies one event. Results tagged with a request id that is no longer awaited are dropped.
-/// Afterwards the Jobs pane notes which long jobs stopped running.
+/// The Jobs pane follows the job events (progress, end) by id and enters the jobs the effects
+/// start.
 pub fn update(state: &mut State, event: Event) -> Vec<Effect> {
+    let signal = jobs_state::Signal::of(&event);
     let fx = apply(state, event);
-    super::state::jobs::observe(state);
+    if let Some(signal) = signal {
+        jobs_state::follow(state, signal);
+    }
+    jobs_state::started(state, &fx);
     fx
 }
 

@@ -3,7 +3,8 @@
 use super::{LogServer, line, log_name};
 use chrono::{DateTime, Duration, Utc};
 use s3scope_core::instants::Window;
-use s3scope_core::usage::{CollectReport, CollectRequest, Progress, Source, UsageOptions, collect};
+use s3scope_core::job::Progress;
+use s3scope_core::usage::{CollectReport, CollectRequest, Source, UsageOptions, collect};
 use std::path::Path;
 
 pub const BUCKET: &str = "access-logs";
@@ -153,7 +154,7 @@ pub fn request(results: &Path, window: Window, trim: bool) -> CollectRequest {
 
 pub async fn collect_ok(srv: &LogServer, req: &CollectRequest) -> CollectReport {
     let clients = srv.clients().await;
-    collect(&clients, req, &Progress::default(), &Default::default())
+    collect(&clients, req, &Progress::default())
         .await
         .unwrap_or_else(|e| panic!("collect: {e}"))
 }

@@ -15,7 +15,7 @@ use super::manifest::{
 };
 use super::storage::Storage;
 use crate::instants::Window;
-use crate::job::JobProgress;
+use crate::job::Progress;
 use crate::s3::client::Clients;
 use chrono::{DateTime, Duration, Utc};
 use serde::Serialize;
@@ -132,7 +132,7 @@ pub(crate) struct Ctx<'a> {
     pub clients: &'a Clients,
     pub window: Window,
     pub staging: PathBuf,
-    pub progress: &'a JobProgress,
+    pub progress: &'a Progress,
     pub req: &'a ExtractRequest,
     pub keep: globset::GlobMatcher,
 }
@@ -173,7 +173,7 @@ pub async fn extract(
     clients: &Clients,
     data: &Storage,
     req: &ExtractRequest,
-    progress: &JobProgress,
+    progress: &Progress,
 ) -> Result<ExtractReport, PipelineError> {
     let started = std::time::Instant::now();
     if req.sources.is_empty() {

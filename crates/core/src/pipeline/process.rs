@@ -17,7 +17,7 @@ use super::PipelineError;
 use super::report;
 use super::storage::Storage;
 use crate::instants::Window;
-use crate::job::JobProgress;
+use crate::job::Progress;
 use crate::pipeline::table::Table as _;
 use chrono::{Duration, NaiveDate};
 use days::{aggregate_day, aggregate_usage, growth_rows, i64_of};
@@ -70,12 +70,15 @@ pub fn reports_dir(window: &Window) -> String {
     format!("reports/{}-{}", f(window.since), f(window.until))
 }
 
+/// The stages a process run reports, in order.
+pub const STAGES: [&str; 3] = ["storage", "usage", "summaries"];
+
 /// Reads the packages of `req.window` from `data` and writes the rollups to `out`.
 pub async fn process(
     data: &Storage,
     out: &Storage,
     req: &ProcessRequest,
-    progress: &JobProgress,
+    progress: &Progress,
 ) -> Result<ProcessReport, PipelineError> {
     let started = std::time::Instant::now();
     out.check_writable().await?;
@@ -100,10 +103,8 @@ pub async fn process(
         ages: Vec::new(),
         usage: Vec::new(),
     };
-    progress.stage("storage");
-    progress
-        .total
-        .store(days.len() as u64, std::sync::atomic::Ordering::Relaxed);
+    progress.stage(STAGES[0]);
+    progress.set_total(days.len() as u64);
     let mut all_packages: Vec<Package> = Vec::new();
     let mut previous: BTreeMap<(String, String), (String, i64, i64)> = BTreeMap::new();
     for day in &days {
@@ -154,7 +155,7 @@ pub async fn process(
         all_packages.extend(packages);
         progress.add(1, 0);
     }
-    progress.stage("usage");
+    progress.stage(STAGES[1]);
     let usage = aggregate_usage(data, &all_packages, req, &mut report).await?;
     for day in &days {
         let dt = day.to_string();
@@ -165,7 +166,7 @@ pub async fn process(
         .rows
         .insert(UsageRow::NAME.into(), usage.len() as u64);
     report.usage = usage;
-    progress.stage("summaries");
+    progress.stage(STAGES[2]);
     let dir = reports_dir(&req.window);
     let csvs: [(&str, Vec<u8>); 4] = [
         (StorageRow::NAME, csv_bytes(&report.storage)?),

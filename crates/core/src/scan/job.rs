@@ -1,15 +1,14 @@
-//! A scan job: streams a parallel listing into a shared prefix tree with live counters.
+//! A scan job: streams a parallel listing into a shared prefix tree, counting into its job progress.
 
 use super::tree::PrefixTree;
+use crate::job::{Progress, Snapshot};
 use crate::s3::client::Clients;
 use crate::s3::error::S3Error;
 use crate::s3::hidden::{self, HiddenVersion};
 use crate::s3::lister::{ListOptions, ListStats, list_parallel};
 use std::sync::atomic::Ordering;
 use std::sync::{Arc, RwLock};
-use std::time::{Duration, Instant};
 use tokio::sync::mpsc;
-use tokio_util::sync::CancellationToken;
 
 /// What to scan.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -26,71 +25,29 @@ pub struct ScanRequest {
     pub hints: Vec<String>,
 }
 
-/// Live counters of a running scan.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct ScanCounters {
-    pub objects: u64,
-    pub bytes: u64,
-    pub list_calls: u64,
-    pub elapsed: Duration,
-}
-
-impl ScanCounters {
-    /// LIST pages per second so far.
-    pub fn pages_per_sec(&self) -> f64 {
-        let s = self.elapsed.as_secs_f64();
-        if s > 0.0 {
-            self.list_calls as f64 / s
-        } else {
-            0.0
-        }
-    }
-
-    /// Percent done and time left when `expected` objects are known (a snapshot, RGW stats,
-    /// CloudWatch); None before the first objects or once past the expectation.
-    pub fn progress_of(&self, expected: u64) -> Option<(f64, Duration)> {
-        if expected == 0 || self.objects == 0 {
-            return None;
-        }
-        let pct = (self.objects as f64 * 100.0 / expected as f64).min(100.0);
-        let rate = self.objects_per_sec();
-        let left = expected.saturating_sub(self.objects) as f64;
-        let eta = if rate > 0.0 {
-            Duration::from_secs_f64(left / rate)
-        } else {
-            Duration::ZERO
-        };
-        Some((pct, eta))
-    }
-
-    pub fn objects_per_sec(&self) -> f64 {
-        let s = self.elapsed.as_secs_f64();
-        if s > 0.0 {
-            self.objects as f64 / s
-        } else {
-            0.0
-        }
-    }
-}
-
 /// A running (or finished) scan. The tree is readable at any time, also while it grows.
 #[derive(Clone)]
 pub struct Scan {
     pub request: ScanRequest,
     pub tree: Arc<RwLock<PrefixTree>>,
+    /// The job's progress: objects and bytes listed, LIST calls; its token stops the scan.
+    pub progress: Arc<Progress>,
+    /// The lister's own counters (splits, retried pages); LIST calls are copied into `progress`.
     stats: Arc<ListStats>,
-    started: Instant,
-    pub cancel: CancellationToken,
 }
 
+/// The stage of a scan.
+pub const LISTING: &str = "listing";
+
 impl Scan {
-    pub fn counters(&self) -> ScanCounters {
-        ScanCounters {
-            objects: self.stats.objects.load(Ordering::Relaxed),
-            bytes: self.stats.bytes.load(Ordering::Relaxed),
-            list_calls: self.stats.list_calls.load(Ordering::Relaxed),
-            elapsed: self.started.elapsed(),
-        }
+    /// The progress now: `done` objects of `bytes`, `calls` LIST calls.
+    pub fn snapshot(&self) -> Snapshot {
+        self.progress.snapshot()
+    }
+
+    fn sync_calls(&self) {
+        self.progress
+            .set_calls(self.stats.list_calls.load(Ordering::Relaxed));
     }
 }
 
@@ -104,14 +61,13 @@ pub fn start(req: ScanRequest) -> Scan {
     Scan {
         tree: Arc::new(RwLock::new(PrefixTree::new(&req.prefix, '/'))),
         request: req,
+        progress: Arc::new(Progress::new(&[LISTING])),
         stats: Arc::new(ListStats::default()),
-        started: Instant::now(),
-        cancel: CancellationToken::new(),
     }
 }
 
 /// Lists the bucket (in its own region) and folds every page into the tree.
-pub async fn run(scan: &Scan, clients: &Clients) -> Result<ScanCounters, S3Error> {
+pub async fn run(scan: &Scan, clients: &Clients) -> Result<Snapshot, S3Error> {
     let req = &scan.request;
     let s3 = clients.s3_for_bucket(&req.bucket).await?;
     let mut opts = ListOptions::new(&req.bucket, &req.prefix);
@@ -123,12 +79,16 @@ pub async fn run(scan: &Scan, clients: &Clients) -> Result<ScanCounters, S3Error
         opts,
         scan.stats.clone(),
         tx,
-        scan.cancel.clone(),
+        scan.progress.cancel.clone(),
         clients.endpoint_label(),
     );
     let tree = scan.tree.clone();
     let consume = async move {
         while let Some(page) = rx.recv().await {
+            // One page: two relaxed adds and a store, never a lock of the progress.
+            let bytes = page.objects.iter().map(|o| o.size).sum();
+            scan.progress.add(page.objects.len() as u64, bytes);
+            scan.sync_calls();
             let mut t = tree
                 .write()
                 .unwrap_or_else(std::sync::PoisonError::into_inner);
@@ -147,8 +107,9 @@ pub async fn run(scan: &Scan, clients: &Clients) -> Result<ScanCounters, S3Error
     };
     let (listed, ()) = tokio::join!(lister, consume);
     listed?;
-    if scan.cancel.is_cancelled() {
-        return Ok(scan.counters());
+    scan.sync_calls();
+    if scan.progress.cancel.is_cancelled() {
+        return Ok(scan.snapshot());
     }
     let client = clients.s3_for_bucket(&req.bucket).await?;
     let ep = clients.endpoint_label();
@@ -157,6 +118,7 @@ pub async fn run(scan: &Scan, clients: &Clients) -> Result<ScanCounters, S3Error
         let calls =
             hidden::versions(&client, &req.bucket, &req.prefix, &ep, |v| found.push(v)).await?;
         scan.stats.list_calls.fetch_add(calls, Ordering::Relaxed);
+        scan.sync_calls();
         let mut t = scan
             .tree
             .write()
@@ -179,5 +141,5 @@ pub async fn run(scan: &Scan, clients: &Clients) -> Result<ScanCounters, S3Error
             t.add_upload(&u.key, u.bytes);
         }
     }
-    Ok(scan.counters())
+    Ok(scan.snapshot())
 }

@@ -8,16 +8,15 @@ use super::delete::{Doomed, deleter};
 use super::error::SegregateError;
 use super::journal::{self, Journal, Record};
 use super::plan::{Count, MovePlan, PlanEntry};
-use super::report::{ApplyProgress, ApplyReport, Outcome, Problem};
+use super::report::{ApplyReport, Outcome, Problem};
 use super::resume::{abort_open_uploads, recheck};
 use super::rule::as_dir;
 use super::work::{self, Ctx, Step};
+use crate::job::Progress;
 use crate::s3::write::Writer;
 use std::path::PathBuf;
-use std::sync::atomic::Ordering;
 use std::time::Instant;
 use tokio::sync::mpsc;
-use tokio_util::sync::CancellationToken;
 
 /// At most this many problems are listed in a report (the journal has them all).
 const MAX_PROBLEMS: usize = 1000;
@@ -37,7 +36,8 @@ pub struct ApplyOptions {
 }
 
 /// Applies `plan` with write access to its bucket ([`Clients::writer`], which a read-only
-/// profile never gets). Per-object failures are in the report; an error is returned only when
+/// profile never gets), counting into `progress` (objects and bytes moved, errors) and stopped
+/// by its token. Per-object failures are in the report; an error is returned only when
 /// the run cannot start (journal, destination listing).
 ///
 /// [`Clients::writer`]: crate::s3::client::Clients::writer
@@ -46,10 +46,10 @@ pub async fn apply(
     plan: &MovePlan,
     endpoint: &str,
     opts: &ApplyOptions,
-    progress: &ApplyProgress,
-    cancel: &CancellationToken,
+    progress: &Progress,
 ) -> Result<ApplyReport, SegregateError> {
     let s3 = writer.s3();
+    let cancel = &progress.cancel;
     let started = chrono::Utc::now();
     let t0 = Instant::now();
     let journal_error = |message: String| SegregateError::Journal {
@@ -70,13 +70,8 @@ pub async fn apply(
     let aborted_uploads = abort_open_uploads(s3, &plan.bucket, &past, &journal).await;
     let mut entries = plan.entries.clone();
     let (pending, rechecked) = recheck(s3, plan, &mut entries, &past, endpoint, cancel).await?;
-    progress
-        .objects_total
-        .store(pending.len() as u64, Ordering::Relaxed);
-    progress.bytes_total.store(
-        pending.iter().map(|&i| entries[i].size).sum(),
-        Ordering::Relaxed,
-    );
+    progress.set_total(pending.len() as u64);
+    progress.set_bytes_total(pending.iter().map(|&i| entries[i].size).sum());
 
     // Windows in target order: each window's copies are verified by listing their prefixes.
     let mut order = pending.clone();

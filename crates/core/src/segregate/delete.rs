@@ -2,7 +2,7 @@
 //! on its planned ETag, with the answer read key by key and each deletion journaled.
 
 use super::journal::{Journal, Record};
-use super::report::ApplyProgress;
+use crate::job::Progress;
 use crate::s3::error::S3Error;
 use crate::s3::retry::{self, DeleteKey};
 use crate::s3::write::Writer;
@@ -10,7 +10,6 @@ use aws_sdk_s3::Client;
 use futures::StreamExt as _;
 use futures::stream::FuturesUnordered;
 use std::collections::HashMap;
-use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 use tokio::sync::mpsc;
 
@@ -104,7 +103,7 @@ pub async fn deleter(
     bucket: &str,
     endpoint: &str,
     journal: &Journal,
-    progress: &ApplyProgress,
+    progress: &Progress,
     sizes: &[u64],
     mut rx: mpsc::Receiver<(usize, Doomed, u64)>,
 ) -> Results {
@@ -133,9 +132,9 @@ pub async fn deleter(
             .into_iter()
             .zip(answers)
             .map(|((i, _), (_, why))| {
-                progress.done(sizes.get(i).copied().unwrap_or(0));
+                progress.add(1, sizes.get(i).copied().unwrap_or(0));
                 if why.is_some() {
-                    progress.errors.fetch_add(1, Ordering::Relaxed);
+                    progress.add_errors(1);
                 }
                 (i, why)
             })

@@ -4,6 +4,7 @@
 use super::error::SegregateError;
 use super::plan::{Draft, Existing, ListingInfo, MovePlan, PLAN_VERSION, draft, settle};
 use super::rule::{Field, Rule, RuleError};
+use crate::job::{Progress, Snapshot};
 use crate::s3::error::S3Error;
 use crate::s3::lister::{ListOptions, ListStats, ListedObject, list_parallel};
 use aws_sdk_s3::Client;
@@ -11,30 +12,47 @@ use chrono::{DateTime, Utc};
 use futures::StreamExt as _;
 use std::collections::HashMap;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::Ordering;
 use tokio::sync::mpsc;
-use tokio_util::sync::CancellationToken;
 
 /// Destination prefixes listed at the same time.
 const DESTINATION_CONCURRENCY: usize = 8;
 
-/// Live counters of a plan being made.
-#[derive(Debug, Default)]
-pub struct PlanProgress {
-    pub source: Arc<ListStats>,
-    pub destination: Arc<ListStats>,
-    pub prefixes_total: AtomicU64,
-    pub prefixes_done: AtomicU64,
+/// The stages of a plan: the source listed (`done` keys), the destination prefixes checked
+/// (`done`/`total` prefixes, `records` keys found there). `calls` counts every LIST call.
+pub const PLAN_STAGES: [&str; 2] = ["listing the source", "checking destinations"];
+
+/// One progress line of a plan being made.
+pub fn progress_line(p: &Snapshot) -> String {
+    if p.stage == PLAN_STAGES[1] {
+        format!(
+            "{} LIST calls; destinations {}/{} prefixes, {} keys",
+            p.calls,
+            p.done,
+            p.total.unwrap_or(0),
+            p.records
+        )
+    } else {
+        format!("{} keys listed, {} LIST calls", p.done, p.calls)
+    }
+}
+
+/// What a listing's keys count as in the job's progress.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Counted {
+    /// Items of the stage (source keys).
+    Done,
+    /// Records (destination keys; the stage's items are prefixes).
+    Records,
 }
 
 /// Lists the source of `rule`: every key, or the first `max_pages` pages. Returns the objects
 /// in key order and whether the listing reached its end.
-pub async fn list_source(
+async fn list_source(
     s3: &Client,
     rule: &Rule,
     endpoint: &str,
-    stats: Arc<ListStats>,
-    cancel: &CancellationToken,
+    progress: &Progress,
 ) -> Result<(Vec<ListedObject>, bool), S3Error> {
     let opts = ListOptions {
         delimiter: None,
@@ -43,25 +61,26 @@ pub async fn list_source(
         ..ListOptions::new(&rule.spec.bucket, &rule.source_prefix)
     };
     let max_pages = rule.spec.max_pages.map(u64::from);
-    let (objects, complete) = collect(s3, opts, stats, max_pages, cancel, endpoint).await?;
-    Ok((objects, complete))
+    collect(s3, opts, progress, Counted::Done, max_pages, endpoint).await
 }
 
 /// Runs one listing to its end (or `max_pages` pages), objects sorted by key.
 async fn collect(
     s3: &Client,
     opts: ListOptions,
-    stats: Arc<ListStats>,
+    progress: &Progress,
+    counted: Counted,
     max_pages: Option<u64>,
-    cancel: &CancellationToken,
     endpoint: &str,
 ) -> Result<(Vec<ListedObject>, bool), S3Error> {
+    let cancel = &progress.cancel;
+    let stats = Arc::new(ListStats::default());
     let (tx, mut rx) = mpsc::channel(64);
     let stop = cancel.child_token();
     let task = tokio::spawn(list_parallel(
         s3.clone(),
         opts,
-        stats,
+        Arc::clone(&stats),
         tx,
         stop.clone(),
         endpoint.to_string(),
@@ -69,7 +88,14 @@ async fn collect(
     let mut objects = Vec::new();
     let mut pages = 0u64;
     let mut complete = true;
+    let mut calls = 0;
     while let Some(page) = rx.recv().await {
+        let n = page.objects.len() as u64;
+        match counted {
+            Counted::Done => progress.add(n, page.objects.iter().map(|o| o.size).sum()),
+            Counted::Records => progress.add_records(n),
+        }
+        progress.add_calls_since(&mut calls, stats.list_calls.load(Ordering::Relaxed));
         objects.extend(page.objects);
         pages += 1;
         if max_pages.is_some_and(|m| pages >= m) {
@@ -84,24 +110,23 @@ async fn collect(
         detail: format!("listing task stopped: {e}"),
     })?;
     listed?;
+    progress.add_calls_since(&mut calls, stats.list_calls.load(Ordering::Relaxed));
     objects.sort_unstable_by(|a, b| a.key.cmp(&b.key));
     objects.dedup_by(|a, b| a.key == b.key);
     Ok((objects, complete && !cancel.is_cancelled()))
 }
 
-/// Lists the destination prefixes and returns what is there, by key.
+/// Lists the destination prefixes and returns what is there, by key: `progress` counts the
+/// prefixes done of its total, the keys found as records, and stops the listings.
 pub async fn list_destinations(
     s3: &Client,
     bucket: &str,
     prefixes: impl IntoIterator<Item = String>,
     endpoint: &str,
-    progress: &PlanProgress,
-    cancel: &CancellationToken,
+    progress: &Progress,
 ) -> Result<HashMap<String, Existing>, S3Error> {
     let prefixes: Vec<String> = prefixes.into_iter().collect();
-    progress
-        .prefixes_total
-        .fetch_add(prefixes.len() as u64, Ordering::Relaxed);
+    progress.add_total(prefixes.len() as u64);
     let mut found = HashMap::new();
     let mut listings = futures::stream::iter(prefixes)
         .map(|prefix| {
@@ -110,19 +135,12 @@ pub async fn list_destinations(
                 concurrency: 4,
                 ..ListOptions::new(bucket, &prefix)
             };
-            collect(
-                s3,
-                opts,
-                progress.destination.clone(),
-                None,
-                cancel,
-                endpoint,
-            )
+            collect(s3, opts, progress, Counted::Records, None, endpoint)
         })
         .buffer_unordered(DESTINATION_CONCURRENCY);
     while let Some(result) = listings.next().await {
         let (objects, _) = result?;
-        progress.prefixes_done.fetch_add(1, Ordering::Relaxed);
+        progress.add(1, 0);
         for o in objects {
             found.insert(
                 o.key,
@@ -155,25 +173,27 @@ pub fn check_destinations(rule: &Rule, draft: &Draft) -> Result<(), RuleError> {
     }
 }
 
-/// Makes the plan of `rule`: list, classify, check destinations, settle.
+/// Makes the plan of `rule`: list, classify, check destinations, settle; counted into
+/// `progress` through [`PLAN_STAGES`] and stopped by its token.
 pub async fn make_plan(
     s3: &Client,
     rule: &Rule,
     endpoint: &str,
     now: DateTime<Utc>,
-    progress: &PlanProgress,
-    cancel: &CancellationToken,
+    progress: &Progress,
 ) -> Result<MovePlan, SegregateError> {
-    let (objects, complete) =
-        list_source(s3, rule, endpoint, progress.source.clone(), cancel).await?;
+    let cancel = &progress.cancel;
+    progress.stage(PLAN_STAGES[0]);
+    let (objects, complete) = list_source(s3, rule, endpoint, progress).await?;
+    let list_calls = progress.calls();
     if cancel.is_cancelled() {
         return Err(SegregateError::Cancelled);
     }
     let mut d = draft(rule, &objects, now);
     check_destinations(rule, &d)?;
     let prefixes = std::mem::take(&mut d.destination_prefixes);
-    let existing =
-        list_destinations(s3, &rule.spec.bucket, prefixes, endpoint, progress, cancel).await?;
+    progress.stage(PLAN_STAGES[1]);
+    let existing = list_destinations(s3, &rule.spec.bucket, prefixes, endpoint, progress).await?;
     if cancel.is_cancelled() {
         return Err(SegregateError::Cancelled);
     }
@@ -187,7 +207,7 @@ pub async fn make_plan(
         rule: rule.spec.clone(),
         listing: ListingInfo {
             keys_listed: objects.len() as u64,
-            list_calls: progress.source.list_calls.load(Ordering::Relaxed),
+            list_calls,
             complete,
             skipped: d.skipped,
         },

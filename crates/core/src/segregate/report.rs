@@ -1,13 +1,12 @@
-//! What an apply did: live progress (objects, bytes, rate, ETA, errors) and the final report,
+//! What an apply did: its progress line (objects, bytes, rate, ETA, errors) and the final report,
 //! also appended to the rule's log file.
 
 use super::plan::Count;
+use crate::job::{Snapshot, eta_text};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::Duration;
 
 /// The fate of one entry.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -40,91 +39,25 @@ pub struct Problem {
     pub message: String,
 }
 
-/// Counters shared with whoever shows progress.
-#[derive(Debug, Default)]
-pub struct ApplyProgress {
-    pub objects_total: AtomicU64,
-    pub bytes_total: AtomicU64,
-    pub objects_done: AtomicU64,
-    pub bytes_done: AtomicU64,
-    pub errors: AtomicU64,
-}
-
-/// Progress at one instant.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
-pub struct ProgressSnapshot {
-    pub objects_done: u64,
-    pub objects_total: u64,
-    pub bytes_done: u64,
-    pub bytes_total: u64,
-    pub errors: u64,
-    pub elapsed_secs: f64,
-    pub objects_per_sec: f64,
-    pub bytes_per_sec: f64,
-    /// Seconds left at the current rate, once there is a rate.
-    pub eta_secs: Option<f64>,
-}
-
-impl ApplyProgress {
-    pub fn done(&self, bytes: u64) {
-        self.objects_done.fetch_add(1, Ordering::Relaxed);
-        self.bytes_done.fetch_add(bytes, Ordering::Relaxed);
+/// One progress line of an apply: "1200/2000 objects, 12.0 MiB/20.0 MiB, 480 objects/s, ETA 2s, 1 error".
+pub fn progress_line(p: &Snapshot) -> String {
+    let size = |b: u64| humansize::format_size(b, humansize::BINARY);
+    let mut s = format!(
+        "{}/{} objects, {}/{}, {:.0} objects/s",
+        p.done,
+        p.total.unwrap_or(0),
+        size(p.bytes),
+        size(p.bytes_total.unwrap_or(0)),
+        p.rate
+    );
+    if let Some(eta) = p.eta {
+        s.push_str(&format!(", ETA {}", eta_text(eta.as_secs_f64())));
     }
-
-    pub fn snapshot(&self, elapsed: Duration) -> ProgressSnapshot {
-        let g = |a: &AtomicU64| a.load(Ordering::Relaxed);
-        let secs = elapsed.as_secs_f64();
-        let (done, total) = (g(&self.objects_done), g(&self.objects_total));
-        let rate = if secs > 0.0 { done as f64 / secs } else { 0.0 };
-        ProgressSnapshot {
-            objects_done: done,
-            objects_total: total,
-            bytes_done: g(&self.bytes_done),
-            bytes_total: g(&self.bytes_total),
-            errors: g(&self.errors),
-            elapsed_secs: secs,
-            objects_per_sec: rate,
-            bytes_per_sec: if secs > 0.0 {
-                g(&self.bytes_done) as f64 / secs
-            } else {
-                0.0
-            },
-            eta_secs: (rate > 0.0).then(|| total.saturating_sub(done) as f64 / rate),
-        }
+    if p.errors > 0 {
+        let what = if p.errors == 1 { "error" } else { "errors" };
+        s.push_str(&format!(", {} {what}", p.errors));
     }
-}
-
-impl ProgressSnapshot {
-    /// "1200/2000 objects, 12.0 MiB/20.0 MiB, 480/s, ETA 2s, 1 error"
-    pub fn line(&self) -> String {
-        let size = |b: u64| humansize::format_size(b, humansize::BINARY);
-        let mut s = format!(
-            "{}/{} objects, {}/{}, {:.0} objects/s",
-            self.objects_done,
-            self.objects_total,
-            size(self.bytes_done),
-            size(self.bytes_total),
-            self.objects_per_sec
-        );
-        if let Some(eta) = self.eta_secs {
-            s.push_str(&format!(", ETA {}", eta_text(eta)));
-        }
-        if self.errors > 0 {
-            let what = if self.errors == 1 { "error" } else { "errors" };
-            s.push_str(&format!(", {} {what}", self.errors));
-        }
-        s
-    }
-}
-
-/// "45s", "3m05s", "2h10m".
-pub fn eta_text(secs: f64) -> String {
-    let s = secs.max(0.0).round() as u64;
-    match s {
-        0..60 => format!("{s}s"),
-        60..3600 => format!("{}m{:02}s", s / 60, s % 60),
-        _ => format!("{}h{:02}m", s / 3600, (s % 3600) / 60),
-    }
+    s
 }
 
 /// The final report of one apply.

@@ -5,8 +5,9 @@ use super::error::SegregateError;
 use super::journal::{Journal, Past, Record};
 use super::multipart::abort_leftovers;
 use super::plan::{MovePlan, PlanEntry, Status};
-use super::planner::{PlanProgress, list_destinations};
+use super::planner::list_destinations;
 use super::rule::as_dir;
+use crate::job::Progress;
 use aws_sdk_s3::Client;
 use std::collections::BTreeSet;
 use tokio_util::sync::CancellationToken;
@@ -56,9 +57,9 @@ pub async fn recheck(
         let e = &entries[i];
         prefixes.insert(target_dir(e, &source).to_string());
     }
-    let progress = PlanProgress::default();
-    let existing =
-        list_destinations(s3, &plan.bucket, prefixes, endpoint, &progress, cancel).await?;
+    // The destinations are counted apart: the apply's progress counts objects moved.
+    let progress = Progress::default().with_cancel(cancel.child_token());
+    let existing = list_destinations(s3, &plan.bucket, prefixes, endpoint, &progress).await?;
     let mut changed = 0;
     for &i in &pending {
         let e = &mut entries[i];

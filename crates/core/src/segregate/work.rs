@@ -7,13 +7,13 @@ use super::copy::{CopyJob, MoveFailure, Verify, copy_unverified, copy_verified};
 use super::delete::Doomed;
 use super::journal::{Journal, Record};
 use super::plan::{MovePlan, PlanEntry, Status};
-use super::report::{ApplyProgress, Outcome};
+use super::report::Outcome;
 use super::resume::target_dir;
 use super::verify::{self, Listed};
+use crate::job::Progress;
 use aws_sdk_s3::Client;
 use futures::StreamExt as _;
 use std::collections::HashMap;
-use std::sync::atomic::Ordering;
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 
@@ -31,7 +31,7 @@ pub struct Ctx<'a> {
     pub journal: &'a Journal,
     pub endpoint: &'a str,
     pub cancel: &'a CancellationToken,
-    pub progress: &'a ApplyProgress,
+    pub progress: &'a Progress,
     /// The plan's source prefix as a directory.
     pub source: String,
     pub tx: mpsc::Sender<(usize, Doomed, u64)>,
@@ -113,9 +113,9 @@ pub async fn window(ctx: &Ctx<'_>, entries: &[PlanEntry], window: &[usize]) -> V
             }
         };
         if let Step::Final(outcome, _) = &step {
-            ctx.progress.done(entries[i].size);
+            ctx.progress.add(1, entries[i].size);
             if matches!(outcome, Outcome::Failed | Outcome::Changed) {
-                ctx.progress.errors.fetch_add(1, Ordering::Relaxed);
+                ctx.progress.add_errors(1);
             }
         }
         steps.push((i, step));

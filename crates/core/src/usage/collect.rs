@@ -14,7 +14,7 @@
 use super::files::{ChunkWriter, backup_path, ensure_writable_dir, parent_dir, run_name};
 use super::logs::list::list_log_objects;
 use super::logs::read::Reader;
-use super::progress::{Phase, Progress};
+use super::progress::Phase;
 use super::settings::{Source, UsageSettings};
 use super::state::{
     LogReadInfo, ObjectMark, Pending, PendingPhase, RunMark, SourceId, StateFile, TrimUnit,
@@ -23,11 +23,11 @@ use super::state::{
 use super::summary::Summary;
 use super::{UsageError, hooks, rgw};
 use crate::instants::{Span, Window, iso, start_of};
+use crate::job::Progress;
 use crate::s3::client::Clients;
 use crate::s3::rgw::RgwAdmin;
 use chrono::{DateTime, Duration, Utc};
 use std::path::PathBuf;
-use std::sync::atomic::Ordering;
 use tokio_util::sync::CancellationToken;
 
 /// Log objects per DeleteObjects request.
@@ -77,8 +77,8 @@ pub async fn collect(
     clients: &Clients,
     req: &CollectRequest,
     progress: &Progress,
-    cancel: &CancellationToken,
 ) -> Result<CollectReport, UsageError> {
+    let cancel = &progress.cancel;
     let started = std::time::Instant::now();
     let now = Utc::now();
     check(clients, req, now)?;
@@ -138,7 +138,7 @@ pub async fn collect(
         ));
     }
 
-    progress.set_phase(Phase::Saving);
+    Phase::Saving.enter(progress);
     let pending = Pending {
         run: run_id.clone(),
         started: now,
@@ -163,7 +163,7 @@ pub async fn collect(
     let summary = run.save_artifacts(&pending)?;
     hooks::step("saved");
     let trimmed = run.finish(pending).await?;
-    progress.set_phase(Phase::Done);
+    Phase::Done.enter(progress);
     Ok(CollectReport {
         summary,
         summary_file: s.summary_file.clone(),
@@ -249,7 +249,7 @@ impl Run<'_> {
         let settled = window.until
             + Duration::seconds(i64::try_from(self.settings.settle_secs).unwrap_or(i64::MAX / 2));
         if window.until <= start_of(now, Span::Hour) && now < settled {
-            self.progress.set_phase(Phase::Settling);
+            Phase::Settling.enter(self.progress);
             let wait = (settled - now).to_std().unwrap_or_default();
             tokio::select! {
                 () = tokio::time::sleep(wait) => {}
@@ -258,12 +258,13 @@ impl Run<'_> {
                 }
             }
         }
-        self.progress.set_phase(Phase::Reading);
-        self.progress.to_read.store(1, Ordering::Relaxed);
+        Phase::ReadingUsage.enter(self.progress);
+        self.progress.set_total(1);
         let answer = rgw::read(&admin, uid, bucket, &window).await?;
         let read = rgw::to_hours(&answer, &window);
-        self.progress.read.store(1, Ordering::Relaxed);
-        self.progress.entries.store(read.entries, Ordering::Relaxed);
+        self.progress.add(1, 0);
+        self.progress.add_calls(1);
+        self.progress.set_records(read.entries);
         let mut chunk_files = 0;
         if let Some(writer) = chunks {
             let value = serde_json::to_value(&answer).unwrap_or_default();
@@ -307,7 +308,7 @@ impl Run<'_> {
             .await
             .map_err(UsageError::s3(&context))?;
         let endpoint = self.clients.endpoint_label();
-        self.progress.set_phase(Phase::Listing);
+        Phase::Listing.enter(self.progress);
         // Requests of the window are delivered from its start until `lag` after its end.
         let from = self
             .state
@@ -328,7 +329,7 @@ impl Run<'_> {
         let (old, new): (Vec<_>, Vec<_>) = objects
             .into_iter()
             .partition(|o| self.state.objects.contains_key(&o.key));
-        self.progress.set_phase(Phase::Reading);
+        Phase::ReadingLogs.enter(self.progress);
         let reader = Reader {
             s3: &s3,
             endpoint: &endpoint,

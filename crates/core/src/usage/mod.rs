@@ -4,12 +4,13 @@
 //! ```no_run
 //! # async fn demo(clients: s3scope::s3::client::Clients) -> Result<(), s3scope::usage::UsageError> {
 //! use s3scope::instants::{Period, WindowRequest};
-//! use s3scope::usage::{CollectRequest, Progress, UsageSettings, collect};
+//! use s3scope::job::Progress;
+//! use s3scope::usage::{CollectRequest, UsageSettings, collect};
 //! let settings = UsageSettings::default();
 //! let window = WindowRequest::default().resolve(Period::HOUR, chrono::Utc::now())?;
 //! let source = settings.source(clients.profile())?;
 //! let request = CollectRequest { settings, source, window, trim: false, trim_current_hour: false, concurrency: 16 };
-//! let report = collect(&clients, &request, &Progress::default(), &Default::default()).await?;
+//! let report = collect(&clients, &request, &Progress::default()).await?;
 //! println!("{} requests", report.summary.totals.ops);
 //! # Ok(()) }
 //! ```
@@ -22,7 +23,7 @@ pub mod ledger; // per-hour rows: settled (never readable again) and live (RGW's
 pub mod legacy; // the usage collector's KEY=VALUE arguments
 pub mod logs; // S3 server access logs: list, parse, read
 pub mod model; // counters per (hour, user, bucket, category)
-pub mod progress; // live counters for progress bars and the TUI
+pub mod progress; // the stages and progress line of a collection, over the one job model
 pub mod rgw; // Ceph RGW admin usage: read and trim
 pub mod settings; // [profiles.NAME.usage] + flags + KEY=VALUE → settings and source
 pub mod state; // the state file: ledger, read log objects, the pending run
@@ -32,6 +33,6 @@ pub mod view; // rows grouped, filtered and sorted; hourly series of a row
 
 pub use collect::{CollectReport, CollectRequest, Trimmed, collect, source_id};
 pub use error::UsageError;
-pub use progress::{Phase, Progress, Snapshot};
+pub use progress::Phase;
 pub use settings::{Source, SourceKind, UsageOptions, UsageSection, UsageSettings, UsageValues};
 pub use summary::Summary;

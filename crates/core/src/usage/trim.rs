@@ -7,7 +7,6 @@ use super::summary::Summary;
 use super::{UsageError, hooks, rgw};
 use crate::s3::error::S3Error;
 use crate::s3::retry::{self, DeleteKey};
-use std::sync::atomic::Ordering;
 
 impl Run<'_> {
     /// Finishes the run an earlier process left pending, if any; says what it did.
@@ -15,7 +14,7 @@ impl Run<'_> {
         let Some(p) = self.state.pending.clone() else {
             return Ok(None);
         };
-        self.progress.set_phase(Phase::Recovering);
+        Phase::Recovering.enter(self.progress);
         tracing::info!(run = %p.run, phase = ?p.phase, "finishing an interrupted usage run");
         let mut did = Vec::new();
         if p.phase == PendingPhase::Saving {
@@ -62,10 +61,8 @@ impl Run<'_> {
                 self.store.save(&self.state)?;
                 hooks::step("trimming");
             }
-            self.progress.set_phase(Phase::Trimming);
-            self.progress
-                .to_trim
-                .store(p.trim.len() as u64, Ordering::Relaxed);
+            Phase::Trimming.enter(self.progress);
+            self.progress.set_total(p.trim.len() as u64);
             for i in 0..p.trim.len() {
                 if !p.trim[i].is_done() {
                     if self.cancel.is_cancelled() {
@@ -82,7 +79,7 @@ impl Run<'_> {
                     self.state.pending = Some(p.clone());
                     self.store.save(&self.state).map_err(after_save)?;
                 }
-                self.progress.trimmed.fetch_add(1, Ordering::Relaxed);
+                self.progress.add(1, 0);
             }
         }
         self.state.pending = None;

@@ -2,9 +2,11 @@
 //! progress ticks, the files listing of one prefix, HEAD of one object, the bucket table.
 
 use super::Runtime;
+use super::table::drive;
 use crate::event::{Event, FoundSnapshot, RequestId};
 use crate::state::browse::{DIFF_DEPTH, SharedTree};
 use chrono::{DateTime, Utc};
+use s3scope_core::job::JobKind;
 use s3scope_core::s3::location::S3Location;
 use s3scope_core::s3::object::head_object;
 use s3scope_core::scan::buckets::{Source, auto_source, bucket_table};
@@ -56,11 +58,8 @@ impl Runtime {
     }
 
     pub(super) fn start_scan(&mut self, id: RequestId, request: ScanRequest) {
-        if let Some((_, old)) = self.scan.take() {
-            old.cancel();
-        }
         let scan = job::start(request);
-        self.scan = Some((id, scan.cancel.clone()));
+        self.begin_job(id, JobKind::Scan, &scan.progress, true);
         let _ = self.tx.send(Event::ScanStarted {
             id,
             tree: SharedTree(scan.tree.clone()),
@@ -69,18 +68,16 @@ impl Runtime {
         let tx = self.tx.clone();
         self.tasks.spawn(async move {
             tracing::info!(id = id.0, bucket = %scan.request.bucket, "scan started");
-            let run = job::run(&scan, &clients);
-            tokio::pin!(run);
-            let mut ticks = tokio::time::interval(PROGRESS_EVERY);
-            let result = loop {
-                tokio::select! {
-                    r = &mut run => break r,
-                    _ = ticks.tick() => {
-                        let _ = tx.send(Event::ScanProgress { id, counters: scan.counters() });
-                    }
-                }
-            };
-            let cancelled = scan.cancel.is_cancelled();
+            let result = drive(
+                job::run(&scan, &clients),
+                &scan.progress,
+                PROGRESS_EVERY,
+                |counters| {
+                    let _ = tx.send(Event::ScanProgress { id, counters });
+                },
+            )
+            .await;
+            let cancelled = scan.progress.cancel.is_cancelled();
             tracing::info!(id = id.0, ok = result.is_ok(), cancelled, "scan ended");
             let _ = tx.send(Event::ScanFinished {
                 id,
@@ -89,17 +86,6 @@ impl Runtime {
                 at: Utc::now(),
             });
         });
-    }
-
-    pub(super) fn cancel_scan(&mut self, id: RequestId) {
-        if self
-            .scan
-            .as_ref()
-            .is_some_and(|(running, _)| *running == id)
-            && let Some((_, token)) = self.scan.take()
-        {
-            token.cancel();
-        }
     }
 
     pub(super) fn save_snapshot(&mut self, id: RequestId, meta: SnapshotMeta, tree: SharedTree) {

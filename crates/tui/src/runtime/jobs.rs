@@ -1,12 +1,13 @@
 //! The Jobs pane's effects as tasks: extract and process with periodic progress, and cancel.
 
 use super::Runtime;
+use super::table::drive;
 use crate::event::{Event, RequestId};
 use crate::state::jobs::{JobsEffect, JobsEvent};
-use s3scope_core::job::JobProgress;
+use s3scope_core::job::{JobKind, Progress};
 use s3scope_core::pipeline::PipelineError;
 use s3scope_core::pipeline::extract::{extract, stages};
-use s3scope_core::pipeline::process::process;
+use s3scope_core::pipeline::process;
 use s3scope_core::pipeline::storage::Storage;
 use std::sync::Arc;
 use std::time::Duration;
@@ -18,19 +19,18 @@ impl Runtime {
     pub(super) fn jobs(&mut self, effect: JobsEffect) {
         match effect {
             JobsEffect::Cancel { id } => {
-                if let Some(p) = self.jobs.get(&id) {
-                    p.cancel.cancel();
-                }
+                self.cancel_job(id, JobKind::Extract);
+                self.cancel_job(id, JobKind::Process);
             }
             JobsEffect::Extract {
                 id,
                 data_dir,
                 request,
             } => {
-                let progress = Arc::new(JobProgress::new(&stages(&request)));
+                let progress = Arc::new(Progress::new(&stages(&request)));
                 let clients = self.clients.clone();
                 let p = Arc::clone(&progress);
-                self.run_job(id, progress, async move {
+                self.run_job(id, JobKind::Extract, progress, async move {
                     let data = Storage::open(&data_dir, Some(&clients)).await?;
                     let r = extract(&clients, &data, &request, &p).await?;
                     let rows: u64 = r.manifest.files.iter().map(|f| f.rows).sum();
@@ -49,13 +49,13 @@ impl Runtime {
                 output,
                 request,
             } => {
-                let progress = Arc::new(JobProgress::new(&["storage", "usage", "summaries"]));
+                let progress = Arc::new(Progress::new(&process::STAGES));
                 let clients = self.clients.clone();
                 let p = Arc::clone(&progress);
-                self.run_job(id, progress, async move {
+                self.run_job(id, JobKind::Process, progress, async move {
                     let data = Storage::open(&data_dir, Some(&clients)).await?;
                     let out = Storage::open(&output, Some(&clients)).await?;
-                    let r = process(&data, &out, &request, &p).await?;
+                    let r = process::process(&data, &out, &request, &p).await?;
                     let summary = format!(
                         "{} day(s), {} package(s), {} problem(s), {:.1}s",
                         r.days.len(),
@@ -72,28 +72,17 @@ impl Runtime {
     fn run_job(
         &mut self,
         id: RequestId,
-        progress: Arc<JobProgress>,
+        kind: JobKind,
+        progress: Arc<Progress>,
         work: impl Future<Output = Result<(String, String), PipelineError>> + Send + 'static,
     ) {
-        self.jobs.insert(id, Arc::clone(&progress));
+        self.begin_job(id, kind, &progress, false);
         let tx = self.tx.clone();
         self.tasks.spawn(async move {
-            tokio::pin!(work);
-            let mut ticks = tokio::time::interval(PROGRESS_EVERY);
-            let result = loop {
-                tokio::select! {
-                    r = &mut work => break r,
-                    _ = ticks.tick() => {
-                        let progress = progress.snapshot();
-                        let _ = tx.send(Event::Jobs(JobsEvent::Progress { id, progress }));
-                    }
-                }
-            };
-            let progress_now = progress.snapshot();
-            let _ = tx.send(Event::Jobs(JobsEvent::Progress {
-                id,
-                progress: progress_now,
-            }));
+            let result = drive(work, &progress, PROGRESS_EVERY, |progress| {
+                let _ = tx.send(Event::Jobs(JobsEvent::Progress { id, progress }));
+            })
+            .await;
             let cancelled =
                 matches!(result, Err(PipelineError::Cancelled)) || progress.cancel.is_cancelled();
             if let Err(e) = &result {

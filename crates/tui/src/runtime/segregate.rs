@@ -2,19 +2,20 @@
 //! the apply with its progress ticks, report and safe cancel.
 
 use super::Runtime;
+use super::table::drive;
 use crate::event::{Event, RequestId};
 use crate::state::segregate::{SegregateEffect, SegregateEvent};
+use s3scope_core::job::{JobKind, Progress};
 use s3scope_core::s3::lister::{ListOptions, ListStats, ListedObject, list_parallel};
-use s3scope_core::segregate::planner::{PlanProgress, list_destinations};
+use s3scope_core::segregate::planner::{PLAN_STAGES, list_destinations};
 use s3scope_core::segregate::report::append_to_log;
-use s3scope_core::segregate::{ApplyOptions, ApplyProgress, MovePlan, apply};
+use s3scope_core::segregate::{ApplyOptions, MovePlan, apply};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 use tokio::sync::mpsc;
 use tokio::sync::mpsc::UnboundedSender;
-use tokio_util::sync::CancellationToken;
 
 /// Keys per Listed event at most, and how long keys wait for their batch.
 const BATCH_KEYS: usize = 5000;
@@ -23,13 +24,6 @@ const BATCH_WAIT: Duration = Duration::from_millis(200);
 const PROGRESS_EVERY: Duration = Duration::from_millis(200);
 /// Parallel LIST requests of a preview listing.
 const LIST_CONCURRENCY: usize = 16;
-
-/// The Segregate tasks that can be stopped.
-#[derive(Debug, Default)]
-pub struct Tasks {
-    list: Option<CancellationToken>,
-    apply: Option<(RequestId, CancellationToken)>,
-}
 
 fn send(tx: &UnboundedSender<Event>, e: SegregateEvent) {
     // The receiver is gone only when the TUI is closing.
@@ -57,13 +51,7 @@ impl Runtime {
                 options,
                 log_file,
             } => self.segregate_apply(id, plan, options, log_file),
-            SegregateEffect::Cancel { id } => {
-                if let Some((running, token)) = &self.segregate.apply
-                    && *running == id
-                {
-                    token.cancel();
-                }
-            }
+            SegregateEffect::Cancel { id } => self.cancel_job(id, JobKind::SegregateApply),
         }
     }
 
@@ -75,20 +63,18 @@ impl Runtime {
         page_size: i32,
         max_keys: usize,
     ) {
-        if let Some(old) = self.segregate.list.take() {
-            old.cancel();
-        }
-        let cancel = CancellationToken::new();
-        self.segregate.list = Some(cancel.clone());
+        // The preview's listing is the first stage of a plan.
+        let progress = Arc::new(Progress::new(&PLAN_STAGES));
+        self.begin_job(id, JobKind::SegregatePlan, &progress, true);
         let clients = self.clients.clone();
         let tx = self.tx.clone();
         self.tasks.spawn(async move {
-            let stats = Arc::new(ListStats::default());
             let done = list_batches(
-                &clients, &bucket, &prefix, page_size, max_keys, &stats, &cancel, id, &tx,
+                &clients, &bucket, &prefix, page_size, max_keys, &progress, id, &tx,
             )
             .await;
-            let list_calls = stats.list_calls.load(Ordering::Relaxed);
+            progress.finish();
+            let list_calls = progress.calls();
             // A listing replaced by a newer one is dropped by its stale id.
             send(
                 &tx,
@@ -109,9 +95,9 @@ impl Runtime {
             let endpoint = clients.endpoint_label();
             let result = match clients.s3_for_bucket(&bucket).await {
                 Ok(s3) => {
-                    let progress = PlanProgress::default();
-                    let never = CancellationToken::new();
-                    list_destinations(&s3, &bucket, prefixes.clone(), &endpoint, &progress, &never)
+                    // A check of the preview, not a job: nobody follows or stops it.
+                    let progress = Progress::default();
+                    list_destinations(&s3, &bucket, prefixes.clone(), &endpoint, &progress)
                         .await
                         .map(|found| found.into_iter().collect())
                 }
@@ -136,31 +122,24 @@ impl Runtime {
         options: ApplyOptions,
         log_file: Option<PathBuf>,
     ) {
-        let cancel = CancellationToken::new();
-        self.segregate.apply = Some((id, cancel.clone()));
+        let progress = Arc::new(Progress::default());
+        self.begin_job(id, JobKind::SegregateApply, &progress, false);
         let clients = self.clients.clone();
         let tx = self.tx.clone();
         self.tasks.spawn(async move {
-            let progress = Arc::new(ApplyProgress::default());
-            let t0 = Instant::now();
-            let ticker = {
-                let (progress, tx) = (progress.clone(), tx.clone());
-                tokio::spawn(async move {
-                    loop {
-                        tokio::time::sleep(PROGRESS_EVERY).await;
-                        let snapshot = progress.snapshot(t0.elapsed());
-                        send(&tx, SegregateEvent::Progress { id, progress: snapshot });
-                    }
-                })
-            };
             let endpoint = clients.endpoint_label();
-            let result = match clients.writer(&plan.bucket, "segregate apply").await {
-                Ok(writer) => apply(&writer, &plan, &endpoint, &options, &progress, &cancel)
-                    .await
-                    .map_err(|e| e.to_string()),
-                Err(e) => Err(e.to_string()),
+            let work = async {
+                match clients.writer(&plan.bucket, "segregate apply").await {
+                    Ok(writer) => apply(&writer, &plan, &endpoint, &options, &progress)
+                        .await
+                        .map_err(|e| e.to_string()),
+                    Err(e) => Err(e.to_string()),
+                }
             };
-            ticker.abort();
+            let result = drive(work, &progress, PROGRESS_EVERY, |progress| {
+                send(&tx, SegregateEvent::Progress { id, progress });
+            })
+            .await;
             if let (Ok(report), Some(path)) = (&result, &log_file)
                 && let Err(e) = append_to_log(path, report)
             {
@@ -180,8 +159,7 @@ async fn list_batches(
     prefix: &str,
     page_size: i32,
     max_keys: usize,
-    stats: &Arc<ListStats>,
-    cancel: &CancellationToken,
+    progress: &Progress,
     id: RequestId,
     tx: &UnboundedSender<Event>,
 ) -> Result<bool, s3scope_core::s3::error::S3Error> {
@@ -192,6 +170,9 @@ async fn list_batches(
         page_size,
         ..ListOptions::new(bucket, prefix)
     };
+    let cancel = &progress.cancel;
+    // The lister's own counters; LIST calls are copied into the job's progress per page.
+    let stats = Arc::new(ListStats::default());
     let (ptx, mut prx) = mpsc::channel(32);
     let stop = cancel.child_token();
     let lister = tokio::spawn(list_parallel(
@@ -207,6 +188,11 @@ async fn list_batches(
     let mut last = Instant::now();
     let mut complete = true;
     while let Some(page) = prx.recv().await {
+        progress.add(
+            page.objects.len() as u64,
+            page.objects.iter().map(|o| o.size).sum(),
+        );
+        progress.set_calls(stats.list_calls.load(Ordering::Relaxed));
         batch.extend(page.objects);
         if sent + batch.len() >= max_keys {
             batch.truncate(max_keys - sent);
@@ -215,7 +201,7 @@ async fn list_batches(
         if !complete || batch.len() >= BATCH_KEYS || last.elapsed() >= BATCH_WAIT {
             sent += batch.len();
             last = Instant::now();
-            let list_calls = stats.list_calls.load(Ordering::Relaxed);
+            let list_calls = progress.calls();
             let objects = std::mem::take(&mut batch);
             send(
                 tx,
@@ -234,7 +220,7 @@ async fn list_batches(
     }
     drop(prx);
     if !batch.is_empty() {
-        let list_calls = stats.list_calls.load(Ordering::Relaxed);
+        let list_calls = progress.calls();
         send(
             tx,
             SegregateEvent::Listed {

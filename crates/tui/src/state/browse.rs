@@ -17,8 +17,8 @@ pub use rows::{ClassColumn, FILES_ROW, Row, RowKind};
 use super::filter::Filter;
 use crate::event::RequestId;
 use chrono::{DateTime, Utc};
+use s3scope_core::job::Snapshot;
 use s3scope_core::scan::buckets::Source;
-use s3scope_core::scan::job::ScanCounters;
 use s3scope_core::scan::tree::{Hidden, PrefixTree};
 use std::path::PathBuf;
 use std::sync::{Arc, RwLock, RwLockReadGuard};
@@ -90,17 +90,17 @@ pub enum Phase {
     /// Listing; the counters arrive with progress events.
     Scanning {
         id: RequestId,
-        counters: ScanCounters,
+        counters: Snapshot,
         hidden: bool,
     },
     /// The tree is complete.
     Done {
-        counters: ScanCounters,
+        counters: Snapshot,
         hidden: bool,
     },
     /// Stopped by the user; the tree holds what was listed so far.
     Cancelled {
-        counters: ScanCounters,
+        counters: Snapshot,
     },
     Failed {
         message: String,

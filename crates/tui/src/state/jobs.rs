@@ -1,39 +1,19 @@
-//! Jobs pane state: every long job of the session. Extract and process runs are owned here
-//! (started with `:extract`/`:process`); scans, usage collections and segregation listings and
-//! applies are read live from the panes that own them, and kept here once they end.
+//! Jobs pane state: every long job of the session, each with the core's one progress snapshot.
+//! Extract and process runs are owned here (started with `:extract`/`:process`); scans, usage
+//! collections and segregation listings and applies are entered when their pane starts them,
+//! follow their job events, and are kept once a job event says they ended.
 
-mod panes; // scans, usage, segregate jobs read from their panes, kept once ended
+mod panes; // pane jobs: entered from effects, followed by job events, kept once ended
+#[cfg(test)]
+mod tests; // following pane jobs by their events alone
 
-pub use panes::{HISTORY, JobRow, Place, all_entries, observe, running};
+pub use panes::{HISTORY, JobRow, Place, Signal, all_entries, follow, running, started};
+pub use s3scope_core::job::JobKind;
 
 use crate::event::RequestId;
-use s3scope_core::job::JobSnapshot;
+use s3scope_core::job::Snapshot;
 use s3scope_core::pipeline::extract::ExtractRequest;
 use s3scope_core::pipeline::process::ProcessRequest;
-
-/// What a job does.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum JobKind {
-    Extract,
-    Process,
-    Scan,
-    UsageCollect,
-    SegregatePlan,
-    SegregateApply,
-}
-
-impl JobKind {
-    pub fn name(self) -> &'static str {
-        match self {
-            Self::Extract => "extract",
-            Self::Process => "process",
-            Self::Scan => "scan",
-            Self::UsageCollect => "usage",
-            Self::SegregatePlan => "plan",
-            Self::SegregateApply => "apply",
-        }
-    }
-}
 
 /// Where a job is.
 #[derive(Debug, Clone, PartialEq)]
@@ -56,7 +36,7 @@ pub struct JobEntry {
     /// The window and paths, as shown.
     pub label: String,
     /// The last progress reported.
-    pub progress: Option<JobSnapshot>,
+    pub progress: Option<Snapshot>,
     pub status: JobStatus,
 }
 
@@ -86,14 +66,14 @@ impl JobEntry {
 }
 
 /// The Jobs pane: the extract/process jobs started in this session (newest last), the pane
-/// jobs seen running at the last update, and the pane jobs that ended (newest first).
+/// jobs running (oldest first), and the pane jobs that ended (newest first).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct JobsState {
     pub jobs: Vec<JobEntry>,
     /// Index into [`all_entries`].
     pub selected: usize,
-    /// Pane jobs running at the last observation, as (kind, id, label).
-    pub seen: Vec<(JobKind, RequestId, String)>,
+    /// Pane jobs running, with their last progress.
+    pub active: Vec<JobEntry>,
     /// Pane jobs that ended, newest first (at most [`HISTORY`]).
     pub history: Vec<JobEntry>,
 }
@@ -122,7 +102,7 @@ pub enum JobsEffect {
 pub enum JobsEvent {
     Progress {
         id: RequestId,
-        progress: JobSnapshot,
+        progress: Snapshot,
     },
     /// Ok: summary and output location.
     Finished {

@@ -10,9 +10,10 @@ pub use preview::{Preview, Targets};
 use crate::event::RequestId;
 use chrono::{DateTime, Utc};
 use s3scope_core::config::SegregateRuleFile;
+use s3scope_core::job::Snapshot;
 use s3scope_core::s3::lister::ListedObject;
 use s3scope_core::segregate::plan::{ListingInfo, MovePlan, PLAN_VERSION, Status, Summary};
-use s3scope_core::segregate::report::{ApplyReport, ProgressSnapshot};
+use s3scope_core::segregate::report::ApplyReport;
 use s3scope_core::segregate::{Field, RuleSpec};
 use tui_input::Input;
 
@@ -113,7 +114,7 @@ pub struct Listing {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Job {
     pub id: RequestId,
-    pub progress: ProgressSnapshot,
+    pub progress: Snapshot,
     pub cancelling: bool,
 }
 

@@ -11,10 +11,11 @@ use super::filter::Filter;
 use crate::event::RequestId;
 use s3scope_core::config::Config;
 use s3scope_core::instants::{Period, Window};
+use s3scope_core::job::Snapshot;
 use s3scope_core::s3::client::Clients;
 use s3scope_core::usage::model::Counters;
 use s3scope_core::usage::view::{Grouping, Row, SortKey, rows, sort_rows};
-use s3scope_core::usage::{Snapshot, Source, Summary, UsageOptions, UsageSettings, source_id};
+use s3scope_core::usage::{Source, Summary, UsageOptions, UsageSettings, source_id};
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
@@ -31,7 +32,7 @@ pub enum Load {
 }
 
 /// A collection running in the background.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Job {
     pub id: RequestId,
     pub window: Window,

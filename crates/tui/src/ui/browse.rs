@@ -160,7 +160,7 @@ fn phase_line(state: &State, width: u16, theme: Theme) -> Line<'static> {
             // Narrow screens get the same facts in fewer characters.
             let narrow = width < 100;
             let expected = b.estimate.map_or(0, |e| e.objects);
-            let eta_shown = expected > 0 && c.objects > 0 && c.objects < expected;
+            let eta_shown = expected > 0 && c.done > 0 && c.done < expected;
             let mut text = if narrow {
                 // With an ETA on a narrow screen, the time left replaces the time spent.
                 let spent = if eta_shown {
@@ -171,18 +171,18 @@ fn phase_line(state: &State, width: u16, theme: Theme) -> Line<'static> {
                 format!(
                     "scanning {} {} obj · {} · {} LIST{spent}",
                     spinner(state),
-                    fmt::count(c.objects),
+                    fmt::count(c.done),
                     fmt::size(c.bytes),
-                    fmt::count(c.list_calls),
+                    fmt::count(c.calls),
                 )
             } else {
                 format!(
                     "scanning {} {} objects · {} · {} LIST calls · {:.0} pages/s · {}",
                     spinner(state),
-                    fmt::count(c.objects),
+                    fmt::count(c.done),
                     fmt::size(c.bytes),
-                    fmt::count(c.list_calls),
-                    c.pages_per_sec(),
+                    fmt::count(c.calls),
+                    c.calls_per_sec(),
                     fmt::elapsed(c.elapsed)
                 )
             };
@@ -252,7 +252,7 @@ fn phase_line(state: &State, width: u16, theme: Theme) -> Line<'static> {
                     dim(format!(
                         "scanned in {} with {} LIST calls{saved} — ",
                         fmt::elapsed(c.elapsed),
-                        fmt::count(c.list_calls)
+                        fmt::count(c.calls)
                     )),
                     key(Action::Refresh),
                     dim(" to rescan, ".into()),
@@ -265,7 +265,7 @@ fn phase_line(state: &State, width: u16, theme: Theme) -> Line<'static> {
             Span::styled(
                 format!(
                     "cancelled after {} objects: the numbers are partial — ",
-                    fmt::count(c.objects)
+                    fmt::count(c.done)
                 ),
                 theme.warn(),
             ),

@@ -9,7 +9,7 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Padding, Paragraph};
-use s3scope_core::job::JobSnapshot;
+use s3scope_core::job::Snapshot;
 
 const BAR: usize = 20;
 
@@ -122,7 +122,7 @@ fn job_lines(job: &JobEntry, selected: bool, theme: Theme, out: &mut Vec<Line<'s
 }
 
 /// Filled by done/total when the total is known, else by the stages passed.
-fn bar(p: &JobSnapshot) -> String {
+fn bar(p: &Snapshot) -> String {
     let ratio = match p.total {
         Some(t) if t > 0 => p.done as f64 / t as f64,
         _ => p.stage_index as f64 / p.stages.max(1) as f64,
@@ -131,7 +131,7 @@ fn bar(p: &JobSnapshot) -> String {
     format!("[{}{}]", "█".repeat(filled), "░".repeat(BAR - filled))
 }
 
-fn progress_text(p: &JobSnapshot) -> String {
+fn progress_text(p: &Snapshot) -> String {
     let mut s = format!("{}/{} {} {}", p.stage_index + 1, p.stages, p.stage, p.done);
     if let Some(t) = p.total {
         s.push_str(&format!("/{t}"));

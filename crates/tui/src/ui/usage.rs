@@ -204,7 +204,7 @@ fn footer(state: &State, theme: Theme) -> Line<'static> {
                 format!("({} cancels): ", state.keymap.first(Action::Cancel)),
                 theme.dim(),
             ),
-            Span::raw(job.progress.line()),
+            Span::raw(s3scope_core::usage::progress::line(&job.progress)),
         ]);
     }
     if u.filter.editing || u.filter.is_active() {

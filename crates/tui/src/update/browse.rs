@@ -5,11 +5,11 @@ use crate::effect::Effect;
 use crate::keymap::Action;
 use crate::state::browse::{Estimate, FilesView, ObjectView, Origin, Phase, RowKind, SortKey};
 use crate::state::{Pane, State};
+use s3scope_core::job::Snapshot;
 use s3scope_core::s3::location::S3Location;
 use s3scope_core::scan::buckets::Source;
 use s3scope_core::scan::hints::{parts_for, split_hints};
-use s3scope_core::scan::job::{ScanCounters, ScanRequest};
-use std::time::Duration;
+use s3scope_core::scan::job::ScanRequest;
 
 mod diff; // growth since the previous snapshot
 mod results; // what effects answer: snapshot found, scan progress and end, files, HEAD
@@ -86,7 +86,7 @@ fn scan(state: &mut State, hidden: bool, confirmed: bool) -> Vec<Effect> {
                 };
                 b.estimate = Some(Estimate {
                     objects,
-                    list_calls: counters.list_calls,
+                    list_calls: counters.calls,
                     source: Source::Scan,
                     as_of,
                 });
@@ -95,12 +95,7 @@ fn scan(state: &mut State, hidden: bool, confirmed: bool) -> Vec<Effect> {
     }
     b.phase = Phase::Scanning {
         id,
-        counters: ScanCounters {
-            objects: 0,
-            bytes: 0,
-            list_calls: 0,
-            elapsed: Duration::ZERO,
-        },
+        counters: Snapshot::default(),
         hidden,
     };
     b.saved = None;

@@ -16,6 +16,7 @@ use crate::s3::lister::{ListOptions, ListStats, list_parallel};
 use chrono::{DateTime, Utc};
 use std::collections::BTreeMap;
 use std::sync::Arc;
+use std::sync::atomic::Ordering;
 use tokio::sync::mpsc;
 
 /// Version of the listing collector's output.
@@ -136,11 +137,12 @@ async fn list_current(
     let lister = tokio::spawn(list_parallel(
         client,
         opts,
-        stats,
+        Arc::clone(&stats),
         tx,
         cancel,
         ctx.clients.endpoint_label(),
     ));
+    let mut calls = 0;
     // Rows of a bucket that fails are discarded by `process` (the manifest lists only the
     // buckets that were listed completely).
     while let Some(page) = rx.recv().await {
@@ -167,10 +169,14 @@ async fn list_current(
             }
         }
         ctx.progress.add(n, bytes);
+        ctx.progress
+            .add_calls_since(&mut calls, stats.list_calls.load(Ordering::Relaxed));
     }
     let result = lister
         .await
         .map_err(|e| PipelineError::Other(format!("listing {bucket} stopped: {e}")))?;
+    ctx.progress
+        .add_calls_since(&mut calls, stats.list_calls.load(Ordering::Relaxed));
     if ctx.progress.cancel.is_cancelled() {
         return Err(PipelineError::Cancelled);
     }

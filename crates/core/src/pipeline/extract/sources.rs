@@ -236,7 +236,8 @@ async fn access_logs(
     let other = |e: crate::usage::UsageError| PipelineError::Other(e.to_string());
     let s3 = ctx.clients.s3_for_bucket(bucket).await?;
     let endpoint = ctx.clients.endpoint_label();
-    let progress = crate::usage::Progress::default();
+    // The objects are counted apart: the stage counts the rows it extracts.
+    let progress = crate::job::Progress::default().with_cancel(ctx.progress.cancel.child_token());
     let objects = crate::usage::logs::list::list_log_objects(
         &s3,
         &endpoint,

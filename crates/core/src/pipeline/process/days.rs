@@ -6,7 +6,7 @@ use super::rollups::{
     AGE_CLASSES, AgeRow, DayAggregate, GrowthRow, PrefixRow, UsageAggregate, UsageRow,
 };
 use super::{ProcessReport, ProcessRequest};
-use crate::job::JobProgress;
+use crate::job::Progress;
 use crate::pipeline::PipelineError;
 use crate::pipeline::storage::Storage;
 use std::collections::{BTreeMap, HashSet};
@@ -25,7 +25,7 @@ pub(super) async fn aggregate_day(
     packages: &[Package],
     req: &ProcessRequest,
     report: &mut ProcessReport,
-    progress: &JobProgress,
+    progress: &Progress,
 ) -> Result<DayOutput, PipelineError> {
     let mut agg = DayAggregate::default();
     let mut sources = BTreeMap::new();

@@ -6,11 +6,10 @@
 //! neither directly is searched two levels down, so a bucket with `logs/` and `partitioned/`
 //! works without naming either.
 
+use crate::job::Progress;
 use crate::s3::error::S3Error;
-use crate::usage::progress::Progress;
 use aws_sdk_s3::Client;
 use chrono::{DateTime, Duration, NaiveDateTime, Utc};
-use std::sync::atomic::Ordering;
 
 /// How far below the given prefix the layouts are looked for.
 const MAX_DISCOVERY_DEPTH: usize = 2;
@@ -143,7 +142,7 @@ impl Lister<'_> {
                     &format!("s3://{}/{dir}", self.bucket),
                 )
             })?;
-            self.progress.list_calls.fetch_add(1, Ordering::Relaxed);
+            self.progress.add_calls(1);
             let mut past_range = false;
             for o in page.contents() {
                 let Some(key) = o.key() else { continue };
@@ -154,7 +153,7 @@ impl Lister<'_> {
                 if delivered >= self.to {
                     past_range = true;
                 } else if delivered >= self.from {
-                    self.progress.listed.fetch_add(1, Ordering::Relaxed);
+                    self.progress.add(1, 0);
                     level.objects.push(LogObject {
                         key: key.to_string(),
                         etag: o.e_tag().unwrap_or_default().trim_matches('"').to_string(),

@@ -2,15 +2,14 @@
 
 use super::list::LogObject;
 use super::parse::{Malformed, Request, parse_line};
+use crate::job::Progress;
 use crate::s3::error::S3Error;
 use crate::usage::UsageError;
 use crate::usage::files::ChunkWriter;
 use crate::usage::model::Tally;
-use crate::usage::progress::Progress;
 use aws_sdk_s3::Client;
 use futures::StreamExt as _;
 use serde::{Deserialize, Serialize};
-use std::sync::atomic::Ordering;
 use tokio_util::sync::CancellationToken;
 
 /// Malformed lines kept as examples per run (all are counted).
@@ -139,9 +138,7 @@ impl Reader<'_> {
     /// Downloads `objects` (several at a time) and adds them up in key order. An object
     /// deleted since it was listed is left out (it is not marked as read).
     pub async fn read(&self, objects: Vec<LogObject>) -> Result<LogBatch, UsageError> {
-        self.progress
-            .to_read
-            .store(objects.len() as u64, Ordering::Relaxed);
+        self.progress.set_total(objects.len() as u64);
         let mut batch = LogBatch::default();
         let mut bodies = futures::stream::iter(objects)
             .map(|o| async move {
@@ -168,19 +165,13 @@ impl Reader<'_> {
                     ))(e));
                 }
             };
-            self.progress
-                .bytes
-                .fetch_add(body.len() as u64, Ordering::Relaxed);
             let before = (batch.lines, batch.malformed);
             let mut chunk = self.chunks.map(|_| Vec::new());
             batch.absorb(&object, &body, chunk.as_mut());
-            self.progress
-                .lines
-                .fetch_add(batch.lines - before.0, Ordering::Relaxed);
-            self.progress
-                .malformed
-                .fetch_add(batch.malformed - before.1, Ordering::Relaxed);
-            self.progress.read.fetch_add(1, Ordering::Relaxed);
+            self.progress.add_records(batch.lines - before.0);
+            self.progress.add_errors(batch.malformed - before.1);
+            self.progress.add_calls(1);
+            self.progress.add(1, body.len() as u64);
             if let (Some(writer), Some(requests)) = (self.chunks, chunk) {
                 let read = batch.objects.last();
                 let value = serde_json::json!({

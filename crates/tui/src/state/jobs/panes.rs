@@ -1,37 +1,32 @@
-//! Pane jobs: scans, usage collections, segregate listings and applies read live from the panes
-//! that own them, moved into the Jobs history with their outcome once they stop running.
+//! Pane jobs: scans, usage collections, segregate listings and applies. Each is entered when its
+//! pane's effect starts it, follows its job events (progress, end) by id, and moves into the
+//! Jobs history with its outcome when the event that ends it arrives.
 
 use super::{JobEntry, JobKind, JobStatus};
-use crate::event::RequestId;
+use crate::effect::Effect;
+use crate::event::{Event, RequestId};
 use crate::state::State;
 use crate::state::browse::Phase as ScanPhase;
-use crate::state::segregate::ListPhase;
-use s3scope_core::job::JobSnapshot;
+use crate::state::segregate::{ListPhase, SegregateEffect, SegregateEvent};
+use crate::state::usage::{UsageEffect, UsageEvent};
+use s3scope_core::job::Snapshot;
 use std::time::Duration;
 
 /// Finished jobs kept for the session (oldest dropped first).
 pub const HISTORY: usize = 50;
 
-/// One running job as its pane sees it now.
+/// One running job as the Jobs pane shows it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct JobRow {
     pub kind: JobKind,
     pub id: RequestId,
     /// What it works on (`s3://bucket/prefix`, a window).
     pub target: String,
-    /// The stage it is in.
-    pub stage: String,
     /// Units done, and the total when known (the bar needs it).
     pub done: u64,
     pub total: Option<u64>,
-    /// What `done` counts.
-    pub unit: &'static str,
-    pub bytes: Option<u64>,
-    /// Units per second, once there is a rate.
-    pub rate: Option<f64>,
-    pub eta: Option<Duration>,
-    pub errors: u64,
-    pub elapsed: Option<Duration>,
+    /// The job's progress as shown: its stage line and counts.
+    pub progress: Snapshot,
 }
 
 impl JobRow {
@@ -42,173 +37,217 @@ impl JobRow {
             .map(|t| (self.done as f64 / t as f64).clamp(0.0, 1.0))
     }
 
-    /// The row as a Jobs pane entry: its stage and counts as a progress snapshot.
+    /// The row as a Jobs pane entry.
     pub fn entry(&self) -> JobEntry {
         JobEntry {
             id: self.id,
             kind: self.kind,
             label: self.target.clone(),
-            progress: Some(JobSnapshot {
-                stage: self.stage.clone(),
-                stage_index: 0,
-                stages: 1,
-                done: self.done,
-                total: self.total,
-                bytes: self.bytes.unwrap_or(0),
-                errors: self.errors,
-                last_error: None,
-                elapsed: self.elapsed.unwrap_or_default(),
-                rate: self.rate.unwrap_or(0.0),
-                eta: self.eta,
-            }),
+            progress: Some(self.progress.clone()),
             status: JobStatus::Running,
         }
     }
 }
 
-/// The running jobs, read from the panes that own them.
-pub fn running(state: &State) -> Vec<JobRow> {
-    let mut out = Vec::new();
-    let b = &state.browse;
-    if let ScanPhase::Scanning { id, counters, .. } = &b.phase {
-        let secs = counters.elapsed.as_secs_f64();
-        let rate = (secs > 0.5).then(|| counters.objects as f64 / secs);
-        let total = b.estimate.map(|e| e.objects);
-        out.push(JobRow {
-            kind: JobKind::Scan,
-            id: *id,
-            target: format!(
-                "s3://{}/{}",
-                b.bucket.as_deref().unwrap_or_default(),
-                b.location_prefix
-            ),
-            stage: format!("listing ({} LIST calls)", counters.list_calls),
-            done: counters.objects,
-            total,
-            unit: "objects",
-            bytes: Some(counters.bytes),
-            rate,
-            eta: eta(counters.objects, total, rate),
-            errors: 0,
-            elapsed: Some(counters.elapsed),
-        });
+/// What an event says about a pane job.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Signal {
+    /// Its progress now.
+    Progress(RequestId, Snapshot),
+    /// A segregate listing's batch: keys listed in it, LIST calls so far.
+    Listed(RequestId, u64, u64),
+    /// It ended (its pane has the outcome once the event is applied).
+    Ended(RequestId),
+}
+
+impl Signal {
+    /// The job event in `event`, if it is one.
+    pub fn of(event: &Event) -> Option<Self> {
+        Some(match event {
+            Event::ScanProgress { id, counters } => Self::Progress(*id, counters.clone()),
+            Event::ScanFinished { id, .. } => Self::Ended(*id),
+            Event::Usage(UsageEvent::Progress { id, progress }) => {
+                Self::Progress(*id, progress.clone())
+            }
+            Event::Usage(UsageEvent::Collected { id, .. }) => Self::Ended(*id),
+            Event::Segregate(SegregateEvent::Progress { id, progress }) => {
+                Self::Progress(*id, progress.clone())
+            }
+            Event::Segregate(SegregateEvent::Listed {
+                id,
+                objects,
+                list_calls,
+                done,
+            }) => match done {
+                Some(_) => Self::Ended(*id),
+                None => Self::Listed(*id, objects.len() as u64, *list_calls),
+            },
+            Event::Segregate(SegregateEvent::Applied { id, .. }) => Self::Ended(*id),
+            _ => return None,
+        })
     }
-    if let Some(job) = &state.usage.job {
-        let p = &job.progress;
-        let (done, total, unit) = if p.to_read > 0 {
-            (p.read, Some(p.to_read), "reads")
-        } else {
-            (p.listed, None, "log objects")
+}
+
+/// Enters the pane jobs that `effects` start.
+pub fn started(state: &mut State, effects: &[Effect]) {
+    for e in effects {
+        let (id, kind, label) = match e {
+            Effect::StartScan { id, request } => (
+                *id,
+                JobKind::Scan,
+                format!("s3://{}/{}", request.bucket, request.prefix),
+            ),
+            Effect::Usage(UsageEffect::Collect { id, request }) => (
+                *id,
+                JobKind::UsageCollect,
+                format!(
+                    "{} → {}{}",
+                    request.window.since.format("%Y-%m-%d %H:%M"),
+                    request.window.until.format("%Y-%m-%d %H:%M"),
+                    if request.trim { " (then trim)" } else { "" }
+                ),
+            ),
+            Effect::Segregate(SegregateEffect::List {
+                id, bucket, prefix, ..
+            }) => (
+                *id,
+                JobKind::SegregatePlan,
+                format!("s3://{bucket}/{prefix}"),
+            ),
+            Effect::Segregate(SegregateEffect::Apply { id, .. }) => {
+                let l = &state.segregate.listing;
+                let label = format!("s3://{}/{}", l.bucket, l.prefix);
+                (*id, JobKind::SegregateApply, label)
+            }
+            _ => continue,
         };
-        out.push(JobRow {
-            kind: JobKind::UsageCollect,
-            id: job.id,
-            target: format!(
-                "{} → {}{}",
-                job.window.since.format("%Y-%m-%d %H:%M"),
-                job.window.until.format("%Y-%m-%d %H:%M"),
-                if job.trim { " (then trim)" } else { "" }
-            ),
-            stage: p.line(),
-            done,
-            total,
-            unit,
-            bytes: Some(p.bytes),
-            rate: None,
-            eta: None,
-            errors: p.malformed,
-            elapsed: None,
-        });
-    }
-    let s = &state.segregate;
-    if let (ListPhase::Running, Some(id)) = (&s.listing.phase, s.listing.id) {
-        out.push(JobRow {
-            kind: JobKind::SegregatePlan,
+        state.jobs.active.push(JobEntry {
             id,
-            target: format!("s3://{}/{}", s.listing.bucket, s.listing.prefix),
-            stage: format!("listing the source ({} LIST calls)", s.listing.list_calls),
-            done: s.listing.objects.len() as u64,
-            total: None,
-            unit: "keys",
-            bytes: None,
-            rate: None,
-            eta: None,
-            errors: 0,
-            elapsed: None,
+            kind,
+            label,
+            progress: None,
+            status: JobStatus::Running,
         });
     }
-    if let Some(job) = &s.job {
-        let p = &job.progress;
-        out.push(JobRow {
-            kind: JobKind::SegregateApply,
-            id: job.id,
-            target: format!("s3://{}/{}", s.listing.bucket, s.listing.prefix),
-            stage: if job.cancelling {
+}
+
+/// Follows one job event: progress goes to the job's entry; an end moves it to the history
+/// with the outcome its pane recorded.
+pub fn follow(state: &mut State, signal: Signal) {
+    let jobs = &mut state.jobs;
+    match signal {
+        Signal::Progress(id, p) => {
+            if let Some(j) = jobs.active.iter_mut().find(|j| j.id == id) {
+                j.progress = Some(p);
+            }
+        }
+        Signal::Listed(id, keys, calls) => {
+            if let Some(j) = jobs.active.iter_mut().find(|j| j.id == id) {
+                let p = j.progress.get_or_insert_with(Snapshot::default);
+                p.done += keys;
+                p.calls = calls;
+            }
+        }
+        Signal::Ended(id) => {
+            let Some(i) = jobs.active.iter().position(|j| j.id == id) else {
+                return;
+            };
+            let mut entry = jobs.active.remove(i);
+            let (ok, summary, output) = outcome(state, entry.kind);
+            entry.progress = None;
+            entry.status = if ok {
+                JobStatus::Done {
+                    summary,
+                    output: output.unwrap_or_default(),
+                }
+            } else {
+                JobStatus::Failed(summary)
+            };
+            let jobs = &mut state.jobs;
+            jobs.history.insert(0, entry);
+            jobs.history.truncate(HISTORY);
+            let len = jobs.active.len() + jobs.jobs.len() + jobs.history.len();
+            jobs.selected = jobs.selected.min(len.saturating_sub(1));
+        }
+    }
+}
+
+/// The running pane jobs, oldest first, with their progress as the Jobs pane shows it.
+pub fn running(state: &State) -> Vec<JobRow> {
+    state
+        .jobs
+        .active
+        .iter()
+        .map(|j| {
+            let progress = shown(state, j);
+            JobRow {
+                kind: j.kind,
+                id: j.id,
+                target: j.label.clone(),
+                done: progress.done,
+                total: progress.total,
+                progress,
+            }
+        })
+        .collect()
+}
+
+/// A pane job's progress as one line of the Jobs pane: the stage names what the job counts.
+fn shown(state: &State, job: &JobEntry) -> Snapshot {
+    let p = job.progress.clone().unwrap_or_default();
+    let mut out = Snapshot {
+        stage_index: 0,
+        stages: 1,
+        done: p.done,
+        bytes: p.bytes,
+        errors: p.errors,
+        calls: p.calls,
+        ..Snapshot::default()
+    };
+    match job.kind {
+        JobKind::Scan => {
+            let b = &state.browse;
+            let secs = p.elapsed.as_secs_f64();
+            let rate = (secs > 0.5).then(|| p.items_per_sec());
+            out.stage = format!("listing ({} LIST calls)", p.calls);
+            // The count that makes a bar: the job's own total, else Browse's estimate.
+            let estimate = b.estimate.filter(|_| b.scan_id() == Some(job.id));
+            out.total = p.total.or(estimate.map(|e| e.objects));
+            out.rate = rate.unwrap_or(0.0);
+            out.eta = match (out.total, rate) {
+                (Some(t), Some(r)) if r > 0.0 && t > p.done => {
+                    Some(Duration::from_secs_f64((t - p.done) as f64 / r))
+                }
+                _ => None,
+            };
+            out.elapsed = p.elapsed;
+        }
+        JobKind::UsageCollect => {
+            out.stage = s3scope_core::usage::progress::line(&p);
+            out.total = p.total;
+        }
+        JobKind::SegregatePlan => {
+            out.stage = format!("listing the source ({} LIST calls)", p.calls);
+        }
+        JobKind::SegregateApply => {
+            let cancelling = state
+                .segregate
+                .job
+                .as_ref()
+                .is_some_and(|j| j.id == job.id && j.cancelling);
+            out.stage = if cancelling {
                 "cancelling: moves in flight finish".into()
             } else {
                 "copy, verify, delete".into()
-            },
-            done: p.objects_done,
-            total: Some(p.objects_total),
-            unit: "objects",
-            bytes: Some(p.bytes_done),
-            rate: (p.objects_per_sec > 0.0).then_some(p.objects_per_sec),
-            eta: p.eta_secs.map(Duration::from_secs_f64),
-            errors: p.errors,
-            elapsed: Some(Duration::from_secs_f64(p.elapsed_secs.max(0.0))),
-        });
+            };
+            out.total = Some(p.total.unwrap_or(0));
+            out.rate = p.rate;
+            out.eta = p.eta;
+            out.elapsed = p.elapsed;
+        }
+        _ => return p,
     }
     out
-}
-
-fn eta(done: u64, total: Option<u64>, rate: Option<f64>) -> Option<Duration> {
-    let (total, rate) = (total?, rate?);
-    (rate > 0.0 && total > done).then(|| Duration::from_secs_f64((total - done) as f64 / rate))
-}
-
-/// After an update: jobs that stopped running go into the history with their pane's outcome.
-pub fn observe(state: &mut State) {
-    let now: Vec<(JobKind, RequestId, String)> = running(state)
-        .into_iter()
-        .map(|r| (r.kind, r.id, r.target))
-        .collect();
-    // Nothing ran and nothing runs: the common case costs nothing more.
-    if now.is_empty() && state.jobs.seen.is_empty() {
-        return;
-    }
-    let ended: Vec<(JobKind, RequestId, String)> = state
-        .jobs
-        .seen
-        .iter()
-        .filter(|s| !now.iter().any(|n| n.0 == s.0 && n.1 == s.1))
-        .cloned()
-        .collect();
-    for (kind, id, label) in ended {
-        let (ok, summary, output) = outcome(state, kind);
-        let status = if ok {
-            JobStatus::Done {
-                summary,
-                output: output.unwrap_or_default(),
-            }
-        } else {
-            JobStatus::Failed(summary)
-        };
-        let jobs = &mut state.jobs;
-        jobs.history.insert(
-            0,
-            JobEntry {
-                id,
-                kind,
-                label,
-                progress: None,
-                status,
-            },
-        );
-        jobs.history.truncate(HISTORY);
-    }
-    let len = now.len() + state.jobs.jobs.len() + state.jobs.history.len();
-    state.jobs.seen = now;
-    state.jobs.selected = state.jobs.selected.min(len.saturating_sub(1));
 }
 
 /// How a job of `kind` that just stopped ended, from its pane's state.
@@ -219,16 +258,16 @@ fn outcome(state: &State, kind: JobKind) -> (bool, String, Option<String>) {
                 true,
                 format!(
                     "{} objects, {} in {:.1}s with {} LIST calls",
-                    c.objects,
+                    c.done,
                     size(c.bytes),
                     c.elapsed.as_secs_f64(),
-                    c.list_calls
+                    c.calls
                 ),
                 Some("snapshot cache (Browse reopens it)".into()),
             ),
             ScanPhase::Cancelled { counters: c } => (
                 false,
-                format!("cancelled after {} objects: the tree is partial", c.objects),
+                format!("cancelled after {} objects: the tree is partial", c.done),
                 None,
             ),
             ScanPhase::Failed { message } => (false, format!("failed: {message}"), None),
@@ -284,7 +323,9 @@ fn outcome(state: &State, kind: JobKind) -> (bool, String, Option<String>) {
             None => (false, "ended without a report".into(), None),
         },
         // Owned jobs record their own outcome (`JobsState::on_event`); never pane jobs.
-        JobKind::Extract | JobKind::Process => (false, "ended".into(), None),
+        JobKind::Extract | JobKind::Process | JobKind::InventoryRead => {
+            (false, "ended".into(), None)
+        }
     }
 }
 

@@ -2,10 +2,11 @@
 //! variant carry these).
 
 use crate::event::RequestId;
+use s3scope_core::job::Snapshot;
 use s3scope_core::s3::error::S3Error;
 use s3scope_core::s3::lister::ListedObject;
 use s3scope_core::segregate::plan::Existing;
-use s3scope_core::segregate::report::{ApplyReport, ProgressSnapshot};
+use s3scope_core::segregate::report::ApplyReport;
 use s3scope_core::segregate::{ApplyOptions, MovePlan};
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -57,7 +58,7 @@ pub enum SegregateEvent {
     },
     Progress {
         id: RequestId,
-        progress: ProgressSnapshot,
+        progress: Snapshot,
     },
     /// The apply ended: its report, or why it could not run.
     Applied {

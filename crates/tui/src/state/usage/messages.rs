@@ -1,7 +1,8 @@
 //! What the Usage pane asks the runtime for, and what comes back (tagged with request ids).
 
 use crate::event::RequestId;
-use s3scope_core::usage::{CollectReport, CollectRequest, Snapshot, Summary};
+use s3scope_core::job::Snapshot;
+use s3scope_core::usage::{CollectReport, CollectRequest, Summary};
 use std::path::PathBuf;
 use std::sync::Arc;
 

@@ -13,8 +13,8 @@ use ratatui::layout::{Constraint, Layout, Position, Rect};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
+use s3scope_core::job::eta_text;
 use s3scope_core::segregate::Status;
-use s3scope_core::segregate::report::eta_text;
 
 /// Width of the progress bar of an apply.
 const BAR: usize = 16;
@@ -96,22 +96,23 @@ pub fn draw_counts(frame: &mut Frame<'_>, area: Rect, state: &State, theme: Them
     let s = &state.segregate;
     if let Some(job) = &s.job {
         let p = &job.progress;
-        let ratio = if p.objects_total > 0 {
-            (p.objects_done as f64 / p.objects_total as f64).clamp(0.0, 1.0)
+        let total = p.total.unwrap_or(0);
+        let ratio = if total > 0 {
+            (p.done as f64 / total as f64).clamp(0.0, 1.0)
         } else {
             0.0
         };
         let mut label = format!(
             "{}{}/{} · {}/{} · {:.0}/s",
             if job.cancelling { "stopping: " } else { "" },
-            p.objects_done,
-            p.objects_total,
-            format_size(p.bytes_done, BINARY),
-            format_size(p.bytes_total, BINARY),
-            p.objects_per_sec
+            p.done,
+            total,
+            format_size(p.bytes, BINARY),
+            format_size(p.bytes_total.unwrap_or(0), BINARY),
+            p.rate
         );
-        if let Some(eta) = p.eta_secs {
-            label.push_str(&format!(" · ETA {}", eta_text(eta)));
+        if let Some(eta) = p.eta {
+            label.push_str(&format!(" · ETA {}", eta_text(eta.as_secs_f64())));
         }
         if p.errors > 0 {
             let what = if p.errors == 1 { "error" } else { "errors" };

@@ -8,10 +8,10 @@ use crate::event::{FoundSnapshot, RequestId};
 use crate::state::State;
 use crate::state::browse::{Load, Origin, Phase, SharedTree};
 use chrono::{DateTime, Utc};
+use s3scope_core::job::Snapshot;
 use s3scope_core::s3::error::S3Error;
 use s3scope_core::s3::object::ObjectDetails;
 use s3scope_core::scan::files::FilesPage;
-use s3scope_core::scan::job::ScanCounters;
 use s3scope_core::scan::snapshot::SnapshotMeta;
 use std::time::Duration;
 
@@ -27,11 +27,10 @@ pub fn on_snapshot_found(
         Ok(Some(found)) => {
             let m = &found.meta;
             let hidden = m.versions && m.multipart;
-            let counters = ScanCounters {
-                objects: 0,
-                bytes: 0,
-                list_calls: m.list_calls,
+            let counters = Snapshot {
+                calls: m.list_calls,
                 elapsed: Duration::from_secs_f64(m.elapsed_secs.max(0.0)),
+                ..Snapshot::default()
             };
             let origin = Origin::Snapshot {
                 path: found.path.clone(),
@@ -56,7 +55,7 @@ pub fn on_scan_started(state: &mut State, id: RequestId, tree: SharedTree) {
     }
 }
 
-pub fn on_scan_progress(state: &mut State, id: RequestId, counters: ScanCounters) {
+pub fn on_scan_progress(state: &mut State, id: RequestId, counters: Snapshot) {
     if let Phase::Scanning {
         id: running,
         counters: c,
@@ -72,7 +71,7 @@ pub fn on_scan_progress(state: &mut State, id: RequestId, counters: ScanCounters
 pub fn on_scan_finished(
     state: &mut State,
     id: RequestId,
-    result: Result<ScanCounters, S3Error>,
+    result: Result<Snapshot, S3Error>,
     cancelled: bool,
     at: DateTime<Utc>,
 ) -> Vec<Effect> {
@@ -102,7 +101,10 @@ pub fn on_scan_finished(
             Vec::new()
         }
         Ok(counters) => {
-            b.phase = Phase::Done { counters, hidden };
+            b.phase = Phase::Done {
+                counters: counters.clone(),
+                hidden,
+            };
             b.tree_has_hidden = hidden;
             b.show_hidden = hidden;
             b.rebuild();
@@ -116,7 +118,7 @@ pub fn on_scan_finished(
                 prefix: b.location_prefix.clone(),
                 scanned_at: at,
                 elapsed_secs: counters.elapsed.as_secs_f64(),
-                list_calls: counters.list_calls,
+                list_calls: counters.calls,
                 versions: hidden,
                 multipart: hidden,
             };
