@@ -3,9 +3,9 @@
 #[path = "../support/mod.rs"]
 mod support;
 
+mod completions;
 mod config_example;
 mod errors;
-mod completions;
 mod portable;
 mod proxy;
 mod secrets_perms;

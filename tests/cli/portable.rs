@@ -2,15 +2,12 @@
 //! matches, it needs no glibc symbol newer than 2.17, prints its version, and scans the embedded
 //! store. `PORTABLE=1 bash scripts/test-all.sh` builds it first and names it in `$S3SCOPE_PORTABLE_BIN`.
 
-use crate::support;
-
 use bytes::Bytes;
 use s3scope_store::PutOptions;
 use s3scope_store::store::{EmbeddedServer, ServerOptions};
 use sha2::Digest;
 use std::path::PathBuf;
 use std::process::Command;
-use support::servers;
 
 /// The newest glibc the binary may need: CentOS 7's.
 const MAX_GLIBC: (u32, u32) = (2, 17);
