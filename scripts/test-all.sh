@@ -64,7 +64,8 @@ cleanup() {
 }
 install_packages() {
   # prometheus: its promtool validates the /metrics exposition of `s3scope serve`.
-  local pkgs=(ceph-mon ceph-osd radosgw ceph-common uuid-runtime curl prometheus)
+  # ncdu, gdu: tests/ncdu_export.rs opens `du --format ncdu` exports in the real programs.
+  local pkgs=(ceph-mon ceph-osd radosgw ceph-common uuid-runtime curl prometheus ncdu gdu)
   if ! command -v python3 >/dev/null; then
     pkgs+=(python3 python3-venv)
   elif ! python3 -c 'import venv, ensurepip' 2>/dev/null; then

@@ -5,6 +5,7 @@ mod commands;
 mod demo;
 mod du;
 mod du_diff;
+mod du_inventory;
 pub mod output;
 mod pipeline;
 mod progress;

@@ -7,6 +7,7 @@ mod access_logs;
 mod analytics;
 mod cdr;
 mod description;
+pub mod inventory;
 mod versioned;
 
 use std::path::Path;
