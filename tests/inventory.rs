@@ -151,6 +151,17 @@ fn inventory_tree_equals_the_scan_tree_class_by_class() {
             assert_eq!(inv["inventory"]["warnings"], serde_json::json!([]), "{}", run.stderr);
         }
     }
+    // Without --inventory: the configuration found with ListBucketInventoryConfigurations.
+    w.rt.block_on(put_configuration(&w.s3, "src", "dest", "inv", "pq-daily"));
+    let run = w.du(&["s3://src", "--source", "inventory", "--format", "json", "--depth", "9"]);
+    let inv = run.json();
+    assert!(
+        inv["inventory"]["manifest"].as_str().unwrap().starts_with("s3://dest/inv/src/pq-daily/"),
+        "{}",
+        inv["inventory"]
+    );
+    let scan = w.du(&["s3://src", "--format", "json", "--depth", "9"]).json();
+    assert_eq!(tree_of(&inv), tree_of(&scan));
     // The table says where the numbers come from, where a scan's says nothing.
     let table = w.du(&["s3://src", "--source", "inventory", "--inventory", &csv_root]);
     assert_eq!(table.code, 0, "{}", table.stderr);
@@ -319,4 +330,30 @@ fn newest_report_is_read_and_a_stale_one_says_so() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(run.stderr.contains("days old"), "{}", run.stderr);
     assert!(run.stdout.contains("(inventory as of 2020-01-01 01:00 UTC)"), "{}", run.stdout);
+}
+
+/// PutBucketInventoryConfiguration of a daily Parquet report of `bucket` into `dest/prefix/`.
+async fn put_configuration(s3: &aws_sdk_s3::Client, bucket: &str, dest: &str, prefix: &str, id: &str) {
+    use aws_sdk_s3::types::*;
+    let destination = InventoryS3BucketDestination::builder()
+        .bucket(format!("arn:aws:s3:::{dest}"))
+        .prefix(prefix)
+        .format(InventoryFormat::Parquet)
+        .build()
+        .unwrap();
+    let config = InventoryConfiguration::builder()
+        .id(id)
+        .is_enabled(true)
+        .included_object_versions(InventoryIncludedObjectVersions::Current)
+        .destination(InventoryDestination::builder().s3_bucket_destination(destination).build())
+        .schedule(InventorySchedule::builder().frequency(InventoryFrequency::Daily).build().unwrap())
+        .build()
+        .unwrap();
+    s3.put_bucket_inventory_configuration()
+        .bucket(bucket)
+        .id(id)
+        .inventory_configuration(config)
+        .send()
+        .await
+        .unwrap();
 }

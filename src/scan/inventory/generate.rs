@@ -7,7 +7,9 @@ use super::manifest::{DataFile, FileFormat, RawManifest, to_json};
 use crate::s3::error::S3Error;
 use arrow_array::{ArrayRef, BooleanArray, Int64Array, RecordBatch, StringArray, TimestampMillisecondArray};
 use arrow_schema::{DataType, Field, Schema, TimeUnit};
+use super::decode::decode_key;
 use aws_sdk_s3::Client;
+use aws_sdk_s3::types::EncodingType;
 use chrono::{DateTime, Utc};
 use md5::{Digest, Md5};
 use std::sync::Arc;
@@ -335,6 +337,13 @@ pub async fn from_listing(s3: &Client, endpoint: &str, bucket: &str, prefix: &st
     let time = |t: Option<&aws_sdk_s3::primitives::DateTime>| {
         t.and_then(|t| DateTime::<Utc>::from_timestamp_millis(t.to_millis().ok()?))
     };
+    // Keys come URL-encoded (encoding-type=url) so that any byte survives the XML.
+    let key = |k: Option<&str>| {
+        decode_key(k.unwrap_or_default().as_bytes()).map_err(|reason| InventoryError::Io {
+            what: format!("listing s3://{bucket}"),
+            detail: reason,
+        })
+    };
     let mut out = Vec::new();
     if !versions {
         let mut token = None;
@@ -343,13 +352,14 @@ pub async fn from_listing(s3: &Client, endpoint: &str, bucket: &str, prefix: &st
                 .list_objects_v2()
                 .bucket(bucket)
                 .prefix(prefix)
+                .encoding_type(EncodingType::Url)
                 .set_continuation_token(token)
                 .send()
                 .await
                 .map_err(|e| S3Error::classify(&e, endpoint, "ListObjectsV2", bucket))?;
             for o in r.contents() {
                 out.push(Entry {
-                    key: o.key().unwrap_or_default().to_string(),
+                    key: key(o.key())?,
                     size: u64::try_from(o.size().unwrap_or(0)).unwrap_or(0),
                     last_modified: time(o.last_modified()),
                     storage_class: o.storage_class().map_or("STANDARD", |c| c.as_str()).to_string(),
@@ -372,6 +382,7 @@ pub async fn from_listing(s3: &Client, endpoint: &str, bucket: &str, prefix: &st
             .list_object_versions()
             .bucket(bucket)
             .prefix(prefix)
+            .encoding_type(EncodingType::Url)
             .set_key_marker(km)
             .set_version_id_marker(vm)
             .send()
@@ -379,7 +390,7 @@ pub async fn from_listing(s3: &Client, endpoint: &str, bucket: &str, prefix: &st
             .map_err(|e| S3Error::classify(&e, endpoint, "ListObjectVersions", bucket))?;
         for v in r.versions() {
             out.push(Entry {
-                key: v.key().unwrap_or_default().to_string(),
+                key: key(v.key())?,
                 size: u64::try_from(v.size().unwrap_or(0)).unwrap_or(0),
                 last_modified: time(v.last_modified()),
                 storage_class: v.storage_class().map_or("STANDARD", |c| c.as_str()).to_string(),
@@ -392,7 +403,7 @@ pub async fn from_listing(s3: &Client, endpoint: &str, bucket: &str, prefix: &st
         }
         for m in r.delete_markers() {
             out.push(Entry {
-                key: m.key().unwrap_or_default().to_string(),
+                key: key(m.key())?,
                 last_modified: time(m.last_modified()),
                 version_id: m.version_id().map(str::to_string),
                 is_latest: m.is_latest() == Some(true),

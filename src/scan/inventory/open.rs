@@ -90,15 +90,18 @@ pub async fn staleness(
         .bucket(bucket)
         .prefix(prefix)
         .max_keys(1000)
+        .encoding_type(aws_sdk_s3::types::EncodingType::Url)
         .send()
         .await
         .map_err(|e| S3Error::classify(&e, &clients.endpoint_label(), "ListObjectsV2", bucket))?;
-    let newer: Vec<(&str, DateTime<Utc>)> = page
+    let newer: Vec<(String, DateTime<Utc>)> = page
         .contents()
         .iter()
         .filter_map(|o| {
             let t = DateTime::<Utc>::from_timestamp_millis(o.last_modified()?.to_millis().ok()?)?;
-            (t > as_of).then(|| (o.key().unwrap_or_default(), t))
+            let key = super::decode::decode_key(o.key().unwrap_or_default().as_bytes())
+                .unwrap_or_else(|_| o.key().unwrap_or_default().to_string());
+            (t > as_of).then_some((key, t))
         })
         .collect();
     if let Some((key, t)) = newer.iter().max_by_key(|(_, t)| *t) {
