@@ -11,7 +11,7 @@ use super::tree::{Aggregate, Hidden, NodeId, PrefixTree};
 use std::io::{self, Write};
 
 /// What the export says about where it came from.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ExportInfo {
     /// `s3://bucket/prefix`: the root directory's name.
     pub root_name: String,

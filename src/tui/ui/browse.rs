@@ -151,7 +151,26 @@ fn phase_line(state: &State, width: u16, theme: Theme) -> Line<'static> {
         Phase::Finding { .. } => {
             Line::from(dim(format!("looking for a snapshot… {}", spinner(state))))
         }
-        Phase::Confirm { .. } => Line::styled("not scanned yet: a big bucket", theme.warn()),
+        Phase::Confirm { .. } => Line::from(
+            std::iter::once(Span::styled("not scanned yet: a big bucket", theme.warn()))
+                .chain(offer_spans(state, theme))
+                .collect::<Vec<_>>(),
+        ),
+        Phase::Scanning {
+            counters: c,
+            hidden,
+            ..
+        } if b.reading_inventory => Line::from(vec![
+            Span::raw(format!(
+                "reading the inventory report {} {} objects · {} · no LIST calls · {}  ",
+                spinner(state),
+                fmt::count(c.objects),
+                fmt::size(c.bytes),
+                fmt::elapsed(c.elapsed)
+            )),
+            key(Action::Cancel),
+            dim(" cancel".into()),
+        ]),
         Phase::Scanning {
             counters: c,
             hidden,
@@ -214,6 +233,9 @@ fn phase_line(state: &State, width: u16, theme: Theme) -> Line<'static> {
                 dim(" cancel".into()),
             ])
         }
+        Phase::Done { .. } if matches!(b.origin, Some(Origin::Inventory { .. })) => {
+            inventory_line(state, theme, width)
+        }
         Phase::Done { counters: c, .. } => match &b.origin {
             Some(Origin::Snapshot {
                 scanned_at,
@@ -239,7 +261,10 @@ fn phase_line(state: &State, width: u16, theme: Theme) -> Line<'static> {
                     dim(" to rescan, ".into()),
                     key(Action::Diff),
                     dim(" growth".into()),
-                ])
+                ]
+                .into_iter()
+                .chain(offer_spans(state, theme))
+                .collect::<Vec<_>>())
             }
             _ => {
                 let saved = match &b.saved {
@@ -258,7 +283,10 @@ fn phase_line(state: &State, width: u16, theme: Theme) -> Line<'static> {
                     dim(" to rescan, ".into()),
                     key(Action::Diff),
                     dim(" growth".into()),
-                ])
+                ]
+                .into_iter()
+                .chain(offer_spans(state, theme))
+                .collect::<Vec<_>>())
             }
         },
         Phase::Cancelled { counters: c } => Line::from(vec![
@@ -277,6 +305,57 @@ fn phase_line(state: &State, width: u16, theme: Theme) -> Line<'static> {
             spans.extend(sanitize::spans(message, theme.error(), theme.escaped()));
             Line::from(spans)
         }
+    }
+}
+
+/// "inventory as of …" for a tree read from the report, like "snapshot from …" for a snapshot.
+fn inventory_line(state: &State, theme: Theme, width: u16) -> Line<'static> {
+    let b = &state.browse;
+    let key = |a: Action| Span::styled(state.keymap.first(a), theme.key());
+    let dim = |s: String| Span::styled(s, theme.dim());
+    let (Some(Origin::Inventory { as_of, .. }), Some(offer)) = (&b.origin, &b.inventory) else {
+        return Line::raw("");
+    };
+    let when = state.now.map_or_else(
+        || as_of.format("%Y-%m-%d %H:%M UTC").to_string(),
+        |now| fmt::age(*as_of, now),
+    );
+    let style = if b.inventory_warnings.is_empty() {
+        theme.title()
+    } else {
+        theme.warn()
+    };
+    let detail = if width < 100 {
+        " — ".to_string()
+    } else {
+        format!(
+            " ({}, {}, no LIST calls{}) — ",
+            as_of.format("%Y-%m-%d %H:%M UTC"),
+            offer.format,
+            if b.inventory_warnings.is_empty() { "" } else { "; may be stale" }
+        )
+    };
+    Line::from(vec![
+        Span::styled(format!("inventory as of {when}"), style),
+        dim(detail),
+        key(Action::Refresh),
+        dim(" to scan, ".into()),
+        key(Action::ExportNcdu),
+        dim(" ncdu export".into()),
+    ])
+}
+
+/// " · inventory of <date>: I reads it" when a report of the location was found.
+fn offer_spans(state: &State, theme: Theme) -> Vec<Span<'static>> {
+    let key = |a: Action| Span::styled(state.keymap.first(a), theme.key());
+    let dim = |s: String| Span::styled(s, theme.dim());
+    match &state.browse.inventory {
+        Some(o) if !matches!(state.browse.origin, Some(Origin::Inventory { .. })) => vec![
+            dim(format!(" · inventory of {}: ", o.as_of.format("%Y-%m-%d %H:%M UTC"))),
+            key(Action::Inventory),
+            dim(" reads it".into()),
+        ],
+        _ => Vec::new(),
     }
 }
 
