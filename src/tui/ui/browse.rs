@@ -329,8 +329,7 @@ fn inventory_line(state: &State, theme: Theme, width: u16) -> Line<'static> {
         " — ".to_string()
     } else {
         format!(
-            " ({}, {}, no LIST calls{}) — ",
-            as_of.format("%Y-%m-%d %H:%M UTC"),
+            " ({}, no LIST calls{}) — ",
             offer.format,
             if b.inventory_warnings.is_empty() { "" } else { "; may be stale" }
         )
@@ -345,15 +344,15 @@ fn inventory_line(state: &State, theme: Theme, width: u16) -> Line<'static> {
     ])
 }
 
-/// " · inventory of <date>: I reads it" when a report of the location was found.
+/// " · I: inventory of <date>" when a report of the location was found.
 fn offer_spans(state: &State, theme: Theme) -> Vec<Span<'static>> {
     let key = |a: Action| Span::styled(state.keymap.first(a), theme.key());
     let dim = |s: String| Span::styled(s, theme.dim());
     match &state.browse.inventory {
         Some(o) if !matches!(state.browse.origin, Some(Origin::Inventory { .. })) => vec![
-            dim(format!(" · inventory of {}: ", o.as_of.format("%Y-%m-%d %H:%M UTC"))),
+            dim(" · ".into()),
             key(Action::Inventory),
-            dim(" reads it".into()),
+            dim(format!(": inventory of {}", o.as_of.format("%Y-%m-%d %H:%M"))),
         ],
         _ => Vec::new(),
     }
