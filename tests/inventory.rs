@@ -357,3 +357,47 @@ async fn put_configuration(s3: &aws_sdk_s3::Client, bucket: &str, dest: &str, pr
         .await
         .unwrap();
 }
+
+#[test]
+fn buckets_and_extract_read_the_report() {
+    let w = World::new();
+    w.seed("src");
+    w.server.store().create_bucket("dest").unwrap();
+    let as_of = Utc::now() - Duration::hours(2);
+    w.rt.block_on(store_report(&w.s3, "src", "dest", "daily", FileFormat::Csv, false, as_of, |_| {}));
+    w.rt.block_on(put_configuration(&w.s3, "src", "dest", "", "daily"));
+    let ep = w.server.endpoint.clone();
+    let run = s3scope(w.home.path(), ENV, &["--endpoint", &ep, "buckets", "--source", "inventory", "--format", "json"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let rows: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let row = |name: &str| rows["buckets"].as_array().unwrap().iter().find(|r| r["bucket"] == name).unwrap().clone();
+    let scan = w.du(&["s3://src", "--format", "json"]).json();
+    let src = row("src");
+    assert_eq!((&src["objects"], &src["bytes"]), (&scan["objects"], &scan["bytes"]), "{src:#}");
+    assert_eq!(src["storage_classes"], scan["storage_classes"]);
+    assert_eq!(src["source"], "inventory");
+    assert_eq!(src["as_of"].as_str().unwrap()[..16], as_of.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)[..16]);
+    // A bucket without a report says so on its row.
+    assert!(row("dest")["error"].as_str().is_some_and(|e| e.contains("no inventory report")), "{rows:#}");
+
+    let data = w.home.path().join("data");
+    let run = s3scope(
+        w.home.path(),
+        ENV,
+        &[
+            "--endpoint", &ep, "extract", "--sources", "listing", "--from", "inventory", "--buckets", "src",
+            "--since", "2026-01-01", "--until", "2026-01-02", "--data-dir", data.to_str().unwrap(), "--format", "json",
+        ],
+    );
+    assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
+    let report: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let listing = report["manifest"]["collectors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == "listing")
+        .unwrap()
+        .clone();
+    assert_eq!(listing["rows"], scan["objects"], "{report:#}");
+    assert_eq!(listing["success"], true);
+}

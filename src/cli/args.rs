@@ -133,7 +133,8 @@ pub struct DemoArgs {
 
 #[derive(Debug, Args)]
 pub struct BucketsArgs {
-    /// Where sizes come from: rgw admin stats, CloudWatch daily metrics, a scan, or the cheapest.
+    /// Where sizes come from: rgw admin stats, CloudWatch daily metrics, a scan, each bucket's
+    /// S3 Inventory report (inventory: as of the report), or the cheapest (auto).
     #[arg(long, value_enum, default_value_t = crate::scan::buckets::Source::Auto)]
     pub source: crate::scan::buckets::Source,
     #[arg(long, value_enum, default_value_t = Format::Table)]

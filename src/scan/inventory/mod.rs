@@ -14,6 +14,7 @@ pub mod locate; // the newest manifest of a configuration, or the configuration 
 pub mod manifest; // manifest.json parsed and checked against manifest.checksum
 pub mod open; // a bucket's report from the profile: found, read into a tree, checked for staleness
 pub mod read; // parallel, checked, streamed fold of a report into a prefix tree
+pub mod table; // the bucket table's inventory source: each bucket's newest report
 
 use thiserror::Error;
 
