@@ -19,9 +19,15 @@ const CLASSES: [&str; 4] = ["STANDARD", "STANDARD_IA", "GLACIER", "INTELLIGENT_T
 
 fn entry(i: usize) -> Entry {
     Entry {
-        key: format!("team-{:02}/dataset-{:02}/part-{i:08}.bin", i % 20, (i / 20) % 10),
+        key: format!(
+            "team-{:02}/dataset-{:02}/part-{i:08}.bin",
+            i % 20,
+            (i / 20) % 10
+        ),
         size: 64 + (i % 4096) as u64,
-        last_modified: Utc.timestamp_opt(1_700_000_000 + (i % 86_400) as i64, 0).single(),
+        last_modified: Utc
+            .timestamp_opt(1_700_000_000 + (i % 86_400) as i64, 0)
+            .single(),
         storage_class: CLASSES[i % 4].to_string(),
         etag: format!("{i:032x}"),
         is_latest: true,
@@ -40,7 +46,8 @@ fn report(
     spec.rows_per_file = 1_000_000;
     let mut failed = None;
     write_report::<InventoryError>(&spec, (0..n).map(entry), |key, body| {
-        if let Err(e) = store.put_object("inv-dest", &key, Bytes::from(body), PutOptions::default()) {
+        if let Err(e) = store.put_object("inv-dest", &key, Bytes::from(body), PutOptions::default())
+        {
             failed = Some(e.to_string());
         }
         Ok(())

@@ -57,7 +57,12 @@ impl Tui {
         while !done(&self.state) {
             let ev = tokio::time::timeout_at(deadline, self.rx.recv())
                 .await
-                .unwrap_or_else(|_| panic!("timed out waiting for {what}; phase {:?}", self.state.browse.phase))
+                .unwrap_or_else(|_| {
+                    panic!(
+                        "timed out waiting for {what}; phase {:?}",
+                        self.state.browse.phase
+                    )
+                })
                 .expect("runtime alive");
             self.send(ev);
         }
@@ -65,10 +70,15 @@ impl Tui {
 
     /// The screen at `w`x`h`, without the status message (it names the report's age).
     fn screen(&mut self, w: u16, h: u16) -> Terminal<TestBackend> {
-        self.send(Event::Resize { width: w, height: h });
+        self.send(Event::Resize {
+            width: w,
+            height: h,
+        });
         let message = self.state.status.message.take();
         let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
-        terminal.draw(|f| ui::draw(f, &self.state, Theme::color())).unwrap();
+        terminal
+            .draw(|f| ui::draw(f, &self.state, Theme::color()))
+            .unwrap();
         self.state.status.message = message;
         terminal
     }
@@ -111,7 +121,9 @@ async fn browse_reads_the_inventory_report_and_exports_ncdu() {
     .unwrap();
     let store = server.store();
     let now = Utc.with_ymd_and_hms(2025, 6, 30, 0, 0, 0).unwrap();
-    tokio::task::spawn_blocking(move || inventory::seed(&store, now).unwrap()).await.unwrap();
+    tokio::task::spawn_blocking(move || inventory::seed(&store, now).unwrap())
+        .await
+        .unwrap();
     let clients = clients(&server.endpoint).await;
     {
         use aws_sdk_s3::types::*;
@@ -125,8 +137,17 @@ async fn browse_reads_the_inventory_report_and_exports_ncdu() {
             .id(CONFIG_ID)
             .is_enabled(true)
             .included_object_versions(InventoryIncludedObjectVersions::Current)
-            .destination(InventoryDestination::builder().s3_bucket_destination(destination).build())
-            .schedule(InventorySchedule::builder().frequency(InventoryFrequency::Daily).build().unwrap())
+            .destination(
+                InventoryDestination::builder()
+                    .s3_bucket_destination(destination)
+                    .build(),
+            )
+            .schedule(
+                InventorySchedule::builder()
+                    .frequency(InventoryFrequency::Daily)
+                    .build()
+                    .unwrap(),
+            )
             .build()
             .unwrap();
         clients
@@ -151,7 +172,10 @@ async fn browse_reads_the_inventory_report_and_exports_ncdu() {
         runtime,
         rx,
     };
-    tui.send(Event::Resize { width: 120, height: 30 });
+    tui.send(Event::Resize {
+        width: 120,
+        height: 30,
+    });
 
     // Opening the bucket scans it, and finds the report (the newest: the day before "now").
     tui.command(&format!("browse s3://{SOURCE}"));
@@ -161,34 +185,60 @@ async fn browse_reads_the_inventory_report_and_exports_ncdu() {
     .await;
     let listed = tui.state.browse.totals.clone();
     let offer = tui.state.browse.inventory.clone().unwrap();
-    assert_eq!(offer.as_of, Utc.with_ymd_and_hms(2025, 6, 29, 1, 0, 0).unwrap());
+    assert_eq!(
+        offer.as_of,
+        Utc.with_ymd_and_hms(2025, 6, 29, 1, 0, 0).unwrap()
+    );
     assert_eq!(offer.format, "Parquet");
     let screen = format!("{:?}", tui.screen(120, 30).backend());
-    assert!(screen.contains("· I: inventory of 2025-06-29 01:00"), "{screen}");
+    assert!(
+        screen.contains("· I: inventory of 2025-06-29 01:00"),
+        "{screen}"
+    );
 
     // `I`: the report replaces the listing; every object older than the report is in it.
     tui.key(KeyCode::Char('I'));
     tui.until("the inventory read", |s| {
-        matches!(s.browse.phase, Phase::Done { .. }) && matches!(s.browse.origin, Some(Origin::Inventory { .. }))
+        matches!(s.browse.phase, Phase::Done { .. })
+            && matches!(s.browse.origin, Some(Origin::Inventory { .. }))
     })
     .await;
     let read = tui.state.browse.totals.clone();
-    assert!(read.objects > 0 && read.objects <= listed.objects, "{read:?} vs {listed:?}");
+    assert!(
+        read.objects > 0 && read.objects <= listed.objects,
+        "{read:?} vs {listed:?}"
+    );
     assert!(read.newest <= Some(offer.as_of.timestamp()));
     // The report is from 2025: far more than a day old.
-    assert!(tui.state.browse.inventory_warnings.iter().any(|w| w.contains("days old")));
+    assert!(
+        tui.state
+            .browse
+            .inventory_warnings
+            .iter()
+            .any(|w| w.contains("days old"))
+    );
     insta::assert_snapshot!("browse_inventory_120x30", tui.screen(120, 30).backend());
     insta::assert_snapshot!("browse_inventory_80x24", tui.screen(80, 24).backend());
 
     // `E`: the tree on screen as ncdu JSON, in the working directory.
     let cwd = std::env::current_dir().unwrap();
     tui.key(KeyCode::Char('E'));
-    tui.until("the export", |s| s.status.message.as_deref().is_some_and(|m| m.starts_with("exported to")))
-        .await;
+    tui.until("the export", |s| {
+        s.status
+            .message
+            .as_deref()
+            .is_some_and(|m| m.starts_with("exported to"))
+    })
+    .await;
     let path = cwd.join(format!("s3scope-{SOURCE}-20250629T010000Z.ncdu.json"));
     let doc: serde_json::Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
     std::fs::remove_file(&path).unwrap();
     assert_eq!(doc[3][0]["name"], format!("s3://{SOURCE}"));
     assert_eq!(doc[3][0]["objects"], read.objects);
-    assert!(doc[2]["source"].as_str().unwrap().starts_with("inventory as of 2025-06-29"));
+    assert!(
+        doc[2]["source"]
+            .as_str()
+            .unwrap()
+            .starts_with("inventory as of 2025-06-29")
+    );
 }

@@ -90,7 +90,13 @@ impl World {
     fn seed(&self, bucket: &str) {
         let store = self.server.store();
         store.create_bucket(bucket).unwrap();
-        let classes = ["STANDARD", "STANDARD_IA", "GLACIER", "INTELLIGENT_TIERING", "DEEP_ARCHIVE"];
+        let classes = [
+            "STANDARD",
+            "STANDARD_IA",
+            "GLACIER",
+            "INTELLIGENT_TIERING",
+            "DEEP_ARCHIVE",
+        ];
         for i in 0..40 {
             let key = format!("logs/{}/part-{i}.gz", 2020 + i % 3);
             self.put(bucket, &key, 100 + i * 7, classes[i % 5], 10 + i as i64);
@@ -125,47 +131,105 @@ fn inventory_tree_equals_the_scan_tree_class_by_class() {
     w.server.store().create_bucket("dest").unwrap();
     let created = Utc::now();
     let (csv_root, _) = w.rt.block_on(store_report(
-        &w.s3, "src", "dest", "csv-daily", FileFormat::Csv, false, created, |s| {
+        &w.s3,
+        "src",
+        "dest",
+        "csv-daily",
+        FileFormat::Csv,
+        false,
+        created,
+        |s| {
             s.extra_column = true; // an unknown column is skipped
         },
     ));
     let (pq_root, _) = w.rt.block_on(store_report(
-        &w.s3, "src", "dest", "pq-daily", FileFormat::Parquet, false, created, |s| {
+        &w.s3,
+        "src",
+        "dest",
+        "pq-daily",
+        FileFormat::Parquet,
+        false,
+        created,
+        |s| {
             s.extra_column = true;
             s.destination_prefix = "inv/".into();
         },
     ));
-    assert!(pq_root.starts_with("s3://dest/inv/src/pq-daily/"), "{pq_root}");
+    assert!(
+        pq_root.starts_with("s3://dest/inv/src/pq-daily/"),
+        "{pq_root}"
+    );
     for location in ["s3://src", "s3://src/logs/", "s3://src/x/"] {
         let scan = w.du(&[location, "--format", "json", "--depth", "9"]).json();
         for root in [&csv_root, &pq_root] {
             let run = w.du(&[
-                location, "--source", "inventory", "--inventory", root, "--format", "json", "--depth", "9",
+                location,
+                "--source",
+                "inventory",
+                "--inventory",
+                root,
+                "--format",
+                "json",
+                "--depth",
+                "9",
             ]);
             let inv = run.json();
             assert_eq!(tree_of(&inv), tree_of(&scan), "{location} from {root}");
             assert_eq!(inv["list_calls"], 0);
             assert!(run.stderr.contains("inventory as of"), "{}", run.stderr);
-            assert!(inv["inventory"]["manifest"].as_str().unwrap().ends_with("manifest.json"));
+            assert!(
+                inv["inventory"]["manifest"]
+                    .as_str()
+                    .unwrap()
+                    .ends_with("manifest.json")
+            );
             assert!(inv["inventory"]["data_files"].as_u64().unwrap() >= 2);
-            assert_eq!(inv["inventory"]["warnings"], serde_json::json!([]), "{}", run.stderr);
+            assert_eq!(
+                inv["inventory"]["warnings"],
+                serde_json::json!([]),
+                "{}",
+                run.stderr
+            );
         }
     }
     // Without --inventory: the configuration found with ListBucketInventoryConfigurations.
     w.rt.block_on(put_configuration(&w.s3, "src", "dest", "inv", "pq-daily"));
-    let run = w.du(&["s3://src", "--source", "inventory", "--format", "json", "--depth", "9"]);
+    let run = w.du(&[
+        "s3://src",
+        "--source",
+        "inventory",
+        "--format",
+        "json",
+        "--depth",
+        "9",
+    ]);
     let inv = run.json();
     assert!(
-        inv["inventory"]["manifest"].as_str().unwrap().starts_with("s3://dest/inv/src/pq-daily/"),
+        inv["inventory"]["manifest"]
+            .as_str()
+            .unwrap()
+            .starts_with("s3://dest/inv/src/pq-daily/"),
         "{}",
         inv["inventory"]
     );
-    let scan = w.du(&["s3://src", "--format", "json", "--depth", "9"]).json();
+    let scan = w
+        .du(&["s3://src", "--format", "json", "--depth", "9"])
+        .json();
     assert_eq!(tree_of(&inv), tree_of(&scan));
     // The table says where the numbers come from, where a scan's says nothing.
-    let table = w.du(&["s3://src", "--source", "inventory", "--inventory", &csv_root]);
+    let table = w.du(&[
+        "s3://src",
+        "--source",
+        "inventory",
+        "--inventory",
+        &csv_root,
+    ]);
     assert_eq!(table.code, 0, "{}", table.stderr);
-    assert!(table.stdout.contains("TOTAL s3://src/ (inventory as of "), "{}", table.stdout);
+    assert!(
+        table.stdout.contains("TOTAL s3://src/ (inventory as of "),
+        "{}",
+        table.stdout
+    );
 }
 
 #[test]
@@ -183,11 +247,26 @@ fn versions_in_the_report_feed_the_hidden_costs() {
     store.create_bucket("dest").unwrap();
     for format in [FileFormat::Csv, FileFormat::Parquet] {
         let (root, _) = w.rt.block_on(store_report(
-            &w.s3, "ver", "dest", format.as_str(), format, true, Utc::now(), |_| {},
+            &w.s3,
+            "ver",
+            "dest",
+            format.as_str(),
+            format,
+            true,
+            Utc::now(),
+            |_| {},
         ));
         let scan = w.du(&["s3://ver", "--versions", "--format", "json"]).json();
         let inv = w
-            .du(&["s3://ver", "--source", "inventory", "--inventory", &root, "--format", "json"])
+            .du(&[
+                "s3://ver",
+                "--source",
+                "inventory",
+                "--inventory",
+                &root,
+                "--format",
+                "json",
+            ])
             .json();
         assert_eq!(tree_of(&inv), tree_of(&scan), "{root}");
         assert_eq!(inv["hidden"]["noncurrent_versions"], 3, "{inv:#}");
@@ -199,17 +278,34 @@ fn versions_in_the_report_feed_the_hidden_costs() {
 /// Rewrites the manifest of a stored report (and its checksum) with `edit`.
 fn edit_manifest(w: &World, key: &str, edit: impl FnOnce(&mut serde_json::Value)) {
     let store = w.server.store();
-    let body = w
-        .rt
-        .block_on(async { w.s3.get_object().bucket("dest").key(key).send().await.unwrap().body.collect().await.unwrap() })
+    let body =
+        w.rt.block_on(async {
+            w.s3.get_object()
+                .bucket("dest")
+                .key(key)
+                .send()
+                .await
+                .unwrap()
+                .body
+                .collect()
+                .await
+                .unwrap()
+        })
         .into_bytes();
     let mut m: serde_json::Value = serde_json::from_slice(&body).unwrap();
     edit(&mut m);
     let json = serde_json::to_vec(&m).unwrap();
     let sum = hex::encode(<md5::Md5 as md5::Digest>::digest(&json));
-    store.put_object("dest", key, Bytes::from(json), PutOptions::default()).unwrap();
     store
-        .put_object("dest", &key.replace("manifest.json", "manifest.checksum"), Bytes::from(sum), PutOptions::default())
+        .put_object("dest", key, Bytes::from(json), PutOptions::default())
+        .unwrap();
+    store
+        .put_object(
+            "dest",
+            &key.replace("manifest.json", "manifest.checksum"),
+            Bytes::from(sum),
+            PutOptions::default(),
+        )
         .unwrap();
 }
 
@@ -220,19 +316,54 @@ fn damaged_reports_are_one_line_errors_naming_the_file() {
     let store = w.server.store();
     store.create_bucket("dest").unwrap();
     let report = |id: &str| {
-        w.rt.block_on(store_report(&w.s3, "src", "dest", id, FileFormat::Csv, false, Utc::now(), |_| {}))
+        w.rt.block_on(store_report(
+            &w.s3,
+            "src",
+            "dest",
+            id,
+            FileFormat::Csv,
+            false,
+            Utc::now(),
+            |_| {},
+        ))
     };
     let data_files = |key: &str| -> Vec<String> {
-        let body = w
-            .rt
-            .block_on(async { w.s3.get_object().bucket("dest").key(key).send().await.unwrap().body.collect().await.unwrap() })
+        let body =
+            w.rt.block_on(async {
+                w.s3.get_object()
+                    .bucket("dest")
+                    .key(key)
+                    .send()
+                    .await
+                    .unwrap()
+                    .body
+                    .collect()
+                    .await
+                    .unwrap()
+            })
             .into_bytes();
         let m: serde_json::Value = serde_json::from_slice(&body).unwrap();
-        m["files"].as_array().unwrap().iter().map(|f| f["key"].as_str().unwrap().to_string()).collect()
+        m["files"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["key"].as_str().unwrap().to_string())
+            .collect()
     };
     let get = |key: &str| {
-        w.rt.block_on(async { w.s3.get_object().bucket("dest").key(key).send().await.unwrap().body.collect().await.unwrap() })
-            .into_bytes()
+        w.rt.block_on(async {
+            w.s3.get_object()
+                .bucket("dest")
+                .key(key)
+                .send()
+                .await
+                .unwrap()
+                .body
+                .collect()
+                .await
+                .unwrap()
+        })
+        .into_bytes()
     };
 
     // A bad MD5: the data file's bytes changed, its size did not.
@@ -241,7 +372,9 @@ fn damaged_reports_are_one_line_errors_naming_the_file() {
     let mut body = get(&victim).to_vec();
     let n = body.len();
     body[n - 9] ^= 0xff;
-    store.put_object("dest", &victim, Bytes::from(body), PutOptions::default()).unwrap();
+    store
+        .put_object("dest", &victim, Bytes::from(body), PutOptions::default())
+        .unwrap();
     let run = w.du(&["s3://src", "--source", "inventory", "--inventory", &root]);
     let line = run.one_line_error();
     assert!(line.contains(&victim) && line.contains("MD5"), "{line}");
@@ -251,8 +384,13 @@ fn damaged_reports_are_one_line_errors_naming_the_file() {
     let victim = data_files(&manifest)[0].clone();
     let body = get(&victim);
     let cut = body.slice(..body.len() / 2);
-    let (size, md5) = (cut.len(), hex::encode(<md5::Md5 as md5::Digest>::digest(&cut)));
-    store.put_object("dest", &victim, cut, PutOptions::default()).unwrap();
+    let (size, md5) = (
+        cut.len(),
+        hex::encode(<md5::Md5 as md5::Digest>::digest(&cut)),
+    );
+    store
+        .put_object("dest", &victim, cut, PutOptions::default())
+        .unwrap();
     edit_manifest(&w, &manifest, |m| {
         for f in m["files"].as_array_mut().unwrap() {
             if f["key"] == victim.as_str() {
@@ -263,7 +401,10 @@ fn damaged_reports_are_one_line_errors_naming_the_file() {
     });
     let run = w.du(&["s3://src", "--source", "inventory", "--inventory", &root]);
     let line = run.one_line_error();
-    assert!(line.contains(&victim) && line.contains("truncated"), "{line}");
+    assert!(
+        line.contains(&victim) && line.contains("truncated"),
+        "{line}"
+    );
 
     // A data file the manifest lists but the bucket lost.
     let (root, manifest) = report("missing");
@@ -276,26 +417,64 @@ fn damaged_reports_are_one_line_errors_naming_the_file() {
     // A manifest that does not match manifest.checksum.
     let (root, manifest) = report("bad-checksum");
     store
-        .put_object("dest", &manifest.replace("manifest.json", "manifest.checksum"), Bytes::from_static(b"0123"), PutOptions::default())
+        .put_object(
+            "dest",
+            &manifest.replace("manifest.json", "manifest.checksum"),
+            Bytes::from_static(b"0123"),
+            PutOptions::default(),
+        )
         .unwrap();
-    let line = w.du(&["s3://src", "--source", "inventory", "--inventory", &root]).one_line_error().to_string();
-    assert!(line.contains(&manifest) && line.contains("manifest.checksum"), "{line}");
+    let line = w
+        .du(&["s3://src", "--source", "inventory", "--inventory", &root])
+        .one_line_error()
+        .to_string();
+    assert!(
+        line.contains(&manifest) && line.contains("manifest.checksum"),
+        "{line}"
+    );
 
     // ORC is refused by name.
     let (root, manifest) = report("orc");
     edit_manifest(&w, &manifest, |m| m["fileFormat"] = "ORC".into());
-    let line = w.du(&["s3://src", "--source", "inventory", "--inventory", &root]).one_line_error().to_string();
-    assert!(line.contains("ORC") && line.contains("CSV or Parquet"), "{line}");
+    let line = w
+        .du(&["s3://src", "--source", "inventory", "--inventory", &root])
+        .one_line_error()
+        .to_string();
+    assert!(
+        line.contains("ORC") && line.contains("CSV or Parquet"),
+        "{line}"
+    );
 
     // The report of another bucket.
-    let line = w.du(&["s3://dest", "--source", "inventory", "--inventory", &root]).one_line_error().to_string();
+    let line = w
+        .du(&["s3://dest", "--source", "inventory", "--inventory", &root])
+        .one_line_error()
+        .to_string();
     assert!(line.contains("`src`, not `dest`"), "{line}");
 
     // No report where pointed, and no configuration API on this server.
-    let line = w.du(&["s3://src", "--source", "inventory", "--inventory", "s3://dest/nothing/"]).one_line_error().to_string();
-    assert!(line.contains("no inventory report under s3://dest/nothing/"), "{line}");
-    let line = w.du(&["s3://src", "--source", "inventory"]).one_line_error().to_string();
-    assert!(line.contains("--inventory s3://DEST/PREFIX/src/CONFIG-ID/"), "{line}");
+    let line = w
+        .du(&[
+            "s3://src",
+            "--source",
+            "inventory",
+            "--inventory",
+            "s3://dest/nothing/",
+        ])
+        .one_line_error()
+        .to_string();
+    assert!(
+        line.contains("no inventory report under s3://dest/nothing/"),
+        "{line}"
+    );
+    let line = w
+        .du(&["s3://src", "--source", "inventory"])
+        .one_line_error()
+        .to_string();
+    assert!(
+        line.contains("--inventory s3://DEST/PREFIX/src/CONFIG-ID/"),
+        "{line}"
+    );
 }
 
 #[test]
@@ -304,36 +483,106 @@ fn newest_report_is_read_and_a_stale_one_says_so() {
     w.seed("src");
     w.server.store().create_bucket("dest").unwrap();
     let old = Utc.with_ymd_and_hms(2020, 1, 1, 1, 0, 0).unwrap();
-    w.rt.block_on(store_report(&w.s3, "src", "dest", "daily", FileFormat::Csv, false, old, |_| {}));
+    w.rt.block_on(store_report(
+        &w.s3,
+        "src",
+        "dest",
+        "daily",
+        FileFormat::Csv,
+        false,
+        old,
+        |_| {},
+    ));
     let newer = Utc::now() - Duration::hours(1);
-    let (root, manifest) =
-        w.rt.block_on(store_report(&w.s3, "src", "dest", "daily", FileFormat::Parquet, false, newer, |_| {}));
+    let (root, manifest) = w.rt.block_on(store_report(
+        &w.s3,
+        "src",
+        "dest",
+        "daily",
+        FileFormat::Parquet,
+        false,
+        newer,
+        |_| {},
+    ));
     // A report still being delivered (no manifest yet) is passed over.
     w.server
         .store()
-        .put_object("dest", "src/daily/2999-01-01T01-00Z/manifest.checksum", Bytes::from_static(b"x"), PutOptions::default())
+        .put_object(
+            "dest",
+            "src/daily/2999-01-01T01-00Z/manifest.checksum",
+            Bytes::from_static(b"x"),
+            PutOptions::default(),
+        )
         .unwrap();
-    let inv = w.du(&["s3://src", "--source", "inventory", "--inventory", &root, "--format", "json"]).json();
-    assert_eq!(inv["inventory"]["manifest"], format!("s3://dest/{manifest}"));
+    let inv = w
+        .du(&[
+            "s3://src",
+            "--source",
+            "inventory",
+            "--inventory",
+            &root,
+            "--format",
+            "json",
+        ])
+        .json();
+    assert_eq!(
+        inv["inventory"]["manifest"],
+        format!("s3://dest/{manifest}")
+    );
     assert_eq!(inv["inventory"]["format"], "Parquet");
     assert_eq!(inv["inventory"]["warnings"], serde_json::json!([]));
 
     // Objects written after the report: it says so, and still answers.
     w.put("src", "logs/new-object", 5, "STANDARD", 0);
-    let run = w.du(&["s3://src", "--source", "inventory", "--inventory", &root, "--format", "json"]);
+    let run = w.du(&[
+        "s3://src",
+        "--source",
+        "inventory",
+        "--inventory",
+        &root,
+        "--format",
+        "json",
+    ]);
     let inv = run.json();
-    assert!(run.stderr.contains("older than the bucket's newest objects"), "{}", run.stderr);
-    assert!(inv["inventory"]["warnings"][0].as_str().unwrap().contains("logs/new-object"));
+    assert!(
+        run.stderr
+            .contains("older than the bucket's newest objects"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        inv["inventory"]["warnings"][0]
+            .as_str()
+            .unwrap()
+            .contains("logs/new-object")
+    );
 
     // The old report, pointed at by its dated folder: its age is a warning too.
-    let run = w.du(&["s3://src", "--source", "inventory", "--inventory", "s3://dest/src/daily/2020-01-01T01-00Z/"]);
+    let run = w.du(&[
+        "s3://src",
+        "--source",
+        "inventory",
+        "--inventory",
+        "s3://dest/src/daily/2020-01-01T01-00Z/",
+    ]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(run.stderr.contains("days old"), "{}", run.stderr);
-    assert!(run.stdout.contains("(inventory as of 2020-01-01 01:00 UTC)"), "{}", run.stdout);
+    assert!(
+        run.stdout
+            .contains("(inventory as of 2020-01-01 01:00 UTC)"),
+        "{}",
+        run.stdout
+    );
 }
 
 /// PutBucketInventoryConfiguration of a daily Parquet report of `bucket` into `dest/prefix/`.
-async fn put_configuration(s3: &aws_sdk_s3::Client, bucket: &str, dest: &str, prefix: &str, id: &str) {
+async fn put_configuration(
+    s3: &aws_sdk_s3::Client,
+    bucket: &str,
+    dest: &str,
+    prefix: &str,
+    id: &str,
+) {
     use aws_sdk_s3::types::*;
     let destination = InventoryS3BucketDestination::builder()
         .bucket(format!("arn:aws:s3:::{dest}"))
@@ -345,8 +594,17 @@ async fn put_configuration(s3: &aws_sdk_s3::Client, bucket: &str, dest: &str, pr
         .id(id)
         .is_enabled(true)
         .included_object_versions(InventoryIncludedObjectVersions::Current)
-        .destination(InventoryDestination::builder().s3_bucket_destination(destination).build())
-        .schedule(InventorySchedule::builder().frequency(InventoryFrequency::Daily).build().unwrap())
+        .destination(
+            InventoryDestination::builder()
+                .s3_bucket_destination(destination)
+                .build(),
+        )
+        .schedule(
+            InventorySchedule::builder()
+                .frequency(InventoryFrequency::Daily)
+                .build()
+                .unwrap(),
+        )
         .build()
         .unwrap();
     s3.put_bucket_inventory_configuration()
@@ -364,29 +622,85 @@ fn buckets_and_extract_read_the_report() {
     w.seed("src");
     w.server.store().create_bucket("dest").unwrap();
     let as_of = Utc::now() - Duration::hours(2);
-    w.rt.block_on(store_report(&w.s3, "src", "dest", "daily", FileFormat::Csv, false, as_of, |_| {}));
+    w.rt.block_on(store_report(
+        &w.s3,
+        "src",
+        "dest",
+        "daily",
+        FileFormat::Csv,
+        false,
+        as_of,
+        |_| {},
+    ));
     w.rt.block_on(put_configuration(&w.s3, "src", "dest", "", "daily"));
     let ep = w.server.endpoint.clone();
-    let run = s3scope(w.home.path(), ENV, &["--endpoint", &ep, "buckets", "--source", "inventory", "--format", "json"]);
+    let run = s3scope(
+        w.home.path(),
+        ENV,
+        &[
+            "--endpoint",
+            &ep,
+            "buckets",
+            "--source",
+            "inventory",
+            "--format",
+            "json",
+        ],
+    );
     assert_eq!(run.code, 0, "{}", run.stderr);
     let rows: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
-    let row = |name: &str| rows["buckets"].as_array().unwrap().iter().find(|r| r["bucket"] == name).unwrap().clone();
+    let row = |name: &str| {
+        rows["buckets"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["bucket"] == name)
+            .unwrap()
+            .clone()
+    };
     let scan = w.du(&["s3://src", "--format", "json"]).json();
     let src = row("src");
-    assert_eq!((&src["objects"], &src["bytes"]), (&scan["objects"], &scan["bytes"]), "{src:#}");
+    assert_eq!(
+        (&src["objects"], &src["bytes"]),
+        (&scan["objects"], &scan["bytes"]),
+        "{src:#}"
+    );
     assert_eq!(src["storage_classes"], scan["storage_classes"]);
     assert_eq!(src["source"], "inventory");
-    assert_eq!(src["as_of"].as_str().unwrap()[..16], as_of.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)[..16]);
+    assert_eq!(
+        src["as_of"].as_str().unwrap()[..16],
+        as_of.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)[..16]
+    );
     // A bucket without a report says so on its row.
-    assert!(row("dest")["error"].as_str().is_some_and(|e| e.contains("no inventory report")), "{rows:#}");
+    assert!(
+        row("dest")["error"]
+            .as_str()
+            .is_some_and(|e| e.contains("no inventory report")),
+        "{rows:#}"
+    );
 
     let data = w.home.path().join("data");
     let run = s3scope(
         w.home.path(),
         ENV,
         &[
-            "--endpoint", &ep, "extract", "--sources", "listing", "--from", "inventory", "--buckets", "src",
-            "--since", "2026-01-01", "--until", "2026-01-02", "--data-dir", data.to_str().unwrap(), "--format", "json",
+            "--endpoint",
+            &ep,
+            "extract",
+            "--sources",
+            "listing",
+            "--from",
+            "inventory",
+            "--buckets",
+            "src",
+            "--since",
+            "2026-01-01",
+            "--until",
+            "2026-01-02",
+            "--data-dir",
+            data.to_str().unwrap(),
+            "--format",
+            "json",
         ],
     );
     assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);

@@ -24,7 +24,13 @@ fn du(dir: &Path, env: &RgwEnv, args: &[&str]) -> Run {
         ),
     )
     .unwrap();
-    let mut all = vec!["--config", config.to_str().unwrap(), "--profile", "ceph", "du"];
+    let mut all = vec![
+        "--config",
+        config.to_str().unwrap(),
+        "--profile",
+        "ceph",
+        "du",
+    ];
     all.extend_from_slice(args);
     inventory_support::s3scope(dir, &[], &all)
 }
@@ -44,11 +50,19 @@ fn inventory_on_rgw_equals_the_listing() {
     let Some(env) = servers::rgw() else { return };
     let rt = tokio::runtime::Runtime::new().unwrap();
     let s3 = s3_client(&env);
-    let (src, ver, dest) = (unique_bucket("inv-src"), unique_bucket("inv-ver"), unique_bucket("inv-dest"));
+    let (src, ver, dest) = (
+        unique_bucket("inv-src"),
+        unique_bucket("inv-ver"),
+        unique_bucket("inv-dest"),
+    );
     let home = tempfile::tempdir().unwrap();
     rt.block_on(async {
         for b in [&src, &ver, &dest] {
-            s3.create_bucket().bucket(b.as_str()).send().await.expect("CreateBucket");
+            s3.create_bucket()
+                .bucket(b.as_str())
+                .send()
+                .await
+                .expect("CreateBucket");
         }
         for i in 0..30 {
             put(&s3, &src, &format!("logs/{}/part {i}+%.gz", i % 4), 100 + i).await;
@@ -59,7 +73,9 @@ fn inventory_on_rgw_equals_the_listing() {
         s3.put_bucket_versioning()
             .bucket(&ver)
             .versioning_configuration(
-                VersioningConfiguration::builder().status(BucketVersioningStatus::Enabled).build(),
+                VersioningConfiguration::builder()
+                    .status(BucketVersioningStatus::Enabled)
+                    .build(),
             )
             .send()
             .await
@@ -68,29 +84,83 @@ fn inventory_on_rgw_equals_the_listing() {
             put(&s3, &ver, "cfg/a", size).await;
         }
         put(&s3, &ver, "cfg/b", 4).await;
-        s3.delete_object().bucket(&ver).key("cfg/b").send().await.expect("DeleteObject");
+        s3.delete_object()
+            .bucket(&ver)
+            .key("cfg/b")
+            .send()
+            .await
+            .expect("DeleteObject");
     });
     for format in [FileFormat::Csv, FileFormat::Parquet] {
-        let (root, manifest) = rt.block_on(store_report(&s3, &src, &dest, format.as_str(), format, false, Utc::now(), |s| {
-            s.extra_column = true;
-        }));
-        let scan = du(home.path(), &env, &[&format!("s3://{src}"), "--format", "json", "--depth", "5"]).json();
+        let (root, manifest) = rt.block_on(store_report(
+            &s3,
+            &src,
+            &dest,
+            format.as_str(),
+            format,
+            false,
+            Utc::now(),
+            |s| {
+                s.extra_column = true;
+            },
+        ));
+        let scan = du(
+            home.path(),
+            &env,
+            &[&format!("s3://{src}"), "--format", "json", "--depth", "5"],
+        )
+        .json();
         let run = du(
             home.path(),
             &env,
-            &[&format!("s3://{src}"), "--source", "inventory", "--inventory", &root, "--format", "json", "--depth", "5"],
+            &[
+                &format!("s3://{src}"),
+                "--source",
+                "inventory",
+                "--inventory",
+                &root,
+                "--format",
+                "json",
+                "--depth",
+                "5",
+            ],
         );
         let inv = run.json();
         assert_eq!(tree_of(&inv), tree_of(&scan), "{root}");
-        assert_eq!(inv["inventory"]["manifest"], format!("s3://{dest}/{manifest}"));
+        assert_eq!(
+            inv["inventory"]["manifest"],
+            format!("s3://{dest}/{manifest}")
+        );
         assert!(run.stderr.contains("inventory as of"), "{}", run.stderr);
 
-        let (root, _) = rt.block_on(store_report(&s3, &ver, &dest, &format!("v-{}", format.as_str()), format, true, Utc::now(), |_| {}));
-        let scan = du(home.path(), &env, &[&format!("s3://{ver}"), "--versions", "--format", "json"]).json();
+        let (root, _) = rt.block_on(store_report(
+            &s3,
+            &ver,
+            &dest,
+            &format!("v-{}", format.as_str()),
+            format,
+            true,
+            Utc::now(),
+            |_| {},
+        ));
+        let scan = du(
+            home.path(),
+            &env,
+            &[&format!("s3://{ver}"), "--versions", "--format", "json"],
+        )
+        .json();
         let inv = du(
             home.path(),
             &env,
-            &[&format!("s3://{ver}"), "--source", "inventory", "--inventory", &root, "--format", "json"],
+            &[
+                &format!("s3://{ver}"),
+                "--source",
+                "inventory",
+                "--inventory",
+                &root,
+                "--format",
+                "json",
+            ],
         )
         .json();
         assert_eq!(tree_of(&inv), tree_of(&scan), "{root}");
@@ -99,15 +169,44 @@ fn inventory_on_rgw_equals_the_listing() {
     }
 
     // A data file of the report damaged on the RGW: one line naming it.
-    let (root, manifest) = rt.block_on(store_report(&s3, &src, &dest, "damaged", FileFormat::Csv, false, Utc::now(), |_| {}));
+    let (root, manifest) = rt.block_on(store_report(
+        &s3,
+        &src,
+        &dest,
+        "damaged",
+        FileFormat::Csv,
+        false,
+        Utc::now(),
+        |_| {},
+    ));
     let victim = rt.block_on(async {
-        let body = s3.get_object().bucket(&dest).key(&manifest).send().await.unwrap().body.collect().await.unwrap();
+        let body = s3
+            .get_object()
+            .bucket(&dest)
+            .key(&manifest)
+            .send()
+            .await
+            .unwrap()
+            .body
+            .collect()
+            .await
+            .unwrap();
         let m: serde_json::Value = serde_json::from_slice(&body.into_bytes()).unwrap();
         let key = m["files"][0]["key"].as_str().unwrap().to_string();
         put(&s3, &dest, &key, 10).await;
         key
     });
-    let run = du(home.path(), &env, &[&format!("s3://{src}"), "--source", "inventory", "--inventory", &root]);
+    let run = du(
+        home.path(),
+        &env,
+        &[
+            &format!("s3://{src}"),
+            "--source",
+            "inventory",
+            "--inventory",
+            &root,
+        ],
+    );
     let line = run.one_line_error();
     assert!(line.contains(&victim), "{line}");
 }

@@ -44,7 +44,12 @@ fn have(program: &str) -> bool {
 /// Runs `ncdu -f FILE` in an 80x24 pty, presses `keys` once `ready` shows, returns the screens.
 fn ncdu_screens(file: &Path, steps: &[(&str, &[u8])]) -> Vec<String> {
     let pty = native_pty_system()
-        .openpty(PtySize { rows: 24, cols: 80, pixel_width: 0, pixel_height: 0 })
+        .openpty(PtySize {
+            rows: 24,
+            cols: 80,
+            pixel_width: 0,
+            pixel_height: 0,
+        })
         .unwrap();
     let mut cmd = CommandBuilder::new("ncdu");
     cmd.arg("-f");
@@ -112,7 +117,9 @@ fn ncdu_and_gdu_open_the_export_with_the_same_totals() {
             storage_class: StorageClass::from_str(class).unwrap(),
             ..PutOptions::default()
         };
-        store.put_object("src", key, Bytes::from(vec![b'x'; kib * 1024]), options).unwrap();
+        store
+            .put_object("src", key, Bytes::from(vec![b'x'; kib * 1024]), options)
+            .unwrap();
     };
     // 100 KiB in all: big/ 90 KiB in two classes, small/deeper/ 4 KiB, 6 KiB at the top.
     put("big/a.bin", 40, "GLACIER");
@@ -124,7 +131,11 @@ fn ncdu_and_gdu_open_the_export_with_the_same_totals() {
     put("evil\u{1b}[31m/zero", 0, "STANDARD");
     let home = tempfile::tempdir().unwrap();
     let ep = server.endpoint.clone();
-    let run = s3scope(home.path(), ENV, &["--endpoint", &ep, "du", "s3://src", "--format", "ncdu"]);
+    let run = s3scope(
+        home.path(),
+        ENV,
+        &["--endpoint", &ep, "du", "s3://src", "--format", "ncdu"],
+    );
     assert_eq!(run.code, 0, "{}", run.stderr);
     let export = home.path().join("tree.json");
     std::fs::write(&export, &run.stdout).unwrap();
@@ -140,14 +151,28 @@ fn ncdu_and_gdu_open_the_export_with_the_same_totals() {
     );
     let top = &screens[0];
     assert!(top.contains("--- s3://src ---"), "{top}");
-    assert!(top.contains("Total disk usage: 100.0 KiB  Apparent size: 100.0 KiB"), "{top}");
-    let line = |what: &str| top.lines().position(|l| l.contains(what)).unwrap_or_else(|| panic!("no {what}: {top}"));
+    assert!(
+        top.contains("Total disk usage: 100.0 KiB  Apparent size: 100.0 KiB"),
+        "{top}"
+    );
+    let line = |what: &str| {
+        top.lines()
+            .position(|l| l.contains(what))
+            .unwrap_or_else(|| panic!("no {what}: {top}"))
+    };
     assert!(line("/big") < line("<1 objects: STANDARD>"), "{top}");
     assert!(line("<1 objects: STANDARD>") < line("/small"), "{top}");
     assert!(top.contains("90.0 KiB"), "{top}");
     assert!(top.contains("<1 objects: STANDARD>"), "{top}");
-    assert!(top.contains("/evil\\x1b[31m"), "the key's escape is shown, not obeyed: {top}");
-    assert!(screens[1].contains("--- s3://src/small -"), "{}", screens[1]);
+    assert!(
+        top.contains("/evil\\x1b[31m"),
+        "the key's escape is shown, not obeyed: {top}"
+    );
+    assert!(
+        screens[1].contains("--- s3://src/small -"),
+        "{}",
+        screens[1]
+    );
     assert!(screens[1].contains("4.0 KiB"), "{}", screens[1]);
 
     // gdu: the same bytes, plus 4 KiB for each of its 5 directories (root, big, evil, small, deeper).
@@ -156,7 +181,11 @@ fn ncdu_and_gdu_open_the_export_with_the_same_totals() {
         .arg(&export)
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let total: u64 = String::from_utf8_lossy(&out.stdout)
         .split_whitespace()
         .next()
@@ -186,15 +215,38 @@ fn ncdu_and_gdu_open_the_export_with_the_same_totals() {
         }))
         .unwrap();
     let (root, _) = rt.block_on(store_report(
-        &clients.s3(), "src", "dest", "daily", FileFormat::Parquet, false, Utc::now(), |_| {},
+        &clients.s3(),
+        "src",
+        "dest",
+        "daily",
+        FileFormat::Parquet,
+        false,
+        Utc::now(),
+        |_| {},
     ));
     let inv = s3scope(
         home.path(),
         ENV,
-        &["--endpoint", &ep, "du", "s3://src", "--source", "inventory", "--inventory", &root, "--format", "ncdu"],
+        &[
+            "--endpoint",
+            &ep,
+            "du",
+            "s3://src",
+            "--source",
+            "inventory",
+            "--inventory",
+            &root,
+            "--format",
+            "ncdu",
+        ],
     );
     assert_eq!(inv.code, 0, "{}", inv.stderr);
     let inv_doc: serde_json::Value = serde_json::from_str(&inv.stdout).unwrap();
     assert_eq!(inv_doc[3], doc[3]);
-    assert!(inv_doc[2]["source"].as_str().unwrap().starts_with("inventory as of"));
+    assert!(
+        inv_doc[2]["source"]
+            .as_str()
+            .unwrap()
+            .starts_with("inventory as of")
+    );
 }

@@ -39,12 +39,15 @@ pub async fn run(a: DemoArgs, config: Config) -> Result<(), CliError> {
     let store = server.store();
     let summary = tokio::task::spawn_blocking(move || {
         let summary = seed(&store)?;
-        let today = chrono::Utc::now().date_naive().and_time(chrono::NaiveTime::MIN).and_utc();
+        let today = chrono::Utc::now()
+            .date_naive()
+            .and_time(chrono::NaiveTime::MIN)
+            .and_utc();
         crate::demo::seed::inventory::seed(&store, today).map(|()| summary)
     })
-        .await
-        .map_err(|e| CliError::Runtime(format!("demo seeding stopped: {e}")))?
-        .map_err(|e| CliError::Runtime(format!("demo seeding failed: {e}")))?;
+    .await
+    .map_err(|e| CliError::Runtime(format!("demo seeding stopped: {e}")))?
+    .map_err(|e| CliError::Runtime(format!("demo seeding failed: {e}")))?;
     tracing::info!(?summary, endpoint = %server.endpoint, "demo ready");
     register_inventory(&server.endpoint, &access_key, &secret_key).await?;
 
@@ -190,7 +193,11 @@ fn print_serve_banner(endpoint: &str, ak: &str, sk: &str, dir: &Path) {
 
 /// Declares demo-archive's daily inventory configuration (PutBucketInventoryConfiguration; the
 /// embedded server keeps it in memory), so that its report is found as on AWS.
-async fn register_inventory(endpoint: &str, access_key: &str, secret_key: &str) -> Result<(), CliError> {
+async fn register_inventory(
+    endpoint: &str,
+    access_key: &str,
+    secret_key: &str,
+) -> Result<(), CliError> {
     use crate::demo::seed::inventory::{CONFIG_ID, DESTINATION, PREFIX, SOURCE};
     use aws_sdk_s3::types::{
         InventoryConfiguration, InventoryDestination, InventoryFormat, InventoryFrequency,
@@ -198,7 +205,9 @@ async fn register_inventory(endpoint: &str, access_key: &str, secret_key: &str) 
     };
     let profile = demo_profile(endpoint, access_key, secret_key)?;
     let clients = Clients::new(&profile).await?;
-    let build = |e: aws_sdk_s3::error::BuildError| CliError::Runtime(format!("demo inventory configuration: {e}"));
+    let build = |e: aws_sdk_s3::error::BuildError| {
+        CliError::Runtime(format!("demo inventory configuration: {e}"))
+    };
     let destination = InventoryS3BucketDestination::builder()
         .bucket(format!("arn:aws:s3:::{DESTINATION}"))
         .prefix(PREFIX.trim_end_matches('/'))
@@ -209,8 +218,17 @@ async fn register_inventory(endpoint: &str, access_key: &str, secret_key: &str) 
         .id(CONFIG_ID)
         .is_enabled(true)
         .included_object_versions(InventoryIncludedObjectVersions::Current)
-        .destination(InventoryDestination::builder().s3_bucket_destination(destination).build())
-        .schedule(InventorySchedule::builder().frequency(InventoryFrequency::Daily).build().map_err(build)?)
+        .destination(
+            InventoryDestination::builder()
+                .s3_bucket_destination(destination)
+                .build(),
+        )
+        .schedule(
+            InventorySchedule::builder()
+                .frequency(InventoryFrequency::Daily)
+                .build()
+                .map_err(build)?,
+        )
         .build()
         .map_err(build)?;
     clients
@@ -221,6 +239,13 @@ async fn register_inventory(endpoint: &str, access_key: &str, secret_key: &str) 
         .inventory_configuration(config)
         .send()
         .await
-        .map_err(|e| crate::s3::error::S3Error::classify(&e, endpoint, "PutBucketInventoryConfiguration", SOURCE))?;
+        .map_err(|e| {
+            crate::s3::error::S3Error::classify(
+                &e,
+                endpoint,
+                "PutBucketInventoryConfiguration",
+                SOURCE,
+            )
+        })?;
     Ok(())
 }

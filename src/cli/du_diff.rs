@@ -26,7 +26,8 @@ pub fn run(a: &DuArgs) -> Result<(), CliError> {
     };
     if a.format == super::args::DuFormat::Ncdu {
         return Err(CliError::Usage(
-            "--format ncdu exports a tree, not a diff; use table, json, csv or tsv with --diff".into(),
+            "--format ncdu exports a tree, not a diff; use table, json, csv or tsv with --diff"
+                .into(),
         ));
     }
     let load = |p| snapshot::load(p).map_err(|e| CliError::Runtime(e.to_string()));

@@ -86,7 +86,14 @@ pub async fn run(
         }
         other => other.map_err(runtime)?,
     };
-    let warnings = open::staleness(clients, &report, &location.bucket, &location.key, chrono::Utc::now()).await?;
+    let warnings = open::staleness(
+        clients,
+        &report,
+        &location.bucket,
+        &location.key,
+        chrono::Utc::now(),
+    )
+    .await?;
     eprintln!(
         "s3scope: inventory as of {} ({}, {} data files, {} rows, {}; no LIST calls for the tree)",
         as_of.format("%Y-%m-%d %H:%M UTC"),
@@ -98,7 +105,9 @@ pub async fn run(
     for w in &warnings {
         eprintln!("s3scope: warning: {w}");
     }
-    let tree = tree.read().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let tree = tree
+        .read()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     let with_hidden = a.versions || m.has_versions();
     if let Some(path) = &a.save {
         let meta = SnapshotMeta {

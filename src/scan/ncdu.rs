@@ -37,7 +37,12 @@ fn json(s: &str) -> String {
 }
 
 fn class_keys(tree: &PrefixTree, agg: &Aggregate, out: &mut String) {
-    for (i, c) in agg.classes.iter().enumerate().filter(|(_, c)| c.objects > 0) {
+    for (i, c) in agg
+        .classes
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| c.objects > 0)
+    {
         let class = tree.classes.get(i).map_or("OTHER", String::as_str);
         out.push_str(&format!(
             ",{}:{},{}:{}",
@@ -87,7 +92,13 @@ fn dir(tree: &PrefixTree, id: NodeId, name: &str, out: &mut dyn Write) -> io::Re
         out.write_all(b",\n")?;
         dir(tree, c, &name_of(&tree.node(c).name, tree.delimiter), out)?;
     }
-    for (i, c) in n.own.classes.iter().enumerate().filter(|(_, c)| c.objects > 0) {
+    for (i, c) in n
+        .own
+        .classes
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| c.objects > 0)
+    {
         let class = tree.classes.get(i).map_or("OTHER", String::as_str);
         let mut f = format!(
             ",\n{{\"name\":{},\"asize\":{b},\"dsize\":{b},\"objects\":{},\"storage_class\":{}",

@@ -25,8 +25,16 @@ impl Run {
 
     /// One line on stderr, exit 1.
     pub fn one_line_error(&self) -> &str {
-        assert_eq!(self.code, 1, "stdout: {}\nstderr: {}", self.stdout, self.stderr);
-        let lines: Vec<&str> = self.stderr.lines().filter(|l| l.contains("error")).collect();
+        assert_eq!(
+            self.code, 1,
+            "stdout: {}\nstderr: {}",
+            self.stdout, self.stderr
+        );
+        let lines: Vec<&str> = self
+            .stderr
+            .lines()
+            .filter(|l| l.contains("error"))
+            .collect();
         assert_eq!(lines.len(), 1, "{}", self.stderr);
         lines[0]
     }

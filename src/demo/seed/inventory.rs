@@ -56,7 +56,8 @@ pub fn seed(store: &Store, now: DateTime<Utc>) -> Result<(), DemoError> {
     let projects = ["apollo", "gemini", "mercury", "skylab"];
     for i in 0..OBJECTS {
         let age = seeder.rng.random_range(0..400);
-        let modified = now - Duration::days(age) - Duration::minutes(seeder.rng.random_range(0..1440));
+        let modified =
+            now - Duration::days(age) - Duration::minutes(seeder.rng.random_range(0..1440));
         let pick: u32 = seeder.rng.random_range(0..1000);
         let (class, tier) = class_for(age, pick);
         let project = projects[i % projects.len()];
@@ -84,10 +85,18 @@ pub fn seed(store: &Store, now: DateTime<Utc>) -> Result<(), DemoError> {
         });
     }
     objects.sort_by(|a, b| a.key.cmp(&b.key));
-    let today = now.date_naive().and_hms_opt(1, 0, 0).map(|t| t.and_utc()).unwrap_or(now);
+    let today = now
+        .date_naive()
+        .and_hms_opt(1, 0, 0)
+        .map(|t| t.and_utc())
+        .unwrap_or(now);
     for days_ago in [3, 2, 1] {
         let created = today - Duration::days(days_ago);
-        let format = if days_ago == 1 { FileFormat::Parquet } else { FileFormat::Csv };
+        let format = if days_ago == 1 {
+            FileFormat::Parquet
+        } else {
+            FileFormat::Csv
+        };
         let mut spec = ReportSpec::new(SOURCE, DESTINATION, CONFIG_ID, format, created);
         spec.destination_prefix = PREFIX.to_string();
         spec.rows_per_file = 250;

@@ -70,7 +70,11 @@ pub(super) async fn read(
                     bucket,
                     Row {
                         last_modified: r.mtime.and_then(|t| DateTime::<Utc>::from_timestamp(t, 0)),
-                        storage_class: if r.delete_marker { String::new() } else { r.class },
+                        storage_class: if r.delete_marker {
+                            String::new()
+                        } else {
+                            r.class
+                        },
                         etag: None,
                         is_latest: r.latest,
                         is_delete_marker: r.delete_marker,

@@ -58,7 +58,8 @@ pub fn read_csv(
     columns: &[Column],
     mut sink: impl FnMut(Row) -> Result<(), DecodeError>,
 ) -> Result<u64, DecodeError> {
-    let gz = flate2::read::MultiGzDecoder::new(std::io::BufReader::with_capacity(256 * 1024, reader));
+    let gz =
+        flate2::read::MultiGzDecoder::new(std::io::BufReader::with_capacity(256 * 1024, reader));
     let mut csv = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
@@ -257,10 +258,7 @@ fn fold_batch(
                 tier.as_ref().and_then(|c| c.get(i)).unwrap_or(""),
             ),
             mtime: mtime.as_deref().and_then(|a| seconds(a, i)),
-            version_id: version
-                .as_ref()
-                .and_then(|c| c.get(i))
-                .map(str::to_string),
+            version_id: version.as_ref().and_then(|c| c.get(i)).map(str::to_string),
             latest: latest
                 .as_deref()
                 .map_or(true, |a| boolean(a, i).unwrap_or(true)),

@@ -3,11 +3,13 @@
 //! the keys S3 uses. No local server writes inventory reports; the tests and the demo use these.
 
 use super::InventoryError;
+use super::decode::decode_key;
 use super::manifest::{DataFile, FileFormat, RawManifest, to_json};
 use crate::s3::error::S3Error;
-use arrow_array::{ArrayRef, BooleanArray, Int64Array, RecordBatch, StringArray, TimestampMillisecondArray};
+use arrow_array::{
+    ArrayRef, BooleanArray, Int64Array, RecordBatch, StringArray, TimestampMillisecondArray,
+};
 use arrow_schema::{DataType, Field, Schema, TimeUnit};
-use super::decode::decode_key;
 use aws_sdk_s3::Client;
 use aws_sdk_s3::types::EncodingType;
 use chrono::{DateTime, Utc};
@@ -48,7 +50,13 @@ pub struct ReportSpec {
 }
 
 impl ReportSpec {
-    pub fn new(source: &str, destination: &str, config_id: &str, format: FileFormat, created: DateTime<Utc>) -> Self {
+    pub fn new(
+        source: &str,
+        destination: &str,
+        config_id: &str,
+        format: FileFormat,
+        created: DateTime<Utc>,
+    ) -> Self {
         Self {
             source_bucket: source.to_string(),
             destination_bucket: destination.to_string(),
@@ -117,7 +125,9 @@ pub fn encode_key(key: &str) -> String {
     let mut out = String::with_capacity(key.len());
     for &b in key.as_bytes() {
         match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'*' => out.push(b as char),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'*' => {
+                out.push(b as char)
+            }
             b' ' => out.push('+'),
             _ => out.push_str(&format!("%{b:02X}")),
         }
@@ -128,7 +138,9 @@ pub fn encode_key(key: &str) -> String {
 fn tier_of(e: &Entry) -> String {
     match &e.tier {
         Some(t) => t.clone(),
-        None if e.storage_class == "INTELLIGENT_TIERING" && !e.is_delete_marker => "FREQUENT".into(),
+        None if e.storage_class == "INTELLIGENT_TIERING" && !e.is_delete_marker => {
+            "FREQUENT".into()
+        }
         None => String::new(),
     }
 }
@@ -147,14 +159,22 @@ fn csv_file(spec: &ReportSpec, rows: &[Entry]) -> Result<Vec<u8>, std::io::Error
             rec.push(e.is_delete_marker.to_string());
         }
         let dm = e.is_delete_marker;
-        rec.push(if dm { String::new() } else { e.size.to_string() });
+        rec.push(if dm {
+            String::new()
+        } else {
+            e.size.to_string()
+        });
         rec.push(
             e.last_modified
                 .map(|t| t.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string())
                 .unwrap_or_default(),
         );
         rec.push(if dm { String::new() } else { e.etag.clone() });
-        rec.push(if dm { String::new() } else { e.storage_class.clone() });
+        rec.push(if dm {
+            String::new()
+        } else {
+            e.storage_class.clone()
+        });
         rec.push(if dm { String::new() } else { "false".into() });
         rec.push(if dm { String::new() } else { "SSE-S3".into() });
         rec.push(tier_of(e));
@@ -211,7 +231,9 @@ fn parquet_file(spec: &ReportSpec, rows: &[Entry]) -> Result<Vec<u8>, String> {
             "IsDeleteMarker" => flag(&|e| Some(e.is_delete_marker)),
             "Size" => Arc::new(
                 rows.iter()
-                    .map(|e| (!e.is_delete_marker).then(|| i64::try_from(e.size).unwrap_or(i64::MAX)))
+                    .map(|e| {
+                        (!e.is_delete_marker).then(|| i64::try_from(e.size).unwrap_or(i64::MAX))
+                    })
                     .collect::<Int64Array>(),
             ),
             "LastModifiedDate" => Arc::new(
@@ -241,8 +263,20 @@ fn parquet_file(spec: &ReportSpec, rows: &[Entry]) -> Result<Vec<u8>, String> {
 
 /// A deterministic UUID-shaped name for data file `n` of a report.
 fn file_name(spec: &ReportSpec, n: usize) -> String {
-    let h = hex::encode(Md5::digest(format!("{}/{}/{}/{n}", spec.source_bucket, spec.config_id, spec.created.timestamp_millis())));
-    format!("{}-{}-{}-{}-{}", &h[..8], &h[8..12], &h[12..16], &h[16..20], &h[20..32])
+    let h = hex::encode(Md5::digest(format!(
+        "{}/{}/{}/{n}",
+        spec.source_bucket,
+        spec.config_id,
+        spec.created.timestamp_millis()
+    )));
+    format!(
+        "{}-{}-{}-{}-{}",
+        &h[..8],
+        &h[8..12],
+        &h[12..16],
+        &h[16..20],
+        &h[20..32]
+    )
 }
 
 /// Writes a report of `rows`, handing each object (key in the destination bucket, body) to
@@ -313,7 +347,12 @@ pub fn write_report<E: From<InventoryError>>(
 }
 
 /// Writes a report to its destination bucket with PutObject; returns the manifest's key.
-pub async fn upload(s3: &Client, endpoint: &str, spec: &ReportSpec, rows: Vec<Entry>) -> Result<String, InventoryError> {
+pub async fn upload(
+    s3: &Client,
+    endpoint: &str,
+    spec: &ReportSpec,
+    rows: Vec<Entry>,
+) -> Result<String, InventoryError> {
     let mut objects = Vec::new();
     let key = write_report::<InventoryError>(spec, rows, |k, b| {
         objects.push((k, b));
@@ -333,7 +372,13 @@ pub async fn upload(s3: &Client, endpoint: &str, spec: &ReportSpec, rows: Vec<En
 
 /// Every object of `bucket` under `prefix` as report rows: ListObjectsV2, or with `versions`
 /// ListObjectVersions (every version and delete marker). A real listing, page by page.
-pub async fn from_listing(s3: &Client, endpoint: &str, bucket: &str, prefix: &str, versions: bool) -> Result<Vec<Entry>, InventoryError> {
+pub async fn from_listing(
+    s3: &Client,
+    endpoint: &str,
+    bucket: &str,
+    prefix: &str,
+    versions: bool,
+) -> Result<Vec<Entry>, InventoryError> {
     let time = |t: Option<&aws_sdk_s3::primitives::DateTime>| {
         t.and_then(|t| DateTime::<Utc>::from_timestamp_millis(t.to_millis().ok()?))
     };
@@ -362,7 +407,10 @@ pub async fn from_listing(s3: &Client, endpoint: &str, bucket: &str, prefix: &st
                     key: key(o.key())?,
                     size: u64::try_from(o.size().unwrap_or(0)).unwrap_or(0),
                     last_modified: time(o.last_modified()),
-                    storage_class: o.storage_class().map_or("STANDARD", |c| c.as_str()).to_string(),
+                    storage_class: o
+                        .storage_class()
+                        .map_or("STANDARD", |c| c.as_str())
+                        .to_string(),
                     tier: None,
                     etag: o.e_tag().unwrap_or_default().trim_matches('"').to_string(),
                     version_id: None,
@@ -393,7 +441,10 @@ pub async fn from_listing(s3: &Client, endpoint: &str, bucket: &str, prefix: &st
                 key: key(v.key())?,
                 size: u64::try_from(v.size().unwrap_or(0)).unwrap_or(0),
                 last_modified: time(v.last_modified()),
-                storage_class: v.storage_class().map_or("STANDARD", |c| c.as_str()).to_string(),
+                storage_class: v
+                    .storage_class()
+                    .map_or("STANDARD", |c| c.as_str())
+                    .to_string(),
                 tier: None,
                 etag: v.e_tag().unwrap_or_default().trim_matches('"').to_string(),
                 version_id: v.version_id().map(str::to_string),
@@ -445,8 +496,16 @@ mod tests {
         vec![
             e("a/b c+d%.txt", 10, "STANDARD"),
             e("a/x", 5, "INTELLIGENT_TIERING"),
-            Entry { is_latest: false, version_id: Some("v1".into()), ..e("a/x", 3, "STANDARD") },
-            Entry { is_delete_marker: true, version_id: Some("v2".into()), ..e("gone", 0, "") },
+            Entry {
+                is_latest: false,
+                version_id: Some("v1".into()),
+                ..e("a/x", 3, "STANDARD")
+            },
+            Entry {
+                is_delete_marker: true,
+                version_id: Some("v2".into()),
+                ..e("gone", 0, "")
+            },
             e("ключ/ü", 7, "GLACIER"),
         ]
     }

@@ -97,7 +97,12 @@ pub async fn dated_folders(
     Ok(out)
 }
 
-async fn get(s3: &Client, endpoint: &str, bucket: &str, key: &str) -> Result<Option<bytes::Bytes>, InventoryError> {
+async fn get(
+    s3: &Client,
+    endpoint: &str,
+    bucket: &str,
+    key: &str,
+) -> Result<Option<bytes::Bytes>, InventoryError> {
     match retry::download(s3, bucket, key, endpoint).await {
         Ok(b) => Ok(Some(b)),
         Err(S3Error::NoSuchKey { .. }) => Ok(None),
@@ -106,7 +111,12 @@ async fn get(s3: &Client, endpoint: &str, bucket: &str, key: &str) -> Result<Opt
 }
 
 /// Reads and checks the manifest at `key` and its `manifest.checksum`.
-pub async fn load(s3: &Client, endpoint: &str, bucket: &str, key: &str) -> Result<Option<Report>, InventoryError> {
+pub async fn load(
+    s3: &Client,
+    endpoint: &str,
+    bucket: &str,
+    key: &str,
+) -> Result<Option<Report>, InventoryError> {
     let url = format!("s3://{bucket}/{key}");
     let Some(json) = get(s3, endpoint, bucket, key).await? else {
         return Ok(None);
@@ -130,7 +140,11 @@ pub async fn load(s3: &Client, endpoint: &str, bucket: &str, key: &str) -> Resul
 
 /// The newest complete report under `root` (a folder whose manifest is not written yet is a
 /// report still being delivered: the one before it is used).
-pub async fn newest(s3: &Client, endpoint: &str, root: &ConfigRoot) -> Result<Report, InventoryError> {
+pub async fn newest(
+    s3: &Client,
+    endpoint: &str,
+    root: &ConfigRoot,
+) -> Result<Report, InventoryError> {
     let not_found = |reason: &str| InventoryError::NotFound {
         url: crate::text::escape_control(&root.url()).into_owned(),
         reason: reason.to_string(),
@@ -140,7 +154,12 @@ pub async fn newest(s3: &Client, endpoint: &str, root: &ConfigRoot) -> Result<Re
             .await?
             .ok_or_else(|| not_found("that manifest.json does not exist"));
     }
-    let last = root.prefix.trim_end_matches('/').rsplit('/').next().unwrap_or("");
+    let last = root
+        .prefix
+        .trim_end_matches('/')
+        .rsplit('/')
+        .next()
+        .unwrap_or("");
     if is_dated_folder(last) {
         let key = format!("{}/manifest.json", root.prefix.trim_end_matches('/'));
         return load(s3, endpoint, &root.bucket, &key)
@@ -149,7 +168,14 @@ pub async fn newest(s3: &Client, endpoint: &str, root: &ConfigRoot) -> Result<Re
     }
     let folders = dated_folders(s3, endpoint, root).await?;
     for folder in &folders {
-        if let Some(r) = load(s3, endpoint, &root.bucket, &format!("{folder}manifest.json")).await? {
+        if let Some(r) = load(
+            s3,
+            endpoint,
+            &root.bucket,
+            &format!("{folder}manifest.json"),
+        )
+        .await?
+        {
             return Ok(r);
         }
     }
@@ -172,7 +198,11 @@ pub struct InventoryConfig {
 
 /// The inventory configurations of `bucket` (ListBucketInventoryConfigurations). Stores that
 /// do not implement the call answer with an error the caller may treat as "none".
-pub async fn configurations(s3: &Client, endpoint: &str, bucket: &str) -> Result<Vec<InventoryConfig>, InventoryError> {
+pub async fn configurations(
+    s3: &Client,
+    endpoint: &str,
+    bucket: &str,
+) -> Result<Vec<InventoryConfig>, InventoryError> {
     let mut out = Vec::new();
     let mut token: Option<String> = None;
     loop {
@@ -182,12 +212,17 @@ pub async fn configurations(s3: &Client, endpoint: &str, bucket: &str) -> Result
             .set_continuation_token(token.clone())
             .send()
             .await
-            .map_err(|e| S3Error::classify(&e, endpoint, "ListBucketInventoryConfigurations", bucket))?;
+            .map_err(|e| {
+                S3Error::classify(&e, endpoint, "ListBucketInventoryConfigurations", bucket)
+            })?;
         for c in r.inventory_configuration_list() {
             let Some(d) = c.destination().and_then(|d| d.s3_bucket_destination()) else {
                 continue;
             };
-            let dest = d.bucket().strip_prefix("arn:aws:s3:::").unwrap_or(d.bucket());
+            let dest = d
+                .bucket()
+                .strip_prefix("arn:aws:s3:::")
+                .unwrap_or(d.bucket());
             let mut prefix = d.prefix().unwrap_or("").trim_end_matches('/').to_string();
             if !prefix.is_empty() {
                 prefix.push('/');
@@ -198,7 +233,10 @@ pub async fn configurations(s3: &Client, endpoint: &str, bucket: &str) -> Result
                 root: ConfigRoot::new(dest, &format!("{prefix}{bucket}/{}/", c.id())),
                 format: d.format().as_str().to_string(),
                 versions: c.included_object_versions().as_str() == "All",
-                filter_prefix: c.filter().map(|f| f.prefix().to_string()).unwrap_or_default(),
+                filter_prefix: c
+                    .filter()
+                    .map(|f| f.prefix().to_string())
+                    .unwrap_or_default(),
             });
         }
         token = r.next_continuation_token().map(str::to_string);
@@ -214,7 +252,13 @@ pub fn pick<'a>(configs: &'a [InventoryConfig], prefix: &str) -> Option<&'a Inve
     configs
         .iter()
         .filter(|c| c.enabled && prefix.starts_with(&c.filter_prefix))
-        .min_by_key(|c| (c.format.eq_ignore_ascii_case("orc"), !c.versions, c.id.clone()))
+        .min_by_key(|c| {
+            (
+                c.format.eq_ignore_ascii_case("orc"),
+                !c.versions,
+                c.id.clone(),
+            )
+        })
 }
 
 #[cfg(test)]

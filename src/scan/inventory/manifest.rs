@@ -155,7 +155,8 @@ impl Manifest {
             None if format == FileFormat::Orc => Vec::new(),
             None => return Err(bad("fileSchema cannot be read".into())),
         };
-        if format != FileFormat::Orc && !fields.iter().any(|f| Column::from_name(f) == Column::Key) {
+        if format != FileFormat::Orc && !fields.iter().any(|f| Column::from_name(f) == Column::Key)
+        {
             return Err(bad("fileSchema has no Key column".into()));
         }
         let destination_bucket = raw
@@ -231,7 +232,10 @@ mod tests {
 
     #[test]
     fn csv_manifest_with_its_checksum() {
-        let json = manifest("CSV", "Bucket, Key, Size, LastModifiedDate, StorageClass, ETag");
+        let json = manifest(
+            "CSV",
+            "Bucket, Key, Size, LastModifiedDate, StorageClass, ETag",
+        );
         let sum = hex::encode(Md5::digest(&json));
         let m = Manifest::parse("s3://x", &json, Some(sum.as_bytes())).unwrap();
         assert_eq!(m.destination_bucket, "dest");
@@ -261,7 +265,10 @@ mod tests {
             Column::from_name(&f[6]),
             Column::IntelligentTieringAccessTier
         );
-        let o = parse_schema(FileFormat::Orc, "struct<bucket:string,key:string,size:bigint>");
+        let o = parse_schema(
+            FileFormat::Orc,
+            "struct<bucket:string,key:string,size:bigint>",
+        );
         assert_eq!(o.unwrap(), ["bucket", "key", "size"]);
         let m = Manifest::parse("u", &manifest("Parquet", p), None).unwrap();
         assert!(m.has_versions());

@@ -54,13 +54,17 @@ pub enum InventoryError {
     NotFound { url: String, reason: String },
     #[error("inventory manifest {url} is unusable: {reason}")]
     BadManifest { url: String, reason: String },
-    #[error("inventory data file {url} is damaged: {reason}; the report cannot be trusted, wait for the next one or pick another date")]
+    #[error(
+        "inventory data file {url} is damaged: {reason}; the report cannot be trusted, wait for the next one or pick another date"
+    )]
     BadDataFile { url: String, reason: String },
     #[error(
         "inventory data file {url} is ORC, which s3scope does not read (no maintained Rust ORC reader); change the inventory configuration to CSV or Parquet"
     )]
     Orc { url: String },
-    #[error("inventory report {url} is for bucket `{found}`, not `{wanted}`; give --inventory the report of {wanted}")]
+    #[error(
+        "inventory report {url} is for bucket `{found}`, not `{wanted}`; give --inventory the report of {wanted}"
+    )]
     WrongBucket {
         url: String,
         found: String,
@@ -86,7 +90,10 @@ impl InventoryError {
 mod tests {
     #[test]
     fn tiers_refine_intelligent_tiering_only() {
-        assert_eq!(super::class_label("INTELLIGENT_TIERING", "FREQUENT"), "INTELLIGENT_TIERING");
+        assert_eq!(
+            super::class_label("INTELLIGENT_TIERING", "FREQUENT"),
+            "INTELLIGENT_TIERING"
+        );
         assert_eq!(
             super::class_label("INTELLIGENT_TIERING", "ARCHIVE"),
             "INTELLIGENT_TIERING:ARCHIVE"

@@ -32,12 +32,15 @@ pub async fn find_report(
 }
 
 /// The folder of the configuration to read, from the bucket's inventory configurations.
-pub async fn discover(clients: &Clients, bucket: &str, prefix: &str) -> Result<ConfigRoot, InventoryError> {
+pub async fn discover(
+    clients: &Clients,
+    bucket: &str,
+    prefix: &str,
+) -> Result<ConfigRoot, InventoryError> {
     let ep = clients.endpoint_label();
     let s3 = clients.s3_for_bucket(bucket).await?;
-    let hint = format!(
-        "give the report's folder with --inventory s3://DEST/PREFIX/{bucket}/CONFIG-ID/"
-    );
+    let hint =
+        format!("give the report's folder with --inventory s3://DEST/PREFIX/{bucket}/CONFIG-ID/");
     let configs = locate::configurations(&s3, &ep, bucket)
         .await
         .map_err(|e| InventoryError::NotFound {
@@ -66,7 +69,8 @@ pub async fn read_tree(
 ) -> Result<ReadSummary, InventoryError> {
     let s3 = clients.s3_for_bucket(&report.bucket).await?;
     let ep = clients.endpoint_label();
-    let summary = read::read_into_tree(&s3, &ep, report, tree, concurrency, stats, cancel.clone()).await?;
+    let summary =
+        read::read_into_tree(&s3, &ep, report, tree, concurrency, stats, cancel.clone()).await?;
     if cancel.is_cancelled() {
         return Err(InventoryError::Cancelled);
     }

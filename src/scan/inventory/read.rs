@@ -59,7 +59,10 @@ pub fn check(report: &Report, bucket: &str) -> Result<(), InventoryError> {
         });
     }
     if m.format == FileFormat::Orc {
-        let first = m.files.first().map_or_else(|| report.url(), |f| format!("s3://{}/{}", report.bucket, f.key));
+        let first = m.files.first().map_or_else(
+            || report.url(),
+            |f| format!("s3://{}/{}", report.bucket, f.key),
+        );
         return Err(InventoryError::Orc { url: first });
     }
     Ok(())
@@ -197,7 +200,9 @@ pub async fn read_into_tree(
         .clone();
     let fold_stats = stats.clone();
     let sink = move |batch: Vec<Row>| {
-        let mut t = tree.write().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut t = tree
+            .write()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         let (mut objects, mut bytes) = (0, 0);
         for row in &batch {
             apply(&mut t, row);
@@ -209,7 +214,17 @@ pub async fn read_into_tree(
         fold_stats.objects.fetch_add(objects, Ordering::Relaxed);
         fold_stats.bytes.fetch_add(bytes, Ordering::Relaxed);
     };
-    read_rows(s3, endpoint, report, &prefix, concurrency, stats, cancel, sink).await
+    read_rows(
+        s3,
+        endpoint,
+        report,
+        &prefix,
+        concurrency,
+        stats,
+        cancel,
+        sink,
+    )
+    .await
 }
 
 enum Fetch {
@@ -273,7 +288,9 @@ async fn fetch(
         })? {
             hasher.update(&chunk);
             size += chunk.len() as u64;
-            stats.fetched.fetch_add(chunk.len() as u64, Ordering::Relaxed);
+            stats
+                .fetched
+                .fetch_add(chunk.len() as u64, Ordering::Relaxed);
             tmp.write_all(&chunk).map_err(io)?;
         }
         tmp.flush().map_err(io)?;

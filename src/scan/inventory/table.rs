@@ -34,11 +34,18 @@ pub async fn fill_row(clients: &Clients, row: &mut BucketRow, concurrency: usize
         row.error = Some(e.to_string());
         return;
     }
-    let t = tree.read().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let t = tree
+        .read()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     let total = &t.node(0).total;
     row.objects = Some(total.objects());
     row.bytes = Some(total.bytes());
-    for (i, c) in total.classes.iter().enumerate().filter(|(_, c)| c.objects > 0) {
+    for (i, c) in total
+        .classes
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| c.objects > 0)
+    {
         row.storage_classes.insert(
             t.classes.get(i).cloned().unwrap_or_else(|| "OTHER".into()),
             ClassTotal {

@@ -67,12 +67,19 @@ impl Runtime {
             };
             let work = async {
                 let report = open::find_report(&clients, &bucket, &prefix, None).await?;
-                let summary =
-                    open::read_tree(&clients, &report, tree, concurrency, stats.clone(), cancel.clone())
-                        .await?;
-                let warnings = open::staleness(&clients, &report, &bucket, &prefix, chrono::Utc::now())
-                    .await
-                    .unwrap_or_default();
+                let summary = open::read_tree(
+                    &clients,
+                    &report,
+                    tree,
+                    concurrency,
+                    stats.clone(),
+                    cancel.clone(),
+                )
+                .await?;
+                let warnings =
+                    open::staleness(&clients, &report, &bucket, &prefix, chrono::Utc::now())
+                        .await
+                        .unwrap_or_default();
                 Ok::<_, crate::scan::inventory::InventoryError>((report, summary, warnings))
             };
             tokio::pin!(work);
@@ -95,7 +102,12 @@ impl Runtime {
                     warnings,
                 })
                 .map_err(|e| e.to_string());
-            tracing::info!(id = id.0, ok = result.is_ok(), cancelled, "inventory read ended");
+            tracing::info!(
+                id = id.0,
+                ok = result.is_ok(),
+                cancelled,
+                "inventory read ended"
+            );
             let _ = tx.send(Event::InventoryRead {
                 id,
                 result,
@@ -104,7 +116,13 @@ impl Runtime {
         });
     }
 
-    pub(super) fn export_ncdu(&mut self, id: RequestId, tree: SharedTree, info: ExportInfo, path: PathBuf) {
+    pub(super) fn export_ncdu(
+        &mut self,
+        id: RequestId,
+        tree: SharedTree,
+        info: ExportInfo,
+        path: PathBuf,
+    ) {
         let tx = self.tx.clone();
         self.tasks.spawn(async move {
             let target = path.clone();

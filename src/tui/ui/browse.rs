@@ -246,25 +246,27 @@ fn phase_line(state: &State, width: u16, theme: Theme) -> Line<'static> {
                     || scanned_at.format("%Y-%m-%d %H:%M UTC").to_string(),
                     |now| fmt::age(*scanned_at, now),
                 );
-                Line::from(vec![
-                    Span::styled(format!("snapshot from {when}"), theme.warn()),
-                    dim(if width < 100 {
-                        format!(" ({} LIST calls) — ", fmt::count(*list_calls))
-                    } else {
-                        format!(
-                            " ({}, {} LIST calls) — ",
-                            scanned_at.format("%Y-%m-%d %H:%M UTC"),
-                            fmt::count(*list_calls)
-                        )
-                    }),
-                    key(Action::Refresh),
-                    dim(" to rescan, ".into()),
-                    key(Action::Diff),
-                    dim(" growth".into()),
-                ]
-                .into_iter()
-                .chain(offer_spans(state, theme))
-                .collect::<Vec<_>>())
+                Line::from(
+                    vec![
+                        Span::styled(format!("snapshot from {when}"), theme.warn()),
+                        dim(if width < 100 {
+                            format!(" ({} LIST calls) — ", fmt::count(*list_calls))
+                        } else {
+                            format!(
+                                " ({}, {} LIST calls) — ",
+                                scanned_at.format("%Y-%m-%d %H:%M UTC"),
+                                fmt::count(*list_calls)
+                            )
+                        }),
+                        key(Action::Refresh),
+                        dim(" to rescan, ".into()),
+                        key(Action::Diff),
+                        dim(" growth".into()),
+                    ]
+                    .into_iter()
+                    .chain(offer_spans(state, theme))
+                    .collect::<Vec<_>>(),
+                )
             }
             _ => {
                 let saved = match &b.saved {
@@ -273,20 +275,22 @@ fn phase_line(state: &State, width: u16, theme: Theme) -> Line<'static> {
                     None if b.save_request.is_some() => " · saving snapshot…",
                     None => "",
                 };
-                Line::from(vec![
-                    dim(format!(
-                        "scanned in {} with {} LIST calls{saved} — ",
-                        fmt::elapsed(c.elapsed),
-                        fmt::count(c.list_calls)
-                    )),
-                    key(Action::Refresh),
-                    dim(" to rescan, ".into()),
-                    key(Action::Diff),
-                    dim(" growth".into()),
-                ]
-                .into_iter()
-                .chain(offer_spans(state, theme))
-                .collect::<Vec<_>>())
+                Line::from(
+                    vec![
+                        dim(format!(
+                            "scanned in {} with {} LIST calls{saved} — ",
+                            fmt::elapsed(c.elapsed),
+                            fmt::count(c.list_calls)
+                        )),
+                        key(Action::Refresh),
+                        dim(" to rescan, ".into()),
+                        key(Action::Diff),
+                        dim(" growth".into()),
+                    ]
+                    .into_iter()
+                    .chain(offer_spans(state, theme))
+                    .collect::<Vec<_>>(),
+                )
             }
         },
         Phase::Cancelled { counters: c } => Line::from(vec![
@@ -331,7 +335,11 @@ fn inventory_line(state: &State, theme: Theme, width: u16) -> Line<'static> {
         format!(
             " ({}, no LIST calls{}) — ",
             offer.format,
-            if b.inventory_warnings.is_empty() { "" } else { "; may be stale" }
+            if b.inventory_warnings.is_empty() {
+                ""
+            } else {
+                "; may be stale"
+            }
         )
     };
     Line::from(vec![
@@ -352,7 +360,10 @@ fn offer_spans(state: &State, theme: Theme) -> Vec<Span<'static>> {
         Some(o) if !matches!(state.browse.origin, Some(Origin::Inventory { .. })) => vec![
             dim(" · ".into()),
             key(Action::Inventory),
-            dim(format!(": inventory of {}", o.as_of.format("%Y-%m-%d %H:%M"))),
+            dim(format!(
+                ": inventory of {}",
+                o.as_of.format("%Y-%m-%d %H:%M")
+            )),
         ],
         _ => Vec::new(),
     }

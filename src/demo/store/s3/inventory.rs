@@ -15,8 +15,14 @@ use super::DemoS3;
 pub struct InventoryConfigs(Mutex<BTreeMap<String, BTreeMap<String, dto::InventoryConfiguration>>>);
 
 impl InventoryConfigs {
-    fn with<T>(&self, f: impl FnOnce(&mut BTreeMap<String, BTreeMap<String, dto::InventoryConfiguration>>) -> T) -> T {
-        let mut g = self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    fn with<T>(
+        &self,
+        f: impl FnOnce(&mut BTreeMap<String, BTreeMap<String, dto::InventoryConfiguration>>) -> T,
+    ) -> T {
+        let mut g = self
+            .0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         f(&mut g)
     }
 }
@@ -28,14 +34,19 @@ pub fn put(
     let input = req.input;
     s3.store.check_bucket(&input.bucket)?;
     if input.inventory_configuration.id != input.id {
-        return Err(s3_error!(InvalidArgument, "the configuration's Id differs from the id parameter"));
+        return Err(s3_error!(
+            InvalidArgument,
+            "the configuration's Id differs from the id parameter"
+        ));
     }
     s3.inventory.with(|m| {
         m.entry(input.bucket)
             .or_default()
             .insert(input.id, input.inventory_configuration)
     });
-    Ok(S3Response::new(dto::PutBucketInventoryConfigurationOutput {}))
+    Ok(S3Response::new(
+        dto::PutBucketInventoryConfigurationOutput {},
+    ))
 }
 
 pub fn get(
@@ -48,9 +59,11 @@ pub fn get(
         .inventory
         .with(|m| m.get(&input.bucket).and_then(|c| c.get(&input.id)).cloned());
     match found {
-        Some(c) => Ok(S3Response::new(dto::GetBucketInventoryConfigurationOutput {
-            inventory_configuration: Some(c),
-        })),
+        Some(c) => Ok(S3Response::new(
+            dto::GetBucketInventoryConfigurationOutput {
+                inventory_configuration: Some(c),
+            },
+        )),
         None => {
             let mut e = s3s::S3Error::with_message(
                 s3s::S3ErrorCode::Custom("NoSuchConfiguration".into()),
@@ -72,12 +85,14 @@ pub fn list(
         .inventory
         .with(|m| m.get(&input.bucket).map(|c| c.values().cloned().collect()))
         .unwrap_or_default();
-    Ok(S3Response::new(dto::ListBucketInventoryConfigurationsOutput {
-        continuation_token: input.continuation_token,
-        inventory_configuration_list: (!list.is_empty()).then_some(list),
-        is_truncated: Some(false),
-        next_continuation_token: None,
-    }))
+    Ok(S3Response::new(
+        dto::ListBucketInventoryConfigurationsOutput {
+            continuation_token: input.continuation_token,
+            inventory_configuration_list: (!list.is_empty()).then_some(list),
+            is_truncated: Some(false),
+            next_continuation_token: None,
+        },
+    ))
 }
 
 pub fn delete(
@@ -91,5 +106,7 @@ pub fn delete(
             c.remove(&input.id);
         }
     });
-    Ok(S3Response::new(dto::DeleteBucketInventoryConfigurationOutput {}))
+    Ok(S3Response::new(
+        dto::DeleteBucketInventoryConfigurationOutput {},
+    ))
 }

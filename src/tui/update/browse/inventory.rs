@@ -117,15 +117,18 @@ pub fn export(state: &mut State) -> Vec<Effect> {
         return Vec::new();
     };
     let (when, source) = match &state.browse.origin {
-        Some(Origin::Inventory { as_of, .. }) => {
-            (Some(*as_of), format!("inventory as of {}", as_of.to_rfc3339()))
-        }
+        Some(Origin::Inventory { as_of, .. }) => (
+            Some(*as_of),
+            format!("inventory as of {}", as_of.to_rfc3339()),
+        ),
         Some(Origin::Snapshot { scanned_at, .. }) => (Some(*scanned_at), "listing".into()),
         _ => (state.now, "listing".into()),
     };
     let stamp = when.map_or_else(|| "now".into(), |t| t.format("%Y%m%dT%H%M%SZ").to_string());
     let prefix = state.browse.root_prefix();
-    let root_name = format!("s3://{bucket}/{prefix}").trim_end_matches('/').to_string();
+    let root_name = format!("s3://{bucket}/{prefix}")
+        .trim_end_matches('/')
+        .to_string();
     let id = state.next_request();
     vec![Effect::ExportNcdu {
         id,
@@ -143,7 +146,9 @@ pub fn on_ncdu_exported(state: &mut State, _id: RequestId, result: Result<PathBu
     match result {
         Ok(path) => {
             let shown = crate::text::escape_control(&path.display().to_string()).into_owned();
-            state.status.message = Some(format!("exported to {shown} (open it with ncdu -f {shown})"));
+            state.status.message = Some(format!(
+                "exported to {shown} (open it with ncdu -f {shown})"
+            ));
         }
         Err(e) => state.status.error = Some(format!("ncdu export failed: {e}")),
     }
