@@ -2,19 +2,19 @@
 //! CSV.gz or Parquet, `manifest.json`, `manifest.checksum` and the Hive `symlink.txt`, under
 //! the keys S3 uses. No local server writes inventory reports; the tests and the demo use these.
 
+mod encode; // data files: gzipped CSV and Parquet, and their fileSchema
+mod listing; // report rows from a real ListObjectsV2 / ListObjectVersions listing
+
+pub use encode::encode_key;
+pub use listing::from_listing;
+
 use super::InventoryError;
-use super::decode::decode_key;
 use super::manifest::{DataFile, FileFormat, RawManifest, to_json};
 use crate::s3::error::S3Error;
-use arrow_array::{
-    ArrayRef, BooleanArray, Int64Array, RecordBatch, StringArray, TimestampMillisecondArray,
-};
-use arrow_schema::{DataType, Field, Schema, TimeUnit};
 use aws_sdk_s3::Client;
-use aws_sdk_s3::types::EncodingType;
 use chrono::{DateTime, Utc};
+use encode::{csv_file, parquet_file, parquet_schema};
 use md5::{Digest, Md5};
-use std::sync::Arc;
 
 /// One object (or version, or delete marker) to list in a report.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -102,163 +102,6 @@ impl ReportSpec {
         }
         f
     }
-}
-
-/// `StorageClass` → `storage_class`, as the Parquet and ORC schemas spell fields.
-fn snake(name: &str) -> String {
-    let mut out = String::new();
-    for (i, c) in name.chars().enumerate() {
-        if c.is_ascii_uppercase() {
-            if i > 0 {
-                out.push('_');
-            }
-            out.push(c.to_ascii_lowercase());
-        } else {
-            out.push(c);
-        }
-    }
-    out
-}
-
-/// Form-style URL encoding of a key, as S3 Inventory writes CSV keys.
-pub fn encode_key(key: &str) -> String {
-    let mut out = String::with_capacity(key.len());
-    for &b in key.as_bytes() {
-        match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'*' => {
-                out.push(b as char)
-            }
-            b' ' => out.push('+'),
-            _ => out.push_str(&format!("%{b:02X}")),
-        }
-    }
-    out
-}
-
-fn tier_of(e: &Entry) -> String {
-    match &e.tier {
-        Some(t) => t.clone(),
-        None if e.storage_class == "INTELLIGENT_TIERING" && !e.is_delete_marker => {
-            "FREQUENT".into()
-        }
-        None => String::new(),
-    }
-}
-
-fn csv_file(spec: &ReportSpec, rows: &[Entry]) -> Result<Vec<u8>, std::io::Error> {
-    let gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
-    let mut w = csv::WriterBuilder::new()
-        .quote_style(csv::QuoteStyle::Always)
-        .has_headers(false)
-        .from_writer(gz);
-    for e in rows {
-        let mut rec: Vec<String> = vec![spec.source_bucket.clone(), encode_key(&e.key)];
-        if spec.versions {
-            rec.push(e.version_id.clone().unwrap_or_default());
-            rec.push(e.is_latest.to_string());
-            rec.push(e.is_delete_marker.to_string());
-        }
-        let dm = e.is_delete_marker;
-        rec.push(if dm {
-            String::new()
-        } else {
-            e.size.to_string()
-        });
-        rec.push(
-            e.last_modified
-                .map(|t| t.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string())
-                .unwrap_or_default(),
-        );
-        rec.push(if dm { String::new() } else { e.etag.clone() });
-        rec.push(if dm {
-            String::new()
-        } else {
-            e.storage_class.clone()
-        });
-        rec.push(if dm { String::new() } else { "false".into() });
-        rec.push(if dm { String::new() } else { "SSE-S3".into() });
-        rec.push(tier_of(e));
-        if spec.extra_column {
-            rec.push("whatever".into());
-        }
-        w.write_record(&rec)?;
-    }
-    let gz = w.into_inner().map_err(|e| e.into_error())?;
-    gz.finish()
-}
-
-fn parquet_schema(spec: &ReportSpec) -> (Arc<Schema>, String) {
-    let mut fields = Vec::new();
-    let mut text = Vec::new();
-    for name in spec.fields() {
-        let snake = snake(name);
-        let (dt, decl) = match name {
-            "Bucket" | "Key" => (DataType::Utf8, format!("required binary {snake} (STRING);")),
-            "IsLatest" | "IsDeleteMarker" | "IsMultipartUploaded" => {
-                (DataType::Boolean, format!("optional boolean {snake};"))
-            }
-            "Size" => (DataType::Int64, format!("optional int64 {snake};")),
-            "LastModifiedDate" => (
-                DataType::Timestamp(TimeUnit::Millisecond, Some("UTC".into())),
-                format!("optional int64 {snake} (TIMESTAMP(MILLIS,true));"),
-            ),
-            _ => (DataType::Utf8, format!("optional binary {snake} (STRING);")),
-        };
-        fields.push(Field::new(&snake, dt, !matches!(name, "Bucket" | "Key")));
-        text.push(decl);
-    }
-    (
-        Arc::new(Schema::new(fields)),
-        format!("message s3.inventory {{ {}}}", text.join(" ")),
-    )
-}
-
-fn parquet_file(spec: &ReportSpec, rows: &[Entry]) -> Result<Vec<u8>, String> {
-    let (schema, _) = parquet_schema(spec);
-    let mut cols: Vec<ArrayRef> = Vec::new();
-    let text = |f: &dyn Fn(&Entry) -> Option<String>| -> ArrayRef {
-        Arc::new(rows.iter().map(f).collect::<StringArray>())
-    };
-    let flag = |f: &dyn Fn(&Entry) -> Option<bool>| -> ArrayRef {
-        Arc::new(rows.iter().map(f).collect::<BooleanArray>())
-    };
-    for name in spec.fields() {
-        let col: ArrayRef = match name {
-            "Bucket" => text(&|_| Some(spec.source_bucket.clone())),
-            "Key" => text(&|e| Some(e.key.clone())),
-            "VersionId" => text(&|e| e.version_id.clone()),
-            "IsLatest" => flag(&|e| Some(e.is_latest)),
-            "IsDeleteMarker" => flag(&|e| Some(e.is_delete_marker)),
-            "Size" => Arc::new(
-                rows.iter()
-                    .map(|e| {
-                        (!e.is_delete_marker).then(|| i64::try_from(e.size).unwrap_or(i64::MAX))
-                    })
-                    .collect::<Int64Array>(),
-            ),
-            "LastModifiedDate" => Arc::new(
-                rows.iter()
-                    .map(|e| e.last_modified.map(|t| t.timestamp_millis()))
-                    .collect::<TimestampMillisecondArray>()
-                    .with_timezone("UTC"),
-            ),
-            "ETag" => text(&|e| (!e.is_delete_marker).then(|| e.etag.clone())),
-            "StorageClass" => text(&|e| (!e.is_delete_marker).then(|| e.storage_class.clone())),
-            "IsMultipartUploaded" => flag(&|e| (!e.is_delete_marker).then_some(false)),
-            "EncryptionStatus" => text(&|e| (!e.is_delete_marker).then(|| "SSE-S3".into())),
-            "IntelligentTieringAccessTier" => text(&|e| Some(tier_of(e)).filter(|t| !t.is_empty())),
-            _ => text(&|_| Some("whatever".into())),
-        };
-        cols.push(col);
-    }
-    let batch = RecordBatch::try_new(schema.clone(), cols).map_err(|e| e.to_string())?;
-    let props = parquet::file::properties::WriterProperties::builder()
-        .set_compression(parquet::basic::Compression::SNAPPY)
-        .build();
-    let mut w = parquet::arrow::ArrowWriter::try_new(Vec::new(), schema, Some(props))
-        .map_err(|e| e.to_string())?;
-    w.write(&batch).map_err(|e| e.to_string())?;
-    w.into_inner().map_err(|e| e.to_string())
 }
 
 /// A deterministic UUID-shaped name for data file `n` of a report.
@@ -368,111 +211,6 @@ pub async fn upload(
             .map_err(|e| S3Error::classify(&e, endpoint, "PutObject", &spec.destination_bucket))?;
     }
     Ok(key)
-}
-
-/// Every object of `bucket` under `prefix` as report rows: ListObjectsV2, or with `versions`
-/// ListObjectVersions (every version and delete marker). A real listing, page by page.
-pub async fn from_listing(
-    s3: &Client,
-    endpoint: &str,
-    bucket: &str,
-    prefix: &str,
-    versions: bool,
-) -> Result<Vec<Entry>, InventoryError> {
-    let time = |t: Option<&aws_sdk_s3::primitives::DateTime>| {
-        t.and_then(|t| DateTime::<Utc>::from_timestamp_millis(t.to_millis().ok()?))
-    };
-    // Keys come URL-encoded (encoding-type=url) so that any byte survives the XML.
-    let key = |k: Option<&str>| {
-        decode_key(k.unwrap_or_default().as_bytes()).map_err(|reason| InventoryError::Io {
-            what: format!("listing s3://{bucket}"),
-            detail: reason,
-        })
-    };
-    let mut out = Vec::new();
-    if !versions {
-        let mut token = None;
-        loop {
-            let r = s3
-                .list_objects_v2()
-                .bucket(bucket)
-                .prefix(prefix)
-                .encoding_type(EncodingType::Url)
-                .set_continuation_token(token)
-                .send()
-                .await
-                .map_err(|e| S3Error::classify(&e, endpoint, "ListObjectsV2", bucket))?;
-            for o in r.contents() {
-                out.push(Entry {
-                    key: key(o.key())?,
-                    size: u64::try_from(o.size().unwrap_or(0)).unwrap_or(0),
-                    last_modified: time(o.last_modified()),
-                    storage_class: o
-                        .storage_class()
-                        .map_or("STANDARD", |c| c.as_str())
-                        .to_string(),
-                    tier: None,
-                    etag: o.e_tag().unwrap_or_default().trim_matches('"').to_string(),
-                    version_id: None,
-                    is_latest: true,
-                    is_delete_marker: false,
-                });
-            }
-            token = r.next_continuation_token().map(str::to_string);
-            if token.is_none() {
-                return Ok(out);
-            }
-        }
-    }
-    let (mut km, mut vm): (Option<String>, Option<String>) = (None, None);
-    loop {
-        let r = s3
-            .list_object_versions()
-            .bucket(bucket)
-            .prefix(prefix)
-            .encoding_type(EncodingType::Url)
-            .set_key_marker(km)
-            .set_version_id_marker(vm)
-            .send()
-            .await
-            .map_err(|e| S3Error::classify(&e, endpoint, "ListObjectVersions", bucket))?;
-        for v in r.versions() {
-            out.push(Entry {
-                key: key(v.key())?,
-                size: u64::try_from(v.size().unwrap_or(0)).unwrap_or(0),
-                last_modified: time(v.last_modified()),
-                storage_class: v
-                    .storage_class()
-                    .map_or("STANDARD", |c| c.as_str())
-                    .to_string(),
-                tier: None,
-                etag: v.e_tag().unwrap_or_default().trim_matches('"').to_string(),
-                version_id: v.version_id().map(str::to_string),
-                is_latest: v.is_latest() == Some(true),
-                is_delete_marker: false,
-            });
-        }
-        for m in r.delete_markers() {
-            out.push(Entry {
-                key: key(m.key())?,
-                last_modified: time(m.last_modified()),
-                version_id: m.version_id().map(str::to_string),
-                is_latest: m.is_latest() == Some(true),
-                is_delete_marker: true,
-                ..Entry::default()
-            });
-        }
-        if r.is_truncated() != Some(true) {
-            break;
-        }
-        km = r.next_key_marker().map(str::to_string);
-        vm = r.next_version_id_marker().map(str::to_string);
-        if km.is_none() {
-            break;
-        }
-    }
-    out.sort_by(|a, b| a.key.cmp(&b.key));
-    Ok(out)
 }
 
 #[cfg(test)]
