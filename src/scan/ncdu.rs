@@ -124,7 +124,7 @@ pub fn write(tree: &PrefixTree, info: &ExportInfo, out: &mut dyn Write) -> io::R
         "timestamp": info.timestamp,
         "source": info.source,
     });
-    write!(out, "[1,2,{meta},\n")?;
+    writeln!(out, "[1,2,{meta},")?;
     dir(tree, 0, &crate::text::escape_control(&info.root_name), out)?;
     out.write_all(b"]\n")?;
     out.flush()

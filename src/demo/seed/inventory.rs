@@ -38,7 +38,7 @@ fn class_for(age_days: i64, pick: u32) -> (&'static str, Option<&'static str>) {
             "INTELLIGENT_TIERING",
             Some(["FREQUENT", "INFREQUENT", "ARCHIVE_INSTANT_ACCESS"][pick as usize % 3]),
         ),
-        _ if pick % 4 == 0 => ("STANDARD_IA", None),
+        _ if pick.is_multiple_of(4) => ("STANDARD_IA", None),
         _ => ("STANDARD", None),
     }
 }

@@ -8,7 +8,7 @@ use super::Ctx;
 use super::listing::{Buffer, Row, account};
 use crate::pipeline::PipelineError;
 use crate::pipeline::parquet_io::{ParquetSink, ROW_GROUP_ROWS};
-use crate::scan::inventory::read::{ReadStats, read_rows};
+use crate::scan::inventory::read::{ReadHow, ReadStats, read_rows};
 use crate::scan::inventory::{InventoryError, Row as InventoryRow, open};
 use chrono::{DateTime, Utc};
 use std::collections::BTreeMap;
@@ -40,18 +40,15 @@ pub(super) async fn read(
     let (tx, mut rx) = mpsc::channel::<Vec<InventoryRow>>(8);
     let cancel = ctx.progress.cancel.child_token();
     let concurrency = ctx.req.concurrency.clamp(1, 16);
-    let reading = read_rows(
-        &s3,
-        &endpoint,
-        &report,
-        "",
+    let how = ReadHow {
+        prefix: String::new(),
         concurrency,
-        Arc::new(ReadStats::default()),
+        stats: Arc::new(ReadStats::default()),
         cancel,
-        move |batch| {
-            let _ = tx.blocking_send(batch);
-        },
-    );
+    };
+    let reading = read_rows(&s3, &endpoint, &report, how, move |batch| {
+        let _ = tx.blocking_send(batch);
+    });
     let versions = ctx.req.versions;
     let consume = async {
         while let Some(batch) = rx.recv().await {

@@ -261,7 +261,7 @@ fn fold_batch(
             version_id: version.as_ref().and_then(|c| c.get(i)).map(str::to_string),
             latest: latest
                 .as_deref()
-                .map_or(true, |a| boolean(a, i).unwrap_or(true)),
+                .is_none_or(|a| boolean(a, i).unwrap_or(true)),
             delete_marker: marker
                 .as_deref()
                 .is_some_and(|a| boolean(a, i).unwrap_or(false)),

@@ -48,6 +48,16 @@ pub struct ReadSummary {
     pub requests: u64,
 }
 
+/// Which rows to read and how: the key prefix they must have, data files at once, the
+/// counters to update and the token that stops the read.
+#[derive(Debug, Clone, Default)]
+pub struct ReadHow {
+    pub prefix: String,
+    pub concurrency: usize,
+    pub stats: Arc<ReadStats>,
+    pub cancel: CancellationToken,
+}
+
 /// Checks that `report` can be read for `bucket`: the right source bucket, a format s3scope reads.
 pub fn check(report: &Report, bucket: &str) -> Result<(), InventoryError> {
     let m = &report.manifest;
@@ -75,12 +85,16 @@ pub async fn read_rows(
     s3: &Client,
     endpoint: &str,
     report: &Report,
-    prefix: &str,
-    concurrency: usize,
-    stats: Arc<ReadStats>,
-    cancel: CancellationToken,
+    how: ReadHow,
     mut sink: impl FnMut(Vec<Row>) + Send + 'static,
 ) -> Result<ReadSummary, InventoryError> {
+    let ReadHow {
+        prefix,
+        concurrency,
+        stats,
+        cancel,
+    } = how;
+    let prefix = prefix.as_str();
     let m = &report.manifest;
     let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Row>>(BATCHES_IN_FLIGHT);
     let fold = tokio::task::spawn_blocking(move || {
@@ -105,7 +119,7 @@ pub async fn read_rows(
                 let mut seen = 0u64;
                 let mut push = |row: Row| -> Result<(), String> {
                     seen += 1;
-                    if seen % BATCH_ROWS as u64 == 0 {
+                    if seen.is_multiple_of(BATCH_ROWS as u64) {
                         decode_stats
                             .rows
                             .fetch_add(BATCH_ROWS as u64, Ordering::Relaxed);
@@ -130,7 +144,6 @@ pub async fn read_rows(
                         .map_err(|e| format!("cannot reopen its download ({e})"))
                         .and_then(|f| read_parquet(f, &fields, &mut push)),
                 };
-                drop(push);
                 decode_stats
                     .rows
                     .fetch_add(seen % BATCH_ROWS as u64, Ordering::Relaxed);
@@ -214,17 +227,13 @@ pub async fn read_into_tree(
         fold_stats.objects.fetch_add(objects, Ordering::Relaxed);
         fold_stats.bytes.fetch_add(bytes, Ordering::Relaxed);
     };
-    read_rows(
-        s3,
-        endpoint,
-        report,
-        &prefix,
+    let how = ReadHow {
+        prefix,
         concurrency,
         stats,
         cancel,
-        sink,
-    )
-    .await
+    };
+    read_rows(s3, endpoint, report, how, sink).await
 }
 
 enum Fetch {
