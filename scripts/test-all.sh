@@ -66,9 +66,10 @@ cleanup() {
 }
 install_packages() {
   # prometheus: its promtool validates the /metrics exposition of `s3scope serve`.
-  # tinyproxy: the forward proxy of tests/proxy.rs; openssl: its TLS endpoint's certificate;
+  # tinyproxy: the forward proxy of tests/cli/proxy.rs; openssl: its TLS endpoint's certificate;
   # binutils: objdump, for the glibc symbol versions of the portable binary.
-  local pkgs=(ceph-mon ceph-osd radosgw ceph-common uuid-runtime curl prometheus tinyproxy openssl binutils)
+  # ncdu, gdu: tests open `du --format ncdu` exports in the real programs.
+  local pkgs=(ceph-mon ceph-osd radosgw ceph-common uuid-runtime curl prometheus tinyproxy openssl binutils ncdu gdu)
   if ! command -v python3 >/dev/null; then
     pkgs+=(python3 python3-venv)
   elif ! python3 -c 'import venv, ensurepip' 2>/dev/null; then

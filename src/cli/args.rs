@@ -105,7 +105,8 @@ pub struct DemoArgs {
 
 #[derive(Debug, Args)]
 pub struct BucketsArgs {
-    /// Where sizes come from: rgw admin stats, CloudWatch daily metrics, a scan, or the cheapest.
+    /// Where sizes come from: rgw admin stats, CloudWatch daily metrics, a scan, each bucket's
+    /// S3 Inventory report (inventory: as of the report), or the cheapest (auto).
     #[arg(long, value_parser = crate::cli::choice::choice::<s3scope_core::scan::buckets::Source>(), default_value_t = s3scope_core::scan::buckets::Source::Auto)]
     pub source: s3scope_core::scan::buckets::Source,
     #[arg(long, value_enum, default_value_t = Format::Table)]
@@ -186,14 +187,58 @@ pub struct DuArgs {
     /// Also count incomplete multipart uploads and their bytes per prefix.
     #[arg(long)]
     pub multipart: bool,
-    #[arg(long, value_enum, default_value_t = Format::Table)]
-    pub format: Format,
+    /// table, json, csv, tsv, or ncdu (ncdu's JSON export: `ncdu -f FILE`, `gdu -f FILE`).
+    #[arg(long, value_enum, default_value_t = DuFormat::Table)]
+    pub format: DuFormat,
+    /// Where the tree comes from: a listing (exact, about N/1000 LIST calls) or the bucket's
+    /// S3 Inventory report (no LIST calls; as of the report's date).
+    #[arg(long, value_enum, default_value_t = DuSource::Listing)]
+    pub source: DuSource,
+    /// The inventory configuration's folder, s3://DEST/[PREFIX/]SOURCE-BUCKET/CONFIG-ID/ (or one
+    /// dated folder, or its manifest.json); default: from ListBucketInventoryConfigurations.
+    #[arg(long, value_name = "S3URL")]
+    pub inventory: Option<s3scope_core::s3::location::S3Location>,
     /// Also save the finished scan as a snapshot file (for `--diff` later).
     #[arg(long, value_name = "FILE")]
     pub save: Option<PathBuf>,
     /// Compare two snapshot files instead of scanning: growth by prefix, biggest change first.
-    #[arg(long, num_args = 2, value_names = ["OLD", "NEW"], conflicts_with_all = ["location", "save", "versions", "multipart"])]
+    #[arg(long, num_args = 2, value_names = ["OLD", "NEW"], conflicts_with_all = ["location", "save", "versions", "multipart", "inventory"])]
     pub diff: Option<Vec<PathBuf>>,
+}
+
+/// Where `du` takes its tree from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DuSource {
+    Listing,
+    Inventory,
+}
+
+/// Output formats of `du`: the common ones plus ncdu's JSON export.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DuFormat {
+    Table,
+    Json,
+    Csv,
+    Tsv,
+    Ncdu,
+}
+
+impl DuFormat {
+    /// The common format (ncdu has none: callers handle it first).
+    pub fn common(self) -> Format {
+        match self {
+            Self::Table | Self::Ncdu => Format::Table,
+            Self::Json => Format::Json,
+            Self::Csv => Format::Csv,
+            Self::Tsv => Format::Tsv,
+        }
+    }
+}
+
+impl PartialEq<Format> for DuFormat {
+    fn eq(&self, other: &Format) -> bool {
+        *self != Self::Ncdu && self.common() == *other
+    }
 }
 
 /// Sort orders of the bucket table.

@@ -37,11 +37,19 @@ pub async fn run(a: DemoArgs, config: Config) -> Result<(), CliError> {
     .await
     .map_err(|e| CliError::Runtime(format!("demo server: {e}")))?;
     let store = server.store();
-    let summary = tokio::task::spawn_blocking(move || seed(&store))
-        .await
-        .map_err(|e| CliError::Runtime(format!("demo seeding stopped: {e}")))?
-        .map_err(|e| CliError::Runtime(format!("demo seeding failed: {e}")))?;
+    let summary = tokio::task::spawn_blocking(move || {
+        let summary = seed(&store)?;
+        let today = chrono::Utc::now()
+            .date_naive()
+            .and_time(chrono::NaiveTime::MIN)
+            .and_utc();
+        super::demo_inventory::seed(&store, today).map(|()| summary)
+    })
+    .await
+    .map_err(|e| CliError::Runtime(format!("demo seeding stopped: {e}")))?
+    .map_err(|e| CliError::Runtime(format!("demo seeding failed: {e}")))?;
     tracing::info!(?summary, endpoint = %server.endpoint, "demo ready");
+    register_inventory(&server.endpoint, &access_key, &secret_key).await?;
 
     if a.serve {
         print_serve_banner(&server.endpoint, &access_key, &secret_key, &dir);
@@ -181,4 +189,63 @@ fn print_serve_banner(endpoint: &str, ak: &str, sk: &str, dir: &Path) {
     println!("# serving until Ctrl-C");
     use std::io::Write;
     let _ = std::io::stdout().flush();
+}
+
+/// Declares demo-archive's daily inventory configuration (PutBucketInventoryConfiguration; the
+/// embedded server keeps it in memory), so that its report is found as on AWS.
+async fn register_inventory(
+    endpoint: &str,
+    access_key: &str,
+    secret_key: &str,
+) -> Result<(), CliError> {
+    use super::demo_inventory::{CONFIG_ID, DESTINATION, PREFIX, SOURCE};
+    use aws_sdk_s3::types::{
+        InventoryConfiguration, InventoryDestination, InventoryFormat, InventoryFrequency,
+        InventoryIncludedObjectVersions, InventoryS3BucketDestination, InventorySchedule,
+    };
+    let profile = demo_profile(endpoint, access_key, secret_key)?;
+    let clients = Clients::new(&profile).await?;
+    let build = |e: aws_sdk_s3::error::BuildError| {
+        CliError::Runtime(format!("demo inventory configuration: {e}"))
+    };
+    let destination = InventoryS3BucketDestination::builder()
+        .bucket(format!("arn:aws:s3:::{DESTINATION}"))
+        .prefix(PREFIX.trim_end_matches('/'))
+        .format(InventoryFormat::Parquet)
+        .build()
+        .map_err(build)?;
+    let config = InventoryConfiguration::builder()
+        .id(CONFIG_ID)
+        .is_enabled(true)
+        .included_object_versions(InventoryIncludedObjectVersions::Current)
+        .destination(
+            InventoryDestination::builder()
+                .s3_bucket_destination(destination)
+                .build(),
+        )
+        .schedule(
+            InventorySchedule::builder()
+                .frequency(InventoryFrequency::Daily)
+                .build()
+                .map_err(build)?,
+        )
+        .build()
+        .map_err(build)?;
+    clients
+        .s3()
+        .put_bucket_inventory_configuration()
+        .bucket(SOURCE)
+        .id(CONFIG_ID)
+        .inventory_configuration(config)
+        .send()
+        .await
+        .map_err(|e| {
+            s3scope_core::s3::error::S3Error::classify(
+                &e,
+                endpoint,
+                "PutBucketInventoryConfiguration",
+                SOURCE,
+            )
+        })?;
+    Ok(())
 }

@@ -1,15 +1,17 @@
 //! `s3scope du s3://bucket[/prefix]`: scan and report sizes per storage class and per prefix.
 
 use super::CliError;
-use super::args::{DuArgs, Format};
+use super::args::{DuArgs, DuFormat, DuSource, Format};
 use super::output::{Table, write_json};
 use super::progress::Reporter;
 use humansize::{BINARY, format_size};
 use s3scope_core::s3::client::Clients;
 use s3scope_core::scan::hints;
 use s3scope_core::scan::job::{self, ScanRequest};
-use s3scope_core::scan::report::{ClassTotal, HiddenCosts, du_report};
+use s3scope_core::scan::ncdu::{self, ExportInfo};
+use s3scope_core::scan::report::{ClassTotal, DuReport, HiddenCosts, du_report};
 use s3scope_core::scan::snapshot::{self, SnapshotMeta};
+use s3scope_core::scan::tree::PrefixTree;
 use std::collections::BTreeMap;
 use std::io::Write;
 
@@ -21,6 +23,14 @@ pub async fn run(clients: &Clients, a: &DuArgs, concurrency: usize) -> Result<()
     };
     if let Some(path) = &a.save {
         check_save_path(path)?;
+    }
+    if a.source == DuSource::Inventory {
+        return super::du_inventory::run(clients, a, location, concurrency).await;
+    }
+    if a.inventory.is_some() {
+        return Err(CliError::Usage(
+            "--inventory names a report to read: add --source inventory".into(),
+        ));
     }
     // An earlier snapshot of the location (the TUI caches one per scan) gives the first cuts
     // and the count that makes a percentage.
@@ -76,25 +86,20 @@ pub async fn run(clients: &Clients, a: &DuArgs, concurrency: usize) -> Result<()
         .read()
         .unwrap_or_else(std::sync::PoisonError::into_inner);
     let with_hidden = a.versions || a.multipart;
+    let scanned_at = chrono::Utc::now();
     if let Some(path) = &a.save {
         let meta = SnapshotMeta {
             profile: clients.profile().name.clone(),
             endpoint: clients.endpoint_label(),
             bucket: location.bucket.clone(),
             prefix: location.key.clone(),
-            scanned_at: chrono::Utc::now(),
+            scanned_at,
             elapsed_secs: counters.elapsed.as_secs_f64(),
             list_calls: counters.calls,
             versions: a.versions,
             multipart: a.multipart,
         };
-        let size =
-            snapshot::save(path, &meta, &tree).map_err(|e| CliError::Runtime(e.to_string()))?;
-        eprintln!(
-            "s3scope: snapshot saved to {} ({})",
-            s3scope_core::text::escape_control(&path.display().to_string()),
-            format_size(size, BINARY)
-        );
+        save(path, &meta, &tree)?;
     }
     let report = du_report(
         &tree,
@@ -104,9 +109,46 @@ pub async fn run(clients: &Clients, a: &DuArgs, concurrency: usize) -> Result<()
         counters.calls,
         counters.elapsed.as_secs_f64(),
     );
+    let export = ExportInfo {
+        root_name: location.to_string().trim_end_matches('/').to_string(),
+        timestamp: scanned_at.timestamp(),
+        source: "listing".into(),
+    };
+    print(&tree, &report, a, with_hidden, &export, "")
+}
+
+/// Saves the tree as a snapshot file and says so on stderr.
+pub(super) fn save(
+    path: &std::path::Path,
+    meta: &SnapshotMeta,
+    tree: &PrefixTree,
+) -> Result<(), CliError> {
+    let size = snapshot::save(path, meta, tree).map_err(|e| CliError::Runtime(e.to_string()))?;
+    eprintln!(
+        "s3scope: snapshot saved to {} ({})",
+        s3scope_core::text::escape_control(&path.display().to_string()),
+        format_size(size, BINARY)
+    );
+    Ok(())
+}
+
+/// Prints the report in the asked format; `total_note` follows the TOTAL row's location
+/// (e.g. "inventory as of ...").
+pub(super) fn print(
+    tree: &PrefixTree,
+    report: &DuReport,
+    a: &DuArgs,
+    with_hidden: bool,
+    export: &ExportInfo,
+    total_note: &str,
+) -> Result<(), CliError> {
     let mut out = std::io::stdout().lock();
+    if a.format == DuFormat::Ncdu {
+        ncdu::write(tree, export, &mut out)?;
+        return Ok(());
+    }
     if a.format == Format::Json {
-        write_json(&report, &mut out)?;
+        write_json(report, &mut out)?;
         return Ok(());
     }
     let bytes = |b: u64| {
@@ -160,19 +202,19 @@ pub async fn run(clients: &Clients, a: &DuArgs, concurrency: usize) -> Result<()
         ));
     }
     t.push(row(
-        format!("TOTAL s3://{}/{}", report.bucket, report.prefix),
+        format!("TOTAL s3://{}/{}{total_note}", report.bucket, report.prefix),
         report.objects,
         report.bytes,
         &report.storage_classes,
         &report.hidden,
     ));
-    t.write(a.format, &mut out)?;
+    t.write(a.format.common(), &mut out)?;
     out.flush()?;
     Ok(())
 }
 
 /// Fails before a long scan when its snapshot could not be written where asked.
-fn check_save_path(path: &std::path::Path) -> Result<(), CliError> {
+pub(super) fn check_save_path(path: &std::path::Path) -> Result<(), CliError> {
     let shown = s3scope_core::text::escape_control(&path.display().to_string()).into_owned();
     if path.is_dir() {
         return Err(CliError::Usage(format!(

@@ -24,6 +24,12 @@ pub fn run(a: &DuArgs) -> Result<(), CliError> {
             "--diff takes two snapshot files: OLD NEW".into(),
         ));
     };
+    if a.format == super::args::DuFormat::Ncdu {
+        return Err(CliError::Usage(
+            "--format ncdu exports a tree, not a diff; use table, json, csv or tsv with --diff"
+                .into(),
+        ));
+    }
     let load = |p| snapshot::load(p).map_err(|e| CliError::Runtime(e.to_string()));
     let old = load(old_path)?;
     let new = load(new_path)?;
@@ -113,7 +119,7 @@ pub fn run(a: &DuArgs) -> Result<(), CliError> {
         "TOTAL".into()
     };
     t.push(row(total, &d.total));
-    t.write(a.format, &mut out)?;
+    t.write(a.format.common(), &mut out)?;
     out.flush()?;
     Ok(())
 }

@@ -15,6 +15,13 @@ use s3scope_core::pipeline::storage::Storage;
 use std::io::Write;
 use std::sync::Arc;
 
+/// Where `extract --sources listing` takes its rows from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ListingFrom {
+    Listing,
+    Inventory,
+}
+
 #[derive(Debug, Args)]
 pub struct ExtractArgs {
     /// First moment of the window: RFC 3339, YYYY-MM-DD or 'YYYY-MM-DD HH:MM' (UTC), aligned
@@ -37,6 +44,10 @@ pub struct ExtractArgs {
     /// Listings: every version and delete marker (ListObjectVersions) with version fields.
     #[arg(long)]
     pub versions: bool,
+    /// Where listings come from: LIST calls, or each bucket's S3 Inventory report (found
+    /// through its inventory configuration; rows as of the report).
+    #[arg(long, value_enum, default_value_t = ListingFrom::Listing)]
+    pub from: ListingFrom,
     /// Usage from S3 server access logs in this bucket (default: log_bucket in
     /// [profiles.NAME.usage]; without one, the RGW admin API when the profile enables it).
     #[arg(long, value_name = "BUCKET")]
@@ -177,6 +188,7 @@ pub async fn run_extract(a: ExtractArgs, config: &Config, g: &GlobalArgs) -> Res
         versions: a.versions,
         concurrency: a.concurrency.clamp(1, 256),
         usage_source,
+        listing_from_inventory: a.from == ListingFrom::Inventory,
     };
     let progress = Arc::new(Progress::new(&stages(&req)));
     let report = with_progress(

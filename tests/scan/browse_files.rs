@@ -18,7 +18,10 @@ use std::collections::BTreeMap;
 fn a_snapshot_is_offered_at_once_and_r_rescans() {
     let (mut s, _) = listed();
     let find = match update(&mut s, key(KeyCode::Enter)).as_slice() {
-        [Effect::FindSnapshot { id, .. }] => *id,
+        [
+            Effect::FindSnapshot { id, .. },
+            Effect::FindInventory { .. },
+        ] => *id,
         other => panic!("{other:?}"),
     };
     let fx = update(
@@ -45,7 +48,10 @@ fn a_snapshot_is_offered_at_once_and_r_rescans() {
 fn a_damaged_snapshot_is_reported_and_a_scan_starts() {
     let (mut s, _) = listed();
     let find = match update(&mut s, key(KeyCode::Enter)).as_slice() {
-        [Effect::FindSnapshot { id, .. }] => *id,
+        [
+            Effect::FindSnapshot { id, .. },
+            Effect::FindInventory { .. },
+        ] => *id,
         other => panic!("{other:?}"),
     };
     let msg = "/cache/x.s3snap: the snapshot is truncated (10 of 99 bytes)".to_string();
@@ -64,7 +70,10 @@ fn a_damaged_snapshot_is_reported_and_a_scan_starts() {
 fn hidden_costs_toggle_without_a_rescan_when_the_tree_has_them() {
     let (mut s, _) = listed();
     let find = match update(&mut s, key(KeyCode::Enter)).as_slice() {
-        [Effect::FindSnapshot { id, .. }] => *id,
+        [
+            Effect::FindSnapshot { id, .. },
+            Effect::FindInventory { .. },
+        ] => *id,
         other => panic!("{other:?}"),
     };
     let mut t = tree();

@@ -90,7 +90,10 @@ pub fn scanning(s: &mut State) -> RequestId {
     let fx = update(s, key(KeyCode::Enter));
     assert_eq!(s.pane, Pane::Browse);
     let find = match fx.as_slice() {
-        [Effect::FindSnapshot { id, bucket, prefix }] => {
+        [
+            Effect::FindSnapshot { id, bucket, prefix },
+            Effect::FindInventory { .. },
+        ] => {
             assert_eq!((bucket.as_str(), prefix.as_str()), ("a", ""));
             *id
         }

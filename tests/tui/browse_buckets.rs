@@ -89,7 +89,10 @@ fn the_bucket_table_sorts_filters_and_estimates_big_scans() {
     // a holds 5M objects: opening it shows the estimate and waits.
     update(&mut s, key(KeyCode::Home));
     let find = match update(&mut s, key(KeyCode::Enter)).as_slice() {
-        [Effect::FindSnapshot { id, .. }] => *id,
+        [
+            Effect::FindSnapshot { id, .. },
+            Effect::FindInventory { .. },
+        ] => *id,
         other => panic!("{other:?}"),
     };
     assert_eq!(s.browse.estimate.unwrap().list_calls, 5001);
@@ -132,7 +135,10 @@ fn an_error_row_does_not_hide_the_others_and_browse_command_opens_a_prefix() {
         update(&mut s, ch(c));
     }
     match update(&mut s, key(KeyCode::Enter)).as_slice() {
-        [Effect::FindSnapshot { bucket, prefix, .. }] => {
+        [
+            Effect::FindSnapshot { bucket, prefix, .. },
+            Effect::FindInventory { .. },
+        ] => {
             assert_eq!((bucket.as_str(), prefix.as_str()), ("b", "logs/"));
         }
         other => panic!("{other:?}"),

@@ -156,7 +156,10 @@ fn tree() -> PrefixTree {
 fn scanning(size: (u16, u16)) -> (State, RequestId) {
     let mut s = with_table(size);
     let find = match key(&mut s, KeyCode::Enter).as_slice() {
-        [Effect::FindSnapshot { id, .. }] => *id,
+        [
+            Effect::FindSnapshot { id, .. },
+            Effect::FindInventory { .. },
+        ] => *id,
         other => panic!("{other:?}"),
     };
     // 2.4M objects is a big scan: it waits for Enter.
@@ -240,7 +243,10 @@ fn browse_confirm_then_scanning() {
     for size in SIZES {
         let mut s = with_table(size);
         let find = match key(&mut s, KeyCode::Enter).as_slice() {
-            [Effect::FindSnapshot { id, .. }] => *id,
+            [
+                Effect::FindSnapshot { id, .. },
+                Effect::FindInventory { .. },
+            ] => *id,
             other => panic!("{other:?}"),
         };
         update(
@@ -351,7 +357,10 @@ fn browse_snapshot_with_hidden_costs() {
         key(&mut s, KeyCode::Down);
         key(&mut s, KeyCode::Down);
         let find = match key(&mut s, KeyCode::Enter).as_slice() {
-            [Effect::FindSnapshot { id, .. }] => *id,
+            [
+                Effect::FindSnapshot { id, .. },
+                Effect::FindInventory { .. },
+            ] => *id,
             other => panic!("{other:?}"),
         };
         let mut t = tree();

@@ -207,6 +207,7 @@ fn results_of_stale_requests_are_dropped() {
             Effect::FindSnapshot {
                 id: find, bucket, ..
             },
+            Effect::FindInventory { .. },
         ] => {
             assert_eq!((*id, bucket.as_str()), (old, "b"));
             *find

@@ -62,7 +62,7 @@ fn enter_opens_browse_with_the_bucket_and_y_copies() {
     // Enter opens Browse and looks for a snapshot of the bucket first.
     let fx = update(&mut s, key(KeyCode::Enter));
     assert!(
-        matches!(fx.as_slice(), [Effect::FindSnapshot { bucket, .. }] if bucket == "beta"),
+        matches!(fx.as_slice(), [Effect::FindSnapshot { bucket, .. }, Effect::FindInventory { .. }] if bucket == "beta"),
         "{fx:?}"
     );
     assert_eq!(s.pane, Pane::Browse);

@@ -5,6 +5,7 @@ mod support;
 
 mod browse_buckets;
 mod browse_diff;
+mod browse_inventory;
 mod browse_render;
 mod browse_update;
 mod jobs;

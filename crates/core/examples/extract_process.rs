@@ -41,6 +41,7 @@ async fn main() -> Result<(), Box<dyn Error>> {
         versions: false,
         concurrency: 8,
         usage_source: None,
+        listing_from_inventory: false,
     };
     let progress = Progress::new(&extract::stages(&req));
     let extracted = extract::extract(&clients, &data, &req, &progress).await?;

@@ -100,15 +100,16 @@ struct Written {
 
 /// Filler for object bodies.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum BodyKind {
+pub enum BodyKind {
     Text,
     Binary,
 }
 
-/// The generation state shared by the bucket generators.
-struct Seeder<'a> {
+/// The generation state shared by the bucket generators (also the demo's inventory bucket, seeded
+/// by the binary since its reports come from the core's generator).
+pub struct Seeder<'a> {
     store: &'a Store,
-    rng: StdRng,
+    pub rng: StdRng,
     now: DateTime<Utc>,
     text_pool: Vec<u8>,
     binary_pool: Vec<u8>,
@@ -117,7 +118,7 @@ struct Seeder<'a> {
 }
 
 impl<'a> Seeder<'a> {
-    fn new(store: &'a Store, seed: u64, now: DateTime<Utc>) -> Self {
+    pub fn new(store: &'a Store, seed: u64, now: DateTime<Utc>) -> Self {
         let mut rng = StdRng::seed_from_u64(seed);
         let mut binary_pool = vec![0; POOL_SIZE];
         rng.fill_bytes(&mut binary_pool);
@@ -145,7 +146,7 @@ impl<'a> Seeder<'a> {
         }
     }
 
-    fn create_bucket(&mut self, bucket: &str) -> Result<(), DemoError> {
+    pub fn create_bucket(&mut self, bucket: &str) -> Result<(), DemoError> {
         self.store.create_bucket(bucket)?;
         self.summary.buckets += 1;
         Ok(())
@@ -169,7 +170,7 @@ impl<'a> Seeder<'a> {
     }
 
     /// Writes an object of `size` filler bytes.
-    fn put_filler(
+    pub fn put_filler(
         &mut self,
         bucket: &str,
         key: &str,
@@ -181,7 +182,7 @@ impl<'a> Seeder<'a> {
         self.put(bucket, key, body, options)
     }
 
-    fn put(
+    pub fn put(
         &mut self,
         bucket: &str,
         key: &str,
@@ -201,7 +202,7 @@ impl<'a> Seeder<'a> {
     }
 
     /// A size drawn log-uniformly from `[min, max]`: many small objects, few large ones.
-    fn size_in(&mut self, [min, max]: [u64; 2]) -> u64 {
+    pub fn size_in(&mut self, [min, max]: [u64; 2]) -> u64 {
         if min >= max {
             return min;
         }

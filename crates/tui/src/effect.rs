@@ -25,6 +25,27 @@ pub enum Effect {
         bucket: String,
         prefix: String,
     },
+    /// Look for the bucket's inventory report (ListBucketInventoryConfigurations, then the
+    /// newest manifest); quietly nothing when the store has none.
+    FindInventory {
+        id: RequestId,
+        bucket: String,
+        prefix: String,
+    },
+    /// Read the bucket's newest inventory report into a new tree (like a scan: started,
+    /// progress, cancel); ends with `InventoryRead`.
+    ReadInventory {
+        id: RequestId,
+        bucket: String,
+        prefix: String,
+    },
+    /// Write `tree` as ncdu JSON to `path`.
+    ExportNcdu {
+        id: RequestId,
+        tree: SharedTree,
+        info: s3scope_core::scan::ncdu::ExportInfo,
+        path: std::path::PathBuf,
+    },
     /// Start a scan; the runtime owns the task. A running scan of an older id is cancelled.
     StartScan { id: RequestId, request: ScanRequest },
     /// Stop the scan of this id; the tree keeps what was listed.

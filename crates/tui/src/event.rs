@@ -49,6 +49,22 @@ pub enum Event {
         id: RequestId,
         result: Result<Option<FoundSnapshot>, String>,
     },
+    /// The inventory search finished: a report of the location, or none.
+    InventoryFound {
+        id: RequestId,
+        result: Option<crate::state::browse::InventoryOffer>,
+    },
+    /// An inventory read ended (its tree arrived with `ScanStarted`, counters with `ScanProgress`).
+    InventoryRead {
+        id: RequestId,
+        result: Result<crate::state::browse::InventoryDone, String>,
+        cancelled: bool,
+    },
+    /// An ncdu export was written (its path) or not (why).
+    NcduExported {
+        id: RequestId,
+        result: Result<PathBuf, String>,
+    },
     /// A scan task is running; its tree grows from now on.
     ScanStarted { id: RequestId, tree: SharedTree },
     /// The progress of a running scan (about ten per second): `done` objects, `calls` LIST calls.

@@ -1,6 +1,7 @@
 //! The only place the TUI spawns: each Effect becomes a tokio task that sends Events back.
 
 mod browse; // Browse and bucket-table effects: scan, snapshots, files, HEAD
+mod inventory; // Browse's inventory report (find, read) and the ncdu export
 mod jobs; // Jobs effects: extract and process with progress, cancel
 mod segregate; // Segregate effects: source listing, destination checks, apply
 mod table; // the one table of running jobs by id; driving a job with progress ticks
@@ -83,6 +84,14 @@ impl Runtime {
             Effect::ResolveRegions { id, buckets } => self.resolve_regions(id, buckets),
             Effect::LoadBucketTable { id } => self.load_bucket_table(id),
             Effect::FindSnapshot { id, bucket, prefix } => self.find_snapshot(id, bucket, prefix),
+            Effect::FindInventory { id, bucket, prefix } => self.find_inventory(id, bucket, prefix),
+            Effect::ReadInventory { id, bucket, prefix } => self.read_inventory(id, bucket, prefix),
+            Effect::ExportNcdu {
+                id,
+                tree,
+                info,
+                path,
+            } => self.export_ncdu(id, tree, info, path),
             Effect::StartScan { id, request } => self.start_scan(id, request),
             Effect::CancelScan { id } => self.cancel_job(id, JobKind::Scan),
             Effect::SaveSnapshot { id, meta, tree } => self.save_snapshot(id, meta, tree),

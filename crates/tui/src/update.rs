@@ -94,6 +94,22 @@ fn apply(state: &mut State, event: Event) -> Vec<Effect> {
             Vec::new()
         }
         Event::SnapshotFound { id, result } => browse::on_snapshot_found(state, id, result),
+        Event::InventoryFound { id, result } => {
+            browse::on_inventory_found(state, id, result);
+            Vec::new()
+        }
+        Event::InventoryRead {
+            id,
+            result,
+            cancelled,
+        } => {
+            browse::on_inventory_read(state, id, result, cancelled);
+            Vec::new()
+        }
+        Event::NcduExported { id, result } => {
+            browse::on_ncdu_exported(state, id, result);
+            Vec::new()
+        }
         Event::ScanStarted { id, tree } => {
             browse::on_scan_started(state, id, tree);
             Vec::new()

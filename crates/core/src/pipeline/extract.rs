@@ -7,6 +7,7 @@
 //! that trusts only the manifest never mixes two runs.
 
 mod listing; // object listings (parallel ListObjectsV2, or ListObjectVersions) into Parquet
+mod listing_inventory; // object listings from each bucket's S3 Inventory report instead
 mod sources; // bucket stats, CloudWatch datapoints, RGW usage
 
 use super::PipelineError;
@@ -86,6 +87,8 @@ pub struct ExtractRequest {
     /// Where `usage` reads from (RGW admin API or access logs); None: the RGW admin API when
     /// the profile enables it.
     pub usage_source: Option<crate::usage::Source>,
+    /// Listings from each bucket's S3 Inventory report instead of LIST calls.
+    pub listing_from_inventory: bool,
 }
 
 /// What one extract did.

@@ -38,6 +38,8 @@ pub enum Source {
     Scan,
     Rgw,
     Cloudwatch,
+    /// Each bucket's S3 Inventory report (as of the report; no LIST calls).
+    Inventory,
 }
 
 /// One row of the bucket table. Unknown values are None, never a made-up zero.
@@ -151,6 +153,21 @@ pub async fn bucket_table(
                     }
                 }
             }
+        }
+        Source::Inventory => {
+            let pending: Vec<_> = buckets
+                .iter()
+                .map(|b| async {
+                    let mut row = BucketRow::empty(b, Source::Inventory);
+                    super::inventory::table::fill_row(clients, &mut row, concurrency).await;
+                    row
+                })
+                .collect();
+            let filled: Vec<BucketRow> = futures::stream::iter(pending)
+                .buffered(SCANS_AT_ONCE)
+                .collect()
+                .await;
+            rows.extend(filled);
         }
         Source::Scan | Source::Auto => {
             for (i, b) in buckets.iter().enumerate() {

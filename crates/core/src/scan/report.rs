@@ -62,7 +62,24 @@ pub struct DuReport {
     pub hidden: Option<HiddenCosts>,
     pub list_calls: u64,
     pub elapsed_secs: f64,
+    /// Present when the tree came from an S3 Inventory report instead of a listing.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub inventory: Option<InventorySource>,
     pub prefixes: Vec<PrefixEntry>,
+}
+
+/// Which inventory report a tree was read from.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct InventorySource {
+    /// `s3://DEST/.../manifest.json`.
+    pub manifest: String,
+    /// The report's creationTimestamp: the tree is the bucket as of then.
+    pub as_of: DateTime<Utc>,
+    pub format: String,
+    pub data_files: u64,
+    pub rows: u64,
+    /// Reasons to doubt the report is current (objects newer than it, its age).
+    pub warnings: Vec<String>,
 }
 
 fn classes(tree: &PrefixTree, agg: &Aggregate) -> BTreeMap<String, ClassTotal> {
@@ -134,6 +151,7 @@ pub fn du_report(
         hidden: hidden(root.hidden),
         list_calls,
         elapsed_secs,
+        inventory: None,
         prefixes,
     }
 }

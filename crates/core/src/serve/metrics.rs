@@ -57,6 +57,7 @@ fn source_name(s: Source) -> &'static str {
         Source::Scan => "scan",
         Source::Rgw => "rgw",
         Source::Cloudwatch => "cloudwatch",
+        Source::Inventory => "inventory",
     }
 }
 

@@ -43,6 +43,8 @@ pub enum Action {
     Cancel,
     Hidden,
     Diff,
+    Inventory,
+    ExportNcdu,
     Units,
     EditRule,
     PickRule,
@@ -75,7 +77,7 @@ impl Group {
 }
 
 impl Action {
-    pub const ALL: [Action; 36] = [
+    pub const ALL: [Action; 38] = [
         Self::Quit,
         Self::Help,
         Self::Command,
@@ -105,6 +107,8 @@ impl Action {
         Self::Cancel,
         Self::Hidden,
         Self::Diff,
+        Self::Inventory,
+        Self::ExportNcdu,
         Self::Units,
         Self::EditRule,
         Self::PickRule,
@@ -146,6 +150,8 @@ impl Action {
             Self::Cancel => "cancel",
             Self::Hidden => "hidden_costs",
             Self::Diff => "diff",
+            Self::Inventory => "inventory",
+            Self::ExportNcdu => "export_ncdu",
             Self::Units => "units",
             Self::EditRule => "edit_rule",
             Self::PickRule => "pick_rule",
@@ -188,6 +194,8 @@ impl Action {
             Self::Cancel => "cancel the running scan, or stop an apply safely",
             Self::Hidden => "hidden costs (rescan with versions, uploads)",
             Self::Diff => "growth since the previous snapshot, by prefix",
+            Self::Inventory => "read the bucket's S3 Inventory report instead of listing",
+            Self::ExportNcdu => "export the tree as ncdu JSON (ncdu -f, gdu -f)",
             Self::Units => "byte unit: auto, B, KiB ... TiB",
             Self::EditRule => "edit the rule (Tab: next field, Enter: done)",
             Self::PickRule => "next rule of the config file",
@@ -214,6 +222,8 @@ impl Action {
             | Self::Cancel
             | Self::Hidden
             | Self::Diff
+            | Self::Inventory
+            | Self::ExportNcdu
             | Self::Units => Group::Buckets,
             Self::EditRule | Self::PickRule | Self::StatusFilter | Self::ApplyPlan => {
                 Group::Segregate

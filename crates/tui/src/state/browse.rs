@@ -6,11 +6,13 @@
 
 mod diff; // growth since the previous snapshot, by prefix
 mod files; // the files of one prefix and the HEAD details of one object
+mod inventory; // the bucket's S3 Inventory report: offered with its date, read into the tree
 mod nav; // sort order, cursor, moving up a prefix
 mod rows; // building the rows of the current prefix from the tree
 
 pub use diff::{DIFF_DEPTH, DiffLoad, DiffView};
 pub use files::{FilesView, Load, ObjectView};
+pub use inventory::{InventoryDone, InventoryOffer};
 pub use nav::{Cursor, Sort, SortKey, parent_prefix};
 pub use rows::{ClassColumn, FILES_ROW, Row, RowKind};
 
@@ -62,6 +64,11 @@ pub enum Origin {
         path: PathBuf,
         scanned_at: DateTime<Utc>,
         list_calls: u64,
+    },
+    /// The bucket's S3 Inventory report (no LIST calls; the bucket as of the report).
+    Inventory {
+        manifest: String,
+        as_of: DateTime<Utc>,
     },
 }
 
@@ -154,6 +161,14 @@ pub struct BrowseState {
     pub save_request: Option<RequestId>,
     /// Parallel LIST requests of a scan (`[scan] concurrency`).
     pub concurrency: usize,
+    /// The bucket's inventory report, when one was found for the location (`I` reads it).
+    pub inventory: Option<InventoryOffer>,
+    /// Why the report on screen may not be current.
+    pub inventory_warnings: Vec<String>,
+    /// The inventory search awaited.
+    pub inventory_request: Option<RequestId>,
+    /// The running "scan" is a read of the inventory report.
+    pub reading_inventory: bool,
 }
 
 impl Default for BrowseState {
@@ -182,6 +197,10 @@ impl Default for BrowseState {
             saved: None,
             save_request: None,
             concurrency: 32,
+            inventory: None,
+            inventory_warnings: Vec::new(),
+            inventory_request: None,
+            reading_inventory: false,
         }
     }
 }

@@ -3,6 +3,7 @@
 
 mod diff; // growth since the previous snapshot
 mod files; // the files of a prefix and one object's HEAD details
+mod inventory; // the inventory report's line and the offer to read it
 mod table; // the prefix rows with bars, shares and per-class columns
 
 use super::fmt;
@@ -11,6 +12,7 @@ use crate::sanitize;
 use crate::state::State;
 use crate::state::browse::{BrowseState, Origin, Phase};
 use crate::theme::Theme;
+use inventory::{inventory_line, offer_spans};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Position, Rect};
 use ratatui::style::{Modifier, Style};
@@ -151,7 +153,26 @@ fn phase_line(state: &State, width: u16, theme: Theme) -> Line<'static> {
         Phase::Finding { .. } => {
             Line::from(dim(format!("looking for a snapshot… {}", spinner(state))))
         }
-        Phase::Confirm { .. } => Line::styled("not scanned yet: a big bucket", theme.warn()),
+        Phase::Confirm { .. } => Line::from(
+            std::iter::once(Span::styled("not scanned yet: a big bucket", theme.warn()))
+                .chain(offer_spans(state, theme))
+                .collect::<Vec<_>>(),
+        ),
+        Phase::Scanning {
+            counters: c,
+            hidden,
+            ..
+        } if b.reading_inventory => Line::from(vec![
+            Span::raw(format!(
+                "reading the inventory report {} {} objects · {} · no LIST calls · {}  ",
+                spinner(state),
+                fmt::count(c.done),
+                fmt::size(c.bytes),
+                fmt::elapsed(c.elapsed)
+            )),
+            key(Action::Cancel),
+            dim(" cancel".into()),
+        ]),
         Phase::Scanning {
             counters: c,
             hidden,
@@ -214,6 +235,9 @@ fn phase_line(state: &State, width: u16, theme: Theme) -> Line<'static> {
                 dim(" cancel".into()),
             ])
         }
+        Phase::Done { .. } if matches!(b.origin, Some(Origin::Inventory { .. })) => {
+            inventory_line(state, theme, width)
+        }
         Phase::Done { counters: c, .. } => match &b.origin {
             Some(Origin::Snapshot {
                 scanned_at,
@@ -224,22 +248,27 @@ fn phase_line(state: &State, width: u16, theme: Theme) -> Line<'static> {
                     || scanned_at.format("%Y-%m-%d %H:%M UTC").to_string(),
                     |now| fmt::age(*scanned_at, now),
                 );
-                Line::from(vec![
-                    Span::styled(format!("snapshot from {when}"), theme.warn()),
-                    dim(if width < 100 {
-                        format!(" ({} LIST calls) — ", fmt::count(*list_calls))
-                    } else {
-                        format!(
-                            " ({}, {} LIST calls) — ",
-                            scanned_at.format("%Y-%m-%d %H:%M UTC"),
-                            fmt::count(*list_calls)
-                        )
-                    }),
-                    key(Action::Refresh),
-                    dim(" to rescan, ".into()),
-                    key(Action::Diff),
-                    dim(" growth".into()),
-                ])
+                Line::from(
+                    vec![
+                        Span::styled(format!("snapshot from {when}"), theme.warn()),
+                        dim(if width < 100 {
+                            format!(" ({} LIST calls) — ", fmt::count(*list_calls))
+                        } else {
+                            format!(
+                                " ({}, {} LIST calls) — ",
+                                scanned_at.format("%Y-%m-%d %H:%M UTC"),
+                                fmt::count(*list_calls)
+                            )
+                        }),
+                        key(Action::Refresh),
+                        dim(" to rescan, ".into()),
+                        key(Action::Diff),
+                        dim(" growth".into()),
+                    ]
+                    .into_iter()
+                    .chain(offer_spans(state, theme))
+                    .collect::<Vec<_>>(),
+                )
             }
             _ => {
                 let saved = match &b.saved {
@@ -248,17 +277,22 @@ fn phase_line(state: &State, width: u16, theme: Theme) -> Line<'static> {
                     None if b.save_request.is_some() => " · saving snapshot…",
                     None => "",
                 };
-                Line::from(vec![
-                    dim(format!(
-                        "scanned in {} with {} LIST calls{saved} — ",
-                        fmt::elapsed(c.elapsed),
-                        fmt::count(c.calls)
-                    )),
-                    key(Action::Refresh),
-                    dim(" to rescan, ".into()),
-                    key(Action::Diff),
-                    dim(" growth".into()),
-                ])
+                Line::from(
+                    vec![
+                        dim(format!(
+                            "scanned in {} with {} LIST calls{saved} — ",
+                            fmt::elapsed(c.elapsed),
+                            fmt::count(c.calls)
+                        )),
+                        key(Action::Refresh),
+                        dim(" to rescan, ".into()),
+                        key(Action::Diff),
+                        dim(" growth".into()),
+                    ]
+                    .into_iter()
+                    .chain(offer_spans(state, theme))
+                    .collect::<Vec<_>>(),
+                )
             }
         },
         Phase::Cancelled { counters: c } => Line::from(vec![

@@ -178,5 +178,6 @@ pub(crate) fn source_name(s: Source) -> &'static str {
         Source::Scan => "scan",
         Source::Rgw => "rgw",
         Source::Cloudwatch => "cloudwatch",
+        Source::Inventory => "inventory",
     }
 }

@@ -12,9 +12,11 @@ use s3scope_core::scan::hints::{parts_for, split_hints};
 use s3scope_core::scan::job::ScanRequest;
 
 mod diff; // growth since the previous snapshot
+mod inventory; // the inventory report offered and read; the ncdu export
 mod results; // what effects answer: snapshot found, scan progress and end, files, HEAD
 
 pub use diff::on_diff_loaded;
+pub use inventory::{on_inventory_found, on_inventory_read, on_ncdu_exported};
 
 pub use results::{
     on_files_listed, on_object_head, on_scan_finished, on_scan_progress, on_scan_started,
@@ -40,8 +42,9 @@ pub fn open(state: &mut State, bucket: &str, prefix: &str) -> Vec<Effect> {
     fx.push(Effect::FindSnapshot {
         id,
         bucket: bucket.to_string(),
-        prefix,
+        prefix: prefix.clone(),
     });
+    fx.push(inventory::find(state, bucket, &prefix));
     fx
 }
 
@@ -99,6 +102,7 @@ fn scan(state: &mut State, hidden: bool, confirmed: bool) -> Vec<Effect> {
         hidden,
     };
     b.saved = None;
+    b.reading_inventory = false;
     fx.push(Effect::StartScan {
         id,
         request: ScanRequest {
@@ -131,6 +135,8 @@ pub fn on_action(state: &mut State, action: Action) -> Vec<Effect> {
         Action::Refresh => return scan(state, state.browse.show_hidden, true),
         Action::Hidden => return hidden(state),
         Action::Diff => return diff::toggle(state),
+        Action::Inventory => return inventory::read(state),
+        Action::ExportNcdu => return inventory::export(state),
         Action::Copy => return copy(state),
         Action::Filter => state.browse.filter.begin(),
         Action::SortSize => sort(state, SortKey::Size),

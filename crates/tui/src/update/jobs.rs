@@ -62,6 +62,7 @@ pub fn start_extract(state: &mut State, data_dir: String) -> Vec<Effect> {
         versions: false,
         concurrency: 32,
         usage_source: None,
+        listing_from_inventory: false,
     };
     vec![Effect::Jobs(JobsEffect::Extract {
         id,

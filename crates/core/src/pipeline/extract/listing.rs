@@ -23,25 +23,25 @@ use tokio::sync::mpsc;
 pub const LISTING_VERSION: u32 = 1;
 
 /// One row before it goes into the column buffers.
-struct Row {
-    key: String,
-    size: u64,
-    last_modified: Option<DateTime<Utc>>,
-    storage_class: String,
-    etag: Option<String>,
-    version_id: Option<String>,
-    is_latest: bool,
-    is_delete_marker: bool,
+pub(super) struct Row {
+    pub(super) key: String,
+    pub(super) size: u64,
+    pub(super) last_modified: Option<DateTime<Utc>>,
+    pub(super) storage_class: String,
+    pub(super) etag: Option<String>,
+    pub(super) version_id: Option<String>,
+    pub(super) is_latest: bool,
+    pub(super) is_delete_marker: bool,
 }
 
 /// Rows flushed as one batch.
-struct Buffer {
+pub(super) struct Buffer {
     versions: bool,
-    rows: Vec<ListingRow>,
+    pub(super) rows: Vec<ListingRow>,
 }
 
 impl Buffer {
-    fn flush(&mut self, sink: &mut ParquetSink) -> Result<(), PipelineError> {
+    pub(super) fn flush(&mut self, sink: &mut ParquetSink) -> Result<(), PipelineError> {
         if self.rows.is_empty() {
             return Ok(());
         }
@@ -49,7 +49,7 @@ impl Buffer {
         sink.write_columns(ListingRow::columns(&rows, self.versions))
     }
 
-    fn push(&mut self, bucket: &str, row: Row) {
+    pub(super) fn push(&mut self, bucket: &str, row: Row) {
         self.rows.push(ListingRow {
             bucket: bucket.to_string(),
             key: row.key,
@@ -81,7 +81,9 @@ pub(crate) async fn collect(ctx: &Ctx<'_>) -> Result<Collected, PipelineError> {
     let mut failures = Vec::new();
     for b in &buckets {
         let mut totals: BTreeMap<String, (u64, u64)> = BTreeMap::new();
-        let result = if ctx.req.versions {
+        let result = if ctx.req.listing_from_inventory {
+            super::listing_inventory::read(ctx, &b.name, &mut buf, &mut sink, &mut totals).await
+        } else if ctx.req.versions {
             list_versions(ctx, &b.name, &mut buf, &mut sink, &mut totals).await
         } else {
             list_current(ctx, &b.name, &mut buf, &mut sink, &mut totals).await
@@ -114,7 +116,7 @@ pub(crate) async fn collect(ctx: &Ctx<'_>) -> Result<Collected, PipelineError> {
     Ok(out)
 }
 
-fn account(totals: &mut BTreeMap<String, (u64, u64)>, class: &str, size: u64) {
+pub(super) fn account(totals: &mut BTreeMap<String, (u64, u64)>, class: &str, size: u64) {
     let t = totals.entry(class.to_string()).or_default();
     t.0 += 1;
     t.1 += size;

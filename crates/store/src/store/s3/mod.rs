@@ -6,6 +6,7 @@
 mod buckets;
 mod convert;
 mod delete;
+mod inventory;
 mod listings;
 mod multipart;
 mod objects;
@@ -23,11 +24,17 @@ pub struct DemoS3 {
     store: Arc<Store>,
     /// Reported by GetBucketLocation, HeadBucket and ListBuckets.
     region: String,
+    /// Bucket inventory configurations (in memory).
+    inventory: inventory::InventoryConfigs,
 }
 
 impl DemoS3 {
     pub fn new(store: Arc<Store>, region: String) -> Self {
-        Self { store, region }
+        Self {
+            store,
+            region,
+            inventory: inventory::InventoryConfigs::default(),
+        }
     }
 }
 
@@ -70,6 +77,34 @@ impl S3 for DemoS3 {
         req: S3Request<PutBucketVersioningInput>,
     ) -> Reply<PutBucketVersioningOutput> {
         buckets::set_versioning(self, req)
+    }
+
+    async fn put_bucket_inventory_configuration(
+        &self,
+        req: S3Request<PutBucketInventoryConfigurationInput>,
+    ) -> Reply<PutBucketInventoryConfigurationOutput> {
+        inventory::put(self, req)
+    }
+
+    async fn get_bucket_inventory_configuration(
+        &self,
+        req: S3Request<GetBucketInventoryConfigurationInput>,
+    ) -> Reply<GetBucketInventoryConfigurationOutput> {
+        inventory::get(self, req)
+    }
+
+    async fn list_bucket_inventory_configurations(
+        &self,
+        req: S3Request<ListBucketInventoryConfigurationsInput>,
+    ) -> Reply<ListBucketInventoryConfigurationsOutput> {
+        inventory::list(self, req)
+    }
+
+    async fn delete_bucket_inventory_configuration(
+        &self,
+        req: S3Request<DeleteBucketInventoryConfigurationInput>,
+    ) -> Reply<DeleteBucketInventoryConfigurationOutput> {
+        inventory::delete(self, req)
     }
 
     async fn put_object(&self, req: S3Request<PutObjectInput>) -> Reply<PutObjectOutput> {
