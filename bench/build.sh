@@ -22,10 +22,14 @@ fi
 export CARGO_TARGET_DIR=$work/target
 cd "$src"
 
-timed() { # prints "WALL CPU" seconds of the command
-  local t
-  t=$( { /usr/bin/time -f "%e %U %S" "$@" >/dev/null 2>&1; } 2>&1 | tail -1)
-  awk '{ printf "%.0f s wall, %.0f s CPU", $1, $2 + $3 }' <<<"$t"
+timed() { # prints "N s wall, M s CPU" of the command; stops the script when it fails
+  local out=$work/time.txt
+  if ! /usr/bin/time -o "$out" -f "%e %U %S" "$@" >"$work/cmd.log" 2>&1; then
+    echo "failed: $* (see below)" >&2
+    tail -20 "$work/cmd.log" >&2
+    exit 1
+  fi
+  awk '{ printf "%.0f s wall, %.0f s CPU", $1, $2 + $3 }' "$out"
 }
 
 cargo fetch --locked >/dev/null 2>&1
