@@ -22,17 +22,18 @@ if [ "${SKIP_BUILD:-0}" != 1 ]; then
   cargo build --release --quiet --bin s3scope --example bench_inventory
   cargo build --release --quiet -p s3scope-faultproxy --bin faultproxy
 fi
-S3SCOPE=$root/target/release/s3scope
+target=${CARGO_TARGET_DIR:-$root/target}
+S3SCOPE=$target/release/s3scope
 while IFS= read -r var; do unset "$var"; done < <(compgen -e | grep -E '^(AWS_|S3SCOPE_)' || true)
 
 echo "generating/starting the embedded server ($N report rows, $SCAN_N objects; the first run takes minutes)..." >&2
-"$root/target/release/examples/bench_inventory" "$DATA" "$PORT" "$N" "$SCAN_N" > "$DATA/server.out" 2>&1 &
+"$target/release/examples/bench_inventory" "$DATA" "$PORT" "$N" "$SCAN_N" > "$DATA/server.out" 2>&1 &
 server=$!
 proxy=
 trap 'kill $server $proxy 2>/dev/null; wait $server $proxy 2>/dev/null || true' EXIT
 for _ in $(seq 14400); do grep -q '^ready' "$DATA/server.out" 2>/dev/null && break; kill -0 $server 2>/dev/null || { cat "$DATA/server.out"; exit 1; }; sleep 0.5; done
 grep -q '^ready' "$DATA/server.out" || { echo "server did not start" >&2; exit 1; }
-"$root/target/release/faultproxy" --upstream "http://127.0.0.1:$PORT" --listen 127.0.0.1:0 --delay-ms "$DELAY" > "$WORK/proxy.out" 2>&1 &
+"$target/release/faultproxy" --upstream "http://127.0.0.1:$PORT" --listen 127.0.0.1:0 --delay-ms "$DELAY" > "$WORK/proxy.out" 2>&1 &
 proxy=$!
 for _ in $(seq 100); do grep -q 'listening' "$WORK/proxy.out" 2>/dev/null && break; sleep 0.1; done
 PEP=$(grep -o 'http://127.0.0.1:[0-9]*' "$WORK/proxy.out" | head -1)
