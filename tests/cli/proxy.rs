@@ -72,7 +72,8 @@ fn free_port() -> u16 {
 
 /// Waits until something accepts connections on the port; bounded, as a hang guard only.
 fn wait_listening(port: u16, what: &str, child: &mut Child) {
-    let deadline = Instant::now() + Duration::from_secs(30);
+    // As generous as the suite's other hang guards: a loaded machine may start it slowly.
+    let deadline = Instant::now() + Duration::from_secs(120);
     while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
         if let Ok(Some(status)) = child.try_wait() {
             panic!("{what} exited before listening: {status}");
