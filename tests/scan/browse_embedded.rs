@@ -2,9 +2,10 @@
 //! bucket builds the tree `s3scope du` reports, it is saved and offered again as a snapshot,
 //! and the files row and HEAD details come from real requests.
 
+use crate::support::driven::{HANG_GUARD, Tui};
 use bytes::Bytes;
 use chrono::{TimeZone, Utc};
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::KeyCode;
 use s3scope_core::config::{Credentials, Profile, Secret};
 use s3scope_core::s3::client::Clients;
 use s3scope_store::seed::seed_at;
@@ -15,16 +16,11 @@ use s3scope_tui::keymap::Keymap;
 use s3scope_tui::runtime::Runtime;
 use s3scope_tui::state::browse::{Origin, Phase, RowKind};
 use s3scope_tui::state::{State, Status};
-use s3scope_tui::update::update;
 use std::collections::BTreeMap;
 use std::time::Duration;
-use tokio::sync::mpsc::UnboundedReceiver;
 
 const AK: &str = "BROWSEAK";
 const SK: &str = "browse-secret";
-/// Only guards against a hang; the seeded scan takes seconds on a quiet machine, many more on
-/// a loaded one.
-const HANG_GUARD: Duration = Duration::from_secs(300);
 
 async fn clients(endpoint: &str) -> Clients {
     Clients::new(&Profile {
@@ -47,50 +43,6 @@ async fn clients(endpoint: &str) -> Clients {
     })
     .await
     .unwrap()
-}
-
-struct Tui {
-    state: State,
-    runtime: Runtime,
-    rx: UnboundedReceiver<Event>,
-}
-
-impl Tui {
-    /// Feeds `event` to update and runs the effects it asks for.
-    fn send(&mut self, event: Event) {
-        for effect in update(&mut self.state, event) {
-            self.runtime.execute(effect, &mut Vec::new()).unwrap();
-        }
-    }
-
-    fn key(&mut self, code: KeyCode) {
-        self.send(Event::Key(KeyEvent::new(code, KeyModifiers::NONE)));
-    }
-
-    fn command(&mut self, text: &str) {
-        self.key(KeyCode::Char(':'));
-        for c in text.chars() {
-            self.key(KeyCode::Char(c));
-        }
-        self.key(KeyCode::Enter);
-    }
-
-    /// Runs events until `done` holds (the hang guard aside, no clock: events drive it).
-    async fn until(&mut self, what: &str, done: impl Fn(&State) -> bool) {
-        let deadline = tokio::time::Instant::now() + HANG_GUARD;
-        while !done(&self.state) {
-            let ev = tokio::time::timeout_at(deadline, self.rx.recv())
-                .await
-                .unwrap_or_else(|_| {
-                    panic!(
-                        "timed out waiting for {what}; phase {:?}",
-                        self.state.browse.phase
-                    )
-                })
-                .expect("runtime alive");
-            self.send(ev);
-        }
-    }
 }
 
 fn du_json(endpoint: &str, home: &std::path::Path, location: &str) -> serde_json::Value {

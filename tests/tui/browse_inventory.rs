@@ -3,10 +3,9 @@
 //! (the same totals as the listing, no LIST calls, "inventory as of" on screen: snapshots at
 //! 80x24 and 120x30), and `E` writes an ncdu export of the tree on screen.
 
+use crate::support::driven::Tui;
 use chrono::{TimeZone, Utc};
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
+use crossterm::event::KeyCode;
 use s3scope::cli::demo_inventory::{self as inventory, CONFIG_ID, DESTINATION, PREFIX, SOURCE};
 use s3scope_core::config::{Credentials, Profile, Secret};
 use s3scope_core::s3::client::Clients;
@@ -16,73 +15,10 @@ use s3scope_tui::keymap::Keymap;
 use s3scope_tui::runtime::Runtime;
 use s3scope_tui::state::browse::{Origin, Phase};
 use s3scope_tui::state::{State, Status};
-use s3scope_tui::theme::Theme;
-use s3scope_tui::ui;
-use s3scope_tui::update::update;
 use std::time::Duration;
-use tokio::sync::mpsc::UnboundedReceiver;
 
 const AK: &str = "BRINVAK";
 const SK: &str = "browse-inventory-secret";
-/// Only guards against a hang.
-const HANG_GUARD: Duration = Duration::from_secs(300);
-
-struct Tui {
-    state: State,
-    runtime: Runtime,
-    rx: UnboundedReceiver<Event>,
-}
-
-impl Tui {
-    fn send(&mut self, event: Event) {
-        for effect in update(&mut self.state, event) {
-            self.runtime.execute(effect, &mut Vec::new()).unwrap();
-        }
-    }
-
-    fn key(&mut self, code: KeyCode) {
-        self.send(Event::Key(KeyEvent::new(code, KeyModifiers::NONE)));
-    }
-
-    fn command(&mut self, text: &str) {
-        self.key(KeyCode::Char(':'));
-        for c in text.chars() {
-            self.key(KeyCode::Char(c));
-        }
-        self.key(KeyCode::Enter);
-    }
-
-    async fn until(&mut self, what: &str, done: impl Fn(&State) -> bool) {
-        let deadline = tokio::time::Instant::now() + HANG_GUARD;
-        while !done(&self.state) {
-            let ev = tokio::time::timeout_at(deadline, self.rx.recv())
-                .await
-                .unwrap_or_else(|_| {
-                    panic!(
-                        "timed out waiting for {what}; phase {:?}",
-                        self.state.browse.phase
-                    )
-                })
-                .expect("runtime alive");
-            self.send(ev);
-        }
-    }
-
-    /// The screen at `w`x`h`, without the status message (it names the report's age).
-    fn screen(&mut self, w: u16, h: u16) -> Terminal<TestBackend> {
-        self.send(Event::Resize {
-            width: w,
-            height: h,
-        });
-        let message = self.state.status.message.take();
-        let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
-        terminal
-            .draw(|f| ui::draw(f, &self.state, Theme::color()))
-            .unwrap();
-        self.state.status.message = message;
-        terminal
-    }
-}
 
 async fn clients(endpoint: &str) -> Clients {
     Clients::new(&Profile {
