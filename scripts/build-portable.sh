@@ -8,8 +8,11 @@
 #                                             <= 2.17, it starts and prints its version
 #
 # What it needs it installs itself: a Python virtualenv .venv-zig/ with ziglang (the Zig C
-# toolchain, linking against glibc 2.17's symbols) and cargo-zigbuild, both from PyPI, pinned
-# below. Then `cargo zigbuild --release --target x86_64-unknown-linux-gnu.2.17 --bin s3scope`.
+# toolchain, linking against glibc 2.17's symbols) and cargo-zigbuild, both from PyPI, pinned in
+# scripts/requirements-portable.txt. Zig's and cargo-zigbuild's caches live in
+# <target dir>/zig-cache, not in $HOME. Then
+#   cargo zigbuild --release --target x86_64-unknown-linux-gnu.2.17 --bin s3scope
+# which cargo makes a no-op (seconds) when nothing changed since the last run.
 # No extra Rust target is needed (the host's x86_64-unknown-linux-gnu standard library is it).
 # CARGO_TARGET_DIR is honoured; SOURCE_DATE_EPOCH fixes the build date of `--version`.
 # shellcheck disable=SC2317 # cmd_* run through the dispatch at the end
@@ -21,8 +24,7 @@ S3SCOPE_LOG_NAME=build-portable
 . "$here/lib.sh"
 cd "$root"
 
-ZIGLANG_VERSION=0.17.0
-CARGO_ZIGBUILD_VERSION=0.24.0
+requirements=$root/scripts/requirements-portable.txt
 GLIBC=2.17
 triple=x86_64-unknown-linux-gnu
 venv=$root/.venv-zig
@@ -38,7 +40,7 @@ usage() { echo "usage: $0 [build|check]" >&2; exit 2; }
 ensure_venv() {
   local python=${PYTHON:-python3} want stamp=$venv/.s3scope-zig.pins
   command -v "$python" >/dev/null || die "$python not found; install python3 and python3-venv"
-  want="$("$python" --version 2>&1) ziglang==$ZIGLANG_VERSION cargo-zigbuild==$CARGO_ZIGBUILD_VERSION"
+  want="$("$python" --version 2>&1) $(sha256sum <"$requirements" | cut -d' ' -f1)"
   if [ "$(cat "$stamp" 2>/dev/null)" = "$want" ] && [ -x "$venv/bin/cargo-zigbuild" ]; then
     return 0
   fi
@@ -47,9 +49,8 @@ ensure_venv() {
   log "creating $venv ($want)"
   rm -rf "$venv"
   "$python" -m venv "$venv" || die "$python -m venv $venv failed"
-  timeout 900 "$venv/bin/pip" install --disable-pip-version-check -q \
-    "ziglang==$ZIGLANG_VERSION" "cargo-zigbuild==$CARGO_ZIGBUILD_VERSION" ||
-    die "pip install ziglang cargo-zigbuild into $venv failed"
+  timeout 900 "$venv/bin/pip" install --disable-pip-version-check -q -r "$requirements" ||
+    die "pip install -r $requirements into $venv failed"
   echo "$want" >"$stamp"
 }
 
@@ -61,7 +62,10 @@ cmd_build() {
   local commit
   commit=$(git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)
   if [ "$commit" != unknown ] && ! git diff --quiet HEAD -- 2>/dev/null; then commit=$commit-dirty; fi
-  PATH=$venv/bin:$PATH S3SCOPE_BUILD_TARGET=$triple.$GLIBC S3SCOPE_GIT_COMMIT=$commit \
+  local cache=$target_dir/zig-cache
+  mkdir -p "$cache"
+  PATH=$venv/bin:$PATH XDG_CACHE_HOME=$cache ZIG_GLOBAL_CACHE_DIR=$cache/zig ZIG_LOCAL_CACHE_DIR=$cache/zig \
+    S3SCOPE_BUILD_TARGET=$triple.$GLIBC S3SCOPE_GIT_COMMIT=$commit \
     cargo zigbuild --release --locked --target "$triple.$GLIBC" --bin s3scope ||
     die "cargo zigbuild failed"
   local built=$target_dir/$triple/release/s3scope
