@@ -171,6 +171,47 @@ impl Prices {
     }
 }
 
+/// What a bucket, prefix or total costs per month, in USD, by where the bytes are.
+#[derive(Debug, Clone, Default, serde::Serialize, PartialEq)]
+pub struct Cost {
+    /// Everything below, summed.
+    pub monthly_usd: f64,
+    /// Current objects, per storage class.
+    pub storage_classes: std::collections::BTreeMap<String, f64>,
+    /// Noncurrent versions (priced at STANDARD: the listing does not say their class).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub noncurrent_versions: Option<f64>,
+    /// Parts of incomplete multipart uploads (billed at STANDARD until aborted).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub incomplete_uploads: Option<f64>,
+}
+
+impl Prices {
+    /// The monthly cost of bytes per class plus, when known, noncurrent and upload bytes.
+    pub fn cost<'a>(
+        &self,
+        classes: impl IntoIterator<Item = (&'a str, u64)>,
+        noncurrent_bytes: Option<u64>,
+        upload_bytes: Option<u64>,
+    ) -> Cost {
+        let storage_classes: std::collections::BTreeMap<String, f64> = classes
+            .into_iter()
+            .map(|(c, b)| (c.to_string(), round_usd(self.monthly(c, b))))
+            .collect();
+        let noncurrent = noncurrent_bytes.map(|b| round_usd(self.monthly("STANDARD", b)));
+        let uploads = upload_bytes.map(|b| round_usd(self.monthly("STANDARD", b)));
+        let total = storage_classes.values().sum::<f64>()
+            + noncurrent.unwrap_or(0.0)
+            + uploads.unwrap_or(0.0);
+        Cost {
+            monthly_usd: round_usd(total),
+            storage_classes,
+            noncurrent_versions: noncurrent,
+            incomplete_uploads: uploads,
+        }
+    }
+}
+
 /// A cost as the tables show it: `$1,234.57`, `$0.0012` below a cent, `$0` for nothing.
 pub fn format_usd(v: f64) -> String {
     if v == 0.0 {

@@ -83,3 +83,20 @@ fn bad_price_is_one_line_naming_the_key() {
     assert!(e.contains("[prices] glacier"), "{e}");
     assert!(e.contains("USD"), "{e}");
 }
+
+#[test]
+fn cost_adds_hidden_bytes_at_standard() {
+    let p = Prices::aws_defaults();
+    // 10 GiB STANDARD = 0.23, 4 GiB DEEP_ARCHIVE = 0.00396, 1 GiB noncurrent = 0.023,
+    // 2 GiB of upload parts = 0.046: 0.30296, rounded to 0.303.
+    let c = p.cost(
+        [("STANDARD", 10 * GIB), ("DEEP_ARCHIVE", 4 * GIB)],
+        Some(GIB),
+        Some(2 * GIB),
+    );
+    assert_eq!(c.storage_classes["STANDARD"], 0.23);
+    assert_eq!(c.storage_classes["DEEP_ARCHIVE"], 0.004);
+    assert_eq!(c.noncurrent_versions, Some(0.023));
+    assert_eq!(c.incomplete_uploads, Some(0.046));
+    assert_eq!(c.monthly_usd, 0.303);
+}
