@@ -109,17 +109,23 @@ pub struct BucketsArgs {
     /// S3 Inventory report (inventory: as of the report), or the cheapest (auto).
     #[arg(long, value_parser = crate::cli::choice::choice::<s3scope_core::scan::buckets::Source>(), default_value_t = s3scope_core::scan::buckets::Source::Auto)]
     pub source: s3scope_core::scan::buckets::Source,
-    #[arg(long, value_enum, default_value_t = Format::Table)]
-    pub format: Format,
-    /// Unit of byte columns in table/csv/tsv output (json is always bytes).
+    /// table, json, csv, tsv, or analyser (the storage analyser's columns: Bucket Region Files
+    /// Total STD RR IA Creation(UTC), sizes in MB unless --unit says otherwise).
+    #[arg(long, value_enum, default_value_t = BucketsFormat::Table)]
+    pub format: BucketsFormat,
+    /// Unit of byte columns in table/csv/tsv output (json is always bytes); KB, MB and GB are
+    /// the storage analyser's (1024-based, like KiB, MiB, GiB).
     #[arg(long, value_parser = crate::cli::choice::choice::<Unit>(), default_value_t = Unit::Auto)]
     pub unit: Unit,
-    /// Sort rows by this column.
+    /// Sort rows by this column (cost: monthly cost, biggest first).
     #[arg(long, value_enum, default_value_t = SortKey::Bytes)]
     pub sort: SortKey,
-    /// Only buckets whose name matches this glob (e.g. 'logs-*').
-    #[arg(long, value_name = "GLOB")]
+    /// Only buckets whose name matches this glob (e.g. 'logs-*'); `--prefix` as in the analyser.
+    #[arg(long, visible_alias = "prefix", value_name = "GLOB")]
     pub filter: Option<String>,
+    /// Parallel requests (default: [scan] concurrency); the analyser's --conc.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    pub conc: Option<u16>,
     /// Exit 1 when any row has an error (the table is printed in full first): for cron.
     #[arg(long)]
     pub strict: bool,
@@ -241,10 +247,33 @@ impl PartialEq<Format> for DuFormat {
     }
 }
 
+/// Output formats of `buckets`: the common ones plus the storage analyser's table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum BucketsFormat {
+    Table,
+    Json,
+    Csv,
+    Tsv,
+    Analyser,
+}
+
+impl BucketsFormat {
+    /// The common format (the analyser's is a table).
+    pub fn common(self) -> Format {
+        match self {
+            Self::Table | Self::Analyser => Format::Table,
+            Self::Json => Format::Json,
+            Self::Csv => Format::Csv,
+            Self::Tsv => Format::Tsv,
+        }
+    }
+}
+
 /// Sort orders of the bucket table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum SortKey {
     Bytes,
+    Cost,
     Objects,
     Name,
     Created,

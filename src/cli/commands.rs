@@ -1,20 +1,23 @@
 //! Small headless commands: bucket list, config check, print-policy.
 
 use super::CliError;
-use super::args::{BucketsArgs, Format, HeadArgs, PolicyArgs, SortKey, Unit};
+use super::args::{BucketsArgs, BucketsFormat, Format, HeadArgs, PolicyArgs, SortKey, Unit};
 use super::output::{Table, write_json};
 use s3scope_core::config::{Config, Profile, S3Settings};
 use s3scope_core::policy::{self, Feature, Scope};
+use s3scope_core::prices::{Cost, Prices, format_usd, round_usd};
 use s3scope_core::s3::client::Clients;
 use s3scope_core::s3::object::{head_bucket, head_object};
 use s3scope_core::scan::buckets::{BucketRow, bucket_table};
-use std::collections::{BTreeMap, BTreeSet};
+use s3scope_core::scan::report::ordered_classes;
+use std::collections::BTreeMap;
 use std::io::Write;
 
 pub async fn buckets(
     clients: &Clients,
     a: &BucketsArgs,
     concurrency: usize,
+    prices: Option<&Prices>,
 ) -> Result<(), CliError> {
     let matcher = match &a.filter {
         Some(glob) => Some(
@@ -30,19 +33,49 @@ pub async fn buckets(
     let mut rows = bucket_table(clients, a.source, &keep, concurrency).await?;
     match a.sort {
         SortKey::Bytes => rows.sort_by_key(|r| std::cmp::Reverse(r.bytes)),
+        SortKey::Cost => {
+            let key = |r: &BucketRow| row_cost(r, prices).map_or(-1.0, |c| c.monthly_usd);
+            rows.sort_by(|x, y| key(y).total_cmp(&key(x)));
+        }
         SortKey::Objects => rows.sort_by_key(|r| std::cmp::Reverse(r.objects)),
         SortKey::Name => rows.sort_by(|x, y| x.bucket.cmp(&y.bucket)),
         SortKey::Created => rows.sort_by_key(|r| r.created),
     }
     let mut out = std::io::stdout().lock();
-    if a.format == Format::Json {
-        let totals = totals(&rows);
-        write_json(
-            &serde_json::json!({ "buckets": rows, "totals": totals }),
-            &mut out,
-        )?;
-    } else {
-        bucket_rows_table(&rows, a.unit, a.format).write(a.format, &mut out)?;
+    match a.format {
+        BucketsFormat::Json => {
+            let mut totals = totals(&rows);
+            totals["cost"] = serde_json::to_value(total_cost(&rows, prices))
+                .map_err(|e| CliError::Runtime(e.to_string()))?;
+            totals["prices"] = prices.map_or(serde_json::Value::Null, |p| p.origin.into());
+            let mut json_rows = Vec::with_capacity(rows.len());
+            for r in &rows {
+                let mut v =
+                    serde_json::to_value(r).map_err(|e| CliError::Runtime(e.to_string()))?;
+                v["cost"] = serde_json::to_value(row_cost(r, prices))
+                    .map_err(|e| CliError::Runtime(e.to_string()))?;
+                json_rows.push(v);
+            }
+            write_json(
+                &serde_json::json!({ "buckets": json_rows, "totals": totals }),
+                &mut out,
+            )?;
+        }
+        BucketsFormat::Analyser => {
+            let unit = if a.unit == Unit::Auto {
+                Unit::Mb
+            } else {
+                a.unit
+            };
+            super::analyser::table(&rows, unit).write(Format::Table, &mut out)?;
+        }
+        f => {
+            let mut t = bucket_rows_table(&rows, a.unit, f.common());
+            if let Some(p) = prices {
+                add_cost_column(&mut t, &rows, p, f.common());
+            }
+            t.write(f.common(), &mut out)?;
+        }
     }
     out.flush()?;
     let failed: Vec<&str> = rows
@@ -61,6 +94,60 @@ pub async fn buckets(
     Ok(())
 }
 
+/// The monthly cost of a row: its classes, and its incomplete uploads when the source knows
+/// them; None without prices or numbers.
+pub(super) fn row_cost(r: &BucketRow, prices: Option<&Prices>) -> Option<Cost> {
+    let p = prices?;
+    r.bytes?;
+    Some(p.cost(
+        r.storage_classes.iter().map(|(c, t)| (c.as_str(), t.bytes)),
+        None,
+        r.multipart_bytes,
+    ))
+}
+
+/// The sum of the rows' costs (None without prices).
+fn total_cost(rows: &[BucketRow], prices: Option<&Prices>) -> Option<Cost> {
+    prices?;
+    let mut sum = Cost::default();
+    for c in rows.iter().filter_map(|r| row_cost(r, prices)) {
+        sum.monthly_usd += c.monthly_usd;
+        for (class, v) in c.storage_classes {
+            *sum.storage_classes.entry(class).or_default() += v;
+        }
+        if let Some(u) = c.incomplete_uploads {
+            *sum.incomplete_uploads.get_or_insert(0.0) += u;
+        }
+    }
+    sum.monthly_usd = round_usd(sum.monthly_usd);
+    for v in sum.storage_classes.values_mut() {
+        *v = round_usd(*v);
+    }
+    sum.incomplete_uploads = sum.incomplete_uploads.map(round_usd);
+    Some(sum)
+}
+
+/// Inserts `Cost/mo` after the bytes column (and in the totals row of a table).
+fn add_cost_column(t: &mut Table, rows: &[BucketRow], prices: &Prices, format: Format) {
+    const AT: usize = 4;
+    let text = |c: Option<Cost>| match c {
+        Some(c) if format == Format::Table => format_usd(c.monthly_usd),
+        Some(c) => c.monthly_usd.to_string(),
+        None => "-".into(),
+    };
+    t.headers.insert(AT, "Cost/mo".into());
+    t.right.insert(AT, true);
+    for (i, cells) in t.rows.iter_mut().enumerate() {
+        let cost = match rows.get(i) {
+            Some(r) => text(row_cost(r, Some(prices))),
+            None => text(total_cost(rows, Some(prices))),
+        };
+        if cells.len() >= AT {
+            cells.insert(AT, cost);
+        }
+    }
+}
+
 /// Sums of the rows that have numbers.
 pub(super) fn totals(rows: &[BucketRow]) -> serde_json::Value {
     let objects: u64 = rows.iter().filter_map(|r| r.objects).sum();
@@ -76,10 +163,10 @@ pub(super) fn totals(rows: &[BucketRow]) -> serde_json::Value {
 
 /// The table of `s3scope buckets` (also served by `serve` as csv/tsv): one column per class present.
 pub fn bucket_rows_table(rows: &[BucketRow], unit: Unit, format: Format) -> Table {
-    let classes: BTreeSet<&str> = rows
-        .iter()
-        .flat_map(|r| r.storage_classes.keys().map(String::as_str))
-        .collect();
+    let classes = ordered_classes(
+        rows.iter()
+            .flat_map(|r| r.storage_classes.keys().map(String::as_str)),
+    );
     let mut headers: Vec<String> = ["bucket", "region", "objects", "bytes"]
         .map(String::from)
         .to_vec();

@@ -1,5 +1,6 @@
 //! Headless front end: parses arguments, loads the profile, runs one command, maps errors to exit codes.
 
+mod analyser;
 pub mod args;
 pub mod choice;
 mod commands;
@@ -129,7 +130,9 @@ async fn dispatch(command: Command, global: &GlobalArgs, config: Config) -> Resu
         }
         Command::Buckets(a) => {
             let clients = connect(&config, global).await?;
-            commands::buckets(&clients, &a, config.scan_concurrency()).await
+            let prices = prices(&config, &clients)?;
+            let conc = a.conc.map_or(config.scan_concurrency(), usize::from);
+            commands::buckets(&clients, &a, conc, prices.as_ref()).await
         }
         Command::Du(a) if a.diff.is_some() => du_diff::run(&a),
         Command::Du(a) => {
@@ -178,6 +181,16 @@ fn overrides(g: &GlobalArgs) -> Overrides {
         read_only: g.read_only,
         s3: g.retry.values().clone(),
     }
+}
+
+/// The prices of the connected profile (`[prices]`, `[profiles.NAME.prices]`); None: no cost.
+pub fn prices(
+    config: &Config,
+    clients: &Clients,
+) -> Result<Option<s3scope_core::prices::Prices>, CliError> {
+    let p = clients.profile();
+    s3scope_core::prices::Prices::for_profile(&config.file, &p.name, p.endpoint.is_some())
+        .map_err(|e| CliError::Config(ConfigError::Setting(e)))
 }
 
 /// The profile selected by flags, env and file.

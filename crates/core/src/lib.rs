@@ -8,6 +8,7 @@ pub mod job; // the one job model: typed progress (stage, items, bytes, rate, er
 pub mod logging; // tracing to a log file, never to the terminal
 pub mod pipeline; // extract raw snapshots into packages; process them into Parquet rollups
 pub mod policy; // least-privilege IAM policies and Ceph caps per feature
+pub mod prices; // monthly cost from bytes per storage class and a price table
 pub mod s3; // client factory, errors, bucket listing, RGW admin API
 pub mod scan; // prefix tree of a bucket scan
 pub mod segregate; // date segregation: rule, plan, apply with journal

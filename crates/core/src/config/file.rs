@@ -36,6 +36,9 @@ pub struct ConfigFile {
     /// `s3scope serve` defaults; its flags override them.
     #[serde(default)]
     pub serve: ServeSection,
+    /// `[prices]`: USD per GB-month and per 1,000 requests for the cost columns.
+    #[serde(default)]
+    pub prices: crate::prices::PricesSection,
 }
 
 /// `[log]`
@@ -90,6 +93,8 @@ pub struct ProfileFile {
     pub max_attempts: Option<u32>,
     /// `[profiles.NAME.usage]`: request/bandwidth usage collection of this profile.
     pub usage: Option<UsageSection>,
+    /// `[profiles.NAME.prices]`: this profile's prices, over `[prices]`.
+    pub prices: Option<crate::prices::PricesSection>,
 }
 
 /// `[segregate]`

@@ -5,6 +5,35 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
+/// The one order of storage-class columns everywhere (CLI tables, TUI panes, the analyser
+/// format): AWS's classes from hot to cold, then any other class alphabetically.
+pub const CLASS_ORDER: [&str; 7] = [
+    "STANDARD",
+    "INTELLIGENT_TIERING",
+    "STANDARD_IA",
+    "ONEZONE_IA",
+    "GLACIER_IR",
+    "GLACIER",
+    "DEEP_ARCHIVE",
+];
+
+/// Sort key of a storage class in [`CLASS_ORDER`] (others after, alphabetically).
+pub fn class_rank(class: &str) -> (usize, &str) {
+    let i = CLASS_ORDER
+        .iter()
+        .position(|c| *c == class)
+        .unwrap_or(CLASS_ORDER.len());
+    (i, class)
+}
+
+/// `classes` sorted in the one class order, duplicates removed.
+pub fn ordered_classes<'a>(classes: impl IntoIterator<Item = &'a str>) -> Vec<&'a str> {
+    let mut v: Vec<&str> = classes.into_iter().collect();
+    v.sort_by(|a, b| class_rank(a).cmp(&class_rank(b)));
+    v.dedup();
+    v
+}
+
 /// Count and bytes of one storage class in a report.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct ClassTotal {
@@ -172,5 +201,11 @@ mod tests {
         assert_eq!(r.bytes, 151);
         assert_eq!(r.storage_classes["GLACIER"].bytes, 100);
         assert_eq!(du_report(&t, "b", 1, false, 3, 0.5).prefixes.len(), 2);
+    }
+
+    #[test]
+    fn one_class_order() {
+        let got = ordered_classes(["ZZ", "GLACIER", "STANDARD", "AA", "STANDARD_IA", "GLACIER"]);
+        assert_eq!(got, ["STANDARD", "STANDARD_IA", "GLACIER", "AA", "ZZ"]);
     }
 }

@@ -74,6 +74,6 @@ fn next_unit(u: Unit) -> Unit {
         Unit::KiB => Unit::MiB,
         Unit::MiB => Unit::GiB,
         Unit::GiB => Unit::TiB,
-        Unit::TiB => Unit::Auto,
+        Unit::TiB | Unit::Kb | Unit::Mb | Unit::Gb => Unit::Auto,
     }
 }
