@@ -11,6 +11,7 @@ use s3scope_core::job::{Progress, Snapshot};
 use s3scope_core::pipeline::PipelineError;
 use s3scope_core::pipeline::extract::{ExtractRequest, SourceName, extract, stages};
 use s3scope_core::pipeline::process::{self, ProcessRequest};
+use s3scope_core::pipeline::report::ReportFormat;
 use s3scope_core::pipeline::storage::Storage;
 use std::io::Write;
 use std::sync::Arc;
@@ -86,6 +87,9 @@ pub struct ProcessArgs {
     /// Prefix levels of the per-prefix rollup.
     #[arg(long, default_value_t = 1)]
     pub prefix_depth: usize,
+    /// Reports to write in the window's reports/ directory (comma-separated or repeated).
+    #[arg(long, value_parser = crate::cli::choice::choice::<ReportFormat>(), value_delimiter = ',', default_values_t = [ReportFormat::Html])]
+    pub report: Vec<ReportFormat>,
     /// Format of the summary on stdout.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
@@ -270,6 +274,7 @@ pub async fn run_process(a: ProcessArgs, config: &Config, g: &GlobalArgs) -> Res
     let req = ProcessRequest {
         window,
         prefix_depth: a.prefix_depth,
+        reports: dedup(&a.report),
     };
     let progress = Arc::new(Progress::new(&process::STAGES));
     let report = with_progress(
@@ -299,6 +304,7 @@ pub async fn run_process(a: ProcessArgs, config: &Config, g: &GlobalArgs) -> Res
                 "problems": report.problems,
                 "output": report.output,
                 "report": report.report,
+                "reports": report.reports,
                 "elapsed_secs": report.elapsed_secs,
             }),
             &mut out,
@@ -319,11 +325,22 @@ pub async fn run_process(a: ProcessArgs, config: &Config, g: &GlobalArgs) -> Res
                     report.problems.len(),
                     report.elapsed_secs,
                     s3scope_core::text::escape_control(&report.output),
-                    s3scope_core::text::escape_control(&report.report)
+                    s3scope_core::text::escape_control(&report.reports.join(" "))
                 )?;
             }
         }
     }
     out.flush()?;
     Ok(())
+}
+
+/// The requested reports in order, each once.
+fn dedup(formats: &[ReportFormat]) -> Vec<ReportFormat> {
+    let mut out: Vec<ReportFormat> = Vec::new();
+    for f in formats {
+        if !out.contains(f) {
+            out.push(*f);
+        }
+    }
+    out
 }

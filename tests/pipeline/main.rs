@@ -10,3 +10,4 @@ mod extract_logs;
 mod extract_s3;
 mod process_errors;
 mod process_readback;
+mod report_xlsx;

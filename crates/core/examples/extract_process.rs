@@ -54,6 +54,7 @@ async fn main() -> Result<(), Box<dyn Error>> {
     let req = ProcessRequest {
         window,
         prefix_depth: 1,
+        reports: vec![s3scope_core::pipeline::report::ReportFormat::Html],
     };
     let processed = process::process(
         &data,

@@ -33,6 +33,8 @@ pub struct ProcessRequest {
     pub window: Window,
     /// Levels of prefixes in `prefix_daily` (1 = the first `/`-separated part).
     pub prefix_depth: usize,
+    /// The reports to write beside the rollups (HTML by default).
+    pub reports: Vec<report::ReportFormat>,
 }
 
 /// Everything process produced, also written as `summary.json`.
@@ -41,6 +43,8 @@ pub struct ProcessReport {
     pub since: String,
     pub until: String,
     pub days: Vec<String>,
+    /// Packages per day of the window: a day with 0 is a gap in the charts, not zero bytes.
+    pub day_packages: BTreeMap<String, u64>,
     pub packages: u64,
     pub files_read: u64,
     /// Rows written per table.
@@ -48,13 +52,18 @@ pub struct ProcessReport {
     pub problems: Vec<Problem>,
     /// Output root (directory or s3:// prefix).
     pub output: String,
-    /// The report a person opens.
+    /// The report a person opens (the first of the requested formats).
     pub report: String,
+    /// Every report written.
+    pub reports: Vec<String>,
     pub elapsed_secs: f64,
     pub storage: Vec<StorageRow>,
     pub growth: Vec<GrowthRow>,
     pub ages: Vec<AgeRow>,
     pub usage: Vec<UsageRow>,
+    /// Kept for the XLSX report only (per prefix, the biggest table; not in summary.json).
+    #[serde(skip)]
+    pub prefixes: Vec<PrefixRow>,
 }
 
 /// The days whose partitions the window covers.
@@ -91,17 +100,20 @@ pub async fn process(
         since: crate::instants::iso(req.window.since),
         until: crate::instants::iso(req.window.until),
         days: days.iter().map(|d| d.to_string()).collect(),
+        day_packages: BTreeMap::new(),
         packages: 0,
         files_read: 0,
         rows: BTreeMap::new(),
         problems: Vec::new(),
         output: out.describe(""),
         report: String::new(),
+        reports: Vec::new(),
         elapsed_secs: 0.0,
         storage: Vec::new(),
         growth: Vec::new(),
         ages: Vec::new(),
         usage: Vec::new(),
+        prefixes: Vec::new(),
     };
     progress.stage(STAGES[0]);
     progress.set_total(days.len() as u64);
@@ -118,6 +130,9 @@ pub async fn process(
         }
         report.problems.extend(problems);
         report.packages += packages.len() as u64;
+        report
+            .day_packages
+            .insert(dt.clone(), packages.len() as u64);
         let agg = aggregate_day(data, &dt, &packages, req, &mut report, progress).await?;
         let (storage, prefixes, ages, sources) = agg;
         let growth = growth_rows(&dt, &storage, &mut previous);
@@ -152,6 +167,9 @@ pub async fn process(
         report.storage.extend(storage_rows);
         report.growth.extend(growth);
         report.ages.extend(ages);
+        if req.reports.contains(&report::ReportFormat::Xlsx) {
+            report.prefixes.extend(prefixes);
+        }
         all_packages.extend(packages);
         progress.add(1, 0);
     }
@@ -177,11 +195,21 @@ pub async fn process(
     for (name, bytes) in csvs {
         out.put_bytes(&format!("{dir}/{name}.csv"), &bytes).await?;
     }
-    report.report = out.describe(&format!("{dir}/report.html"));
+    report.reports = req
+        .reports
+        .iter()
+        .map(|f| out.describe(&format!("{dir}/{}", f.file_name())))
+        .collect();
+    report.report = report.reports.first().cloned().unwrap_or_default();
     report.elapsed_secs = started.elapsed().as_secs_f64();
-    let html = report::html(&report);
-    out.put_bytes(&format!("{dir}/report.html"), html.as_bytes())
-        .await?;
+    for f in &req.reports {
+        let bytes = match f {
+            report::ReportFormat::Html => report::html(&report).into_bytes(),
+            report::ReportFormat::Xlsx => report::xlsx::workbook(&report)?,
+        };
+        out.put_bytes(&format!("{dir}/{}", f.file_name()), &bytes)
+            .await?;
+    }
     let json = serde_json::to_vec_pretty(&report)
         .map_err(|e| PipelineError::Other(format!("cannot encode the summary: {e}")))?;
     out.put_bytes(&format!("{dir}/summary.json"), &json).await?;

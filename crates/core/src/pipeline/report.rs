@@ -1,9 +1,11 @@
 //! The report a person opens: one self-contained HTML page with inline SVG charts and tables.
 //!
-//! HTML rather than XLSX: it opens in any browser straight from a jump host (or an S3
-//! console link), needs no spreadsheet program and no extra crate, is plain text (diffable,
-//! greppable), and its charts are drawn as SVG by s3scope itself, with no JavaScript at all.
-//! Bucket names, keys and users are untrusted: every text goes through [`esc`].
+//! HTML by default: it opens in any browser straight from a jump host (or an S3 console
+//! link), needs no spreadsheet program, is plain text (diffable, greppable), and its charts
+//! are drawn as SVG by s3scope itself, with no JavaScript at all. `--report xlsx` adds a
+//! workbook ([`xlsx`]). Bucket names, keys and users are untrusted: every text goes through
+//! [`esc`]. A day of the window without a package is a gap in the charts (no point, the line
+//! broken), never 0 B: it is unknown, not empty.
 
 use super::process::ProcessReport;
 use super::process::rollups::AGE_CLASSES;
@@ -12,6 +14,38 @@ use std::fmt::Write;
 use svg::{bar_chart, line_chart};
 
 mod svg; // line and bar charts as inline SVG
+pub mod xlsx; // the workbook of --report xlsx
+
+/// A report `process` writes beside the rollups.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    strum::Display,
+    strum::EnumString,
+    strum::AsRefStr,
+    strum::VariantArray,
+    strum::EnumMessage,
+)]
+#[strum(serialize_all = "kebab-case")]
+pub enum ReportFormat {
+    /// report.html: one self-contained page with charts and tables.
+    Html,
+    /// report.xlsx: one sheet per rollup, typed cells, frozen headers.
+    Xlsx,
+}
+
+impl ReportFormat {
+    /// The file's name in the window's reports directory.
+    pub fn file_name(self) -> &'static str {
+        match self {
+            Self::Html => "report.html",
+            Self::Xlsx => "report.xlsx",
+        }
+    }
+}
 
 /// Escapes text for HTML element content and attribute values; control characters are shown
 /// escaped as on the terminal.
@@ -118,7 +152,8 @@ fn storage_section(r: &ProcessReport, s: &mut String) {
         .collect();
     top.sort_by_key(|t| std::cmp::Reverse(t.1));
     let x = r.days.clone();
-    let mut series: Vec<(String, Vec<f64>)> = top
+    let known = |day: &String| r.day_packages.get(day).is_some_and(|n| *n > 0);
+    let mut series: Vec<(String, Vec<Option<f64>>)> = top
         .iter()
         .take(7)
         .map(|(b, _)| {
@@ -126,7 +161,7 @@ fn storage_section(r: &ProcessReport, s: &mut String) {
             (
                 (*b).to_string(),
                 x.iter()
-                    .map(|day| d.get(day.as_str()).copied().unwrap_or(0) as f64)
+                    .map(|day| known(day).then(|| d.get(day.as_str()).copied().unwrap_or(0) as f64))
                     .collect(),
             )
         })
@@ -135,9 +170,11 @@ fn storage_section(r: &ProcessReport, s: &mut String) {
         let total = x
             .iter()
             .map(|day| {
-                per.values()
-                    .map(|d| d.get(day.as_str()).copied().unwrap_or(0))
-                    .sum::<i64>() as f64
+                known(day).then(|| {
+                    per.values()
+                        .map(|d| d.get(day.as_str()).copied().unwrap_or(0))
+                        .sum::<i64>() as f64
+                })
             })
             .collect();
         series.push(("(all buckets)".into(), total));
@@ -244,9 +281,12 @@ fn usage_section(r: &ProcessReport, s: &mut String) {
         e[3] += u.bytes_received;
     }
     let x: Vec<String> = r.days.clone();
-    let ops: Vec<f64> = x
+    let ops: Vec<Option<f64>> = x
         .iter()
-        .map(|d| per_day.get(d.as_str()).copied().unwrap_or(0) as f64)
+        .map(|d| {
+            let known = r.day_packages.get(d).is_some_and(|n| *n > 0);
+            known.then(|| per_day.get(d.as_str()).copied().unwrap_or(0) as f64)
+        })
         .collect();
     s.push_str(&line_chart(&x, &[("requests".into(), ops)], &|v| {
         format!("{v:.0}")

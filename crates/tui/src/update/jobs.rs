@@ -88,6 +88,7 @@ pub fn start_process(state: &mut State, data_dir: String, output: String) -> Vec
     let request = ProcessRequest {
         window,
         prefix_depth: 1,
+        reports: vec![s3scope_core::pipeline::report::ReportFormat::Html],
     };
     vec![Effect::Jobs(JobsEffect::Process {
         id,

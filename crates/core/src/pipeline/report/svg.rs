@@ -7,16 +7,17 @@ const COLORS: [&str; 8] = [
     "#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1", "#9c755f",
 ];
 
-/// A line chart: one polyline per series over the x labels.
+/// A line chart: one polyline per run of known values of each series over the x labels; a
+/// `None` (a day without data) is a gap, the line broken there, not a point at 0.
 pub(super) fn line_chart(
     x: &[String],
-    series: &[(String, Vec<f64>)],
+    series: &[(String, Vec<Option<f64>>)],
     unit: &dyn Fn(f64) -> String,
 ) -> String {
     let (w, h, left, bottom) = (760.0, 260.0, 90.0, 40.0);
     let max = series
         .iter()
-        .flat_map(|(_, v)| v.iter().copied())
+        .flat_map(|(_, v)| v.iter().flatten().copied())
         .fold(0.0_f64, f64::max)
         .max(1.0);
     let n = x.len().max(2) as f64 - 1.0;
@@ -50,22 +51,30 @@ pub(super) fn line_chart(
     }
     for (k, (name, values)) in series.iter().enumerate() {
         let color = COLORS[k % COLORS.len()];
-        let points: Vec<String> = values
-            .iter()
-            .enumerate()
-            .map(|(i, v)| format!("{:.1},{:.1}", px(i), py(*v)))
-            .collect();
-        let _ = write!(
-            s,
-            "<polyline fill=\"none\" stroke=\"{color}\" stroke-width=\"2\" points=\"{}\"/>",
-            points.join(" ")
-        );
-        for p in &points {
-            let (cx, cy) = p.split_once(',').unwrap_or(("0", "0"));
+        let mut runs: Vec<Vec<String>> = vec![Vec::new()];
+        for (i, v) in values.iter().enumerate() {
+            match v {
+                Some(v) => {
+                    if let Some(run) = runs.last_mut() {
+                        run.push(format!("{:.1},{:.1}", px(i), py(*v)));
+                    }
+                }
+                None => runs.push(Vec::new()),
+            }
+        }
+        for run in runs.iter().filter(|r| !r.is_empty()) {
             let _ = write!(
                 s,
-                "<circle cx=\"{cx}\" cy=\"{cy}\" r=\"3\" fill=\"{color}\"/>"
+                "<polyline fill=\"none\" stroke=\"{color}\" stroke-width=\"2\" points=\"{}\"/>",
+                run.join(" ")
             );
+            for p in run {
+                let (cx, cy) = p.split_once(',').unwrap_or(("0", "0"));
+                let _ = write!(
+                    s,
+                    "<circle cx=\"{cx}\" cy=\"{cy}\" r=\"3\" fill=\"{color}\"/>"
+                );
+            }
         }
         let (lx, ly) = (left + 170.0 * (k % 4) as f64, h + 20.0 * (k / 4) as f64);
         let _ = write!(
