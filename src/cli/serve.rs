@@ -156,6 +156,7 @@ pub async fn run(clients: Clients, a: ServeSettings, concurrency: usize) -> Resu
         token,
         max_connections: a.max_connections,
         usage_summary: a.usage_summary.clone(),
+        allow_query_token: a.allow_query_token,
     };
     let fetch = fetcher(clients, a.source, filter, concurrency);
     let mut server = Server::start(opts, fetch, table_renderer())
@@ -166,9 +167,15 @@ pub async fn run(clients: Clients, a: ServeSettings, concurrency: usize) -> Resu
     let terminated = terminated();
     eprintln!(
         "s3scope serve: listening on http://{} (refresh every {}s); GET /metrics, \
-         /api/buckets?fmt=json|csv|tsv with `Authorization: Bearer <token>`; /healthz{}",
+         /api/buckets?fmt=json|csv|tsv, /?fmt=json|tsv (seed 002 shape) with \
+         `Authorization: Bearer <token>`{}; /healthz{}",
         server.addr,
         a.refresh.as_secs(),
+        if a.allow_query_token {
+            " or ?token="
+        } else {
+            ""
+        },
         match &a.usage_summary {
             Some(p) => format!("; usage counters from {}", p.display()),
             None => String::new(),

@@ -84,6 +84,7 @@ fn every_field() -> ConfigFile {
         serve: ServeSection {
             listen: Some("127.0.0.1:9340".into()),
             allow_remote: Some(false),
+            allow_query_token: Some(false),
             refresh: Some("15m".into()),
             token_file: Some("/t".into()),
             source: Some("auto".into()),

@@ -56,6 +56,7 @@ async fn metrics_equal_the_rgw_bucket_table() {
             token: TOKEN.into(),
             max_connections: 4,
             usage_summary: None,
+            allow_query_token: false,
         },
         fetcher(clients.clone(), Source::Rgw, None, 4),
         table_renderer(),

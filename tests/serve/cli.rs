@@ -136,7 +136,8 @@ async fn the_binary_serves_until_sigterm() {
     std::fs::write(
         &config,
         format!(
-            "[serve]\nlisten = \"127.0.0.1:0\"\nrefresh = \"1h\"\ntoken_file = \"{}\"\n",
+            "[serve]\nlisten = \"127.0.0.1:0\"\nrefresh = \"1h\"\ntoken_file = \"{}\"\n\
+             allow_query_token = true\n",
             token_file.display()
         ),
     )
@@ -186,6 +187,17 @@ async fn the_binary_serves_until_sigterm() {
         body.contains("s3scope_bucket_up{bucket=\"cli-bucket\""),
         "{body}"
     );
+    // The seed's script: `curl "$URL/?token=$TOKEN&fmt=tsv"`, allowed by the [serve] section.
+    let tsv = http
+        .get(format!("http://{addr}/?token={TOKEN}&fmt=tsv"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(tsv.starts_with("Bucket\tRegion\tFiles\t"), "{tsv}");
+    assert!(tsv.contains("\ncli-bucket\t"), "{tsv}");
     let status = Command::new("kill")
         .arg(child.id().to_string())
         .status()

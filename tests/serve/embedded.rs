@@ -17,9 +17,9 @@ use std::time::Duration;
 
 const AK: &str = "SERVEAK";
 const SK: &str = "serve-secret";
-const TOKEN: &str = "0123456789abcdef-serve-test-token";
+pub(crate) const TOKEN: &str = "0123456789abcdef-serve-test-token";
 
-async fn clients(endpoint: &str) -> Clients {
+pub(crate) async fn clients(endpoint: &str) -> Clients {
     Clients::new(&Profile {
         name: "test".into(),
         endpoint: Some(url::Url::parse(endpoint).unwrap()),
@@ -42,7 +42,7 @@ async fn clients(endpoint: &str) -> Clients {
     .unwrap()
 }
 
-async fn embedded(dir: &std::path::Path) -> EmbeddedServer {
+pub(crate) async fn embedded(dir: &std::path::Path) -> EmbeddedServer {
     let server = EmbeddedServer::start(ServerOptions {
         dir: dir.to_owned(),
         port: 0,
@@ -80,6 +80,7 @@ async fn serve(clients: Clients, max_connections: usize) -> Server {
             token: TOKEN.into(),
             max_connections,
             usage_summary: None,
+            allow_query_token: false,
         },
         fetcher(clients, Source::Scan, None, 4),
         table_renderer(),
@@ -98,7 +99,7 @@ fn http() -> reqwest::Client {
         .unwrap()
 }
 
-async fn get(url: &str, token: Option<&str>) -> reqwest::Response {
+pub(crate) async fn get(url: &str, token: Option<&str>) -> reqwest::Response {
     let mut r = http().get(url);
     if let Some(t) = token {
         r = r.header("Authorization", format!("Bearer {t}"));
@@ -107,7 +108,7 @@ async fn get(url: &str, token: Option<&str>) -> reqwest::Response {
 }
 
 /// Polls /metrics until `s3scope_refresh_success` has `want` (the refresh is done).
-async fn metrics_when(base: &str, want: f64) -> prometheus_parse::Scrape {
+pub(crate) async fn metrics_when(base: &str, want: f64) -> prometheus_parse::Scrape {
     let deadline = tokio::time::Instant::now() + HANG_GUARD;
     while tokio::time::Instant::now() < deadline {
         let body = get(&format!("{base}/metrics"), Some(TOKEN))
@@ -419,6 +420,7 @@ async fn the_buckets_pane_shows_what_the_endpoint_serves() {
             token: TOKEN.into(),
             max_connections: 4,
             usage_summary: None,
+            allow_query_token: false,
         },
         fetcher(c.clone(), Source::Auto, None, 4),
         table_renderer(),

@@ -7,4 +7,5 @@ mod ceph;
 mod cli;
 mod embedded;
 mod metrics;
+mod seed;
 mod usage;

@@ -73,6 +73,7 @@ async fn usage_counters_equal_the_summary_and_survive_a_bad_summary() {
             token: TOKEN.into(),
             max_connections: 4,
             usage_summary: Some(summary_file.clone()),
+            allow_query_token: false,
         },
         fetcher(srv.clients().await, Source::Scan, None, 4),
         table_renderer(),

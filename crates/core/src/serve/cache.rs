@@ -51,6 +51,9 @@ pub struct Bodies {
     pub json: Bytes,
     pub csv: Bytes,
     pub tsv: Bytes,
+    /// The storage analyser's shapes at `/` (seed 002).
+    pub seed_json: Bytes,
+    pub seed_tsv: Bytes,
 }
 
 impl Bodies {
@@ -61,6 +64,8 @@ impl Bodies {
             json: table(&snapshot.rows, TableFormat::Json).into(),
             csv: table(&snapshot.rows, TableFormat::Csv).into(),
             tsv: table(&snapshot.rows, TableFormat::Tsv).into(),
+            seed_json: super::seed::json(&snapshot.rows).into(),
+            seed_tsv: super::seed::tsv(&snapshot.rows).into(),
             snapshot,
         }
     }

@@ -17,13 +17,24 @@ pub type Body = Full<Bytes>;
 pub struct Handler {
     pub cache: Arc<Cache>,
     token: Vec<u8>,
+    /// `?token=` is accepted besides the header (`[serve] allow_query_token`).
+    query_token: bool,
+}
+
+/// How a request presented its token.
+enum Presented {
+    Valid,
+    /// A `?token=` while `allow_query_token` is off: said, so the script's owner knows why.
+    QueryRefused,
+    Missing,
 }
 
 impl Handler {
-    pub fn new(cache: Arc<Cache>, token: &str) -> Self {
+    pub fn new(cache: Arc<Cache>, token: &str, query_token: bool) -> Self {
         Self {
             cache,
             token: token.as_bytes().to_vec(),
+            query_token,
         }
     }
 
@@ -59,13 +70,31 @@ impl Handler {
         if path == "/healthz" {
             return self.healthz();
         }
-        if !self.authorized(req) {
-            let mut r = status(StatusCode::UNAUTHORIZED);
-            r.headers_mut()
-                .insert("www-authenticate", HeaderValue::from_static("Bearer"));
-            return r;
+        match self.authorized(req) {
+            Presented::Valid => {}
+            Presented::Missing => return unauthorized(status(StatusCode::UNAUTHORIZED)),
+            Presented::QueryRefused => {
+                return unauthorized(text(
+                    StatusCode::UNAUTHORIZED,
+                    "?token= is not accepted (it ends up in proxy logs): send \
+                     `Authorization: Bearer <token>`, or set [serve] allow_query_token = true\n",
+                ));
+            }
         }
         match path {
+            "/" => match seed_format(req.uri().query()) {
+                Some(SeedFormat::Json) => {
+                    ok(self.cache.get().seed_json.clone(), "application/json")
+                }
+                Some(SeedFormat::Tsv) => ok(
+                    self.cache.get().seed_tsv.clone(),
+                    "text/tab-separated-values; charset=utf-8",
+                ),
+                None => text(
+                    StatusCode::BAD_REQUEST,
+                    "fmt must be json or tsv (e.g. /?fmt=tsv)\n",
+                ),
+            },
             "/metrics" => {
                 let accept = req.headers().get(ACCEPT).and_then(|v| v.to_str().ok());
                 let format = Exposition::negotiate(accept);
@@ -124,18 +153,34 @@ impl Handler {
         }
     }
 
-    fn authorized<B>(&self, req: &Request<B>) -> bool {
-        let Some(value) = req.headers().get(AUTHORIZATION) else {
-            return false;
-        };
-        let bytes = value.as_bytes();
-        let Some(given) = bytes
-            .strip_prefix(b"Bearer ")
-            .or_else(|| bytes.strip_prefix(b"bearer "))
+    fn authorized<B>(&self, req: &Request<B>) -> Presented {
+        if let Some(value) = req.headers().get(AUTHORIZATION) {
+            let bytes = value.as_bytes();
+            let given = bytes
+                .strip_prefix(b"Bearer ")
+                .or_else(|| bytes.strip_prefix(b"bearer "));
+            return match given {
+                Some(g) if self.matches(g) => Presented::Valid,
+                _ => Presented::Missing,
+            };
+        }
+        let query = req.uri().query().unwrap_or_default().as_bytes();
+        let Some((_, given)) = url::form_urlencoded::parse(query).find(|(k, _)| k == "token")
         else {
-            return false;
+            return Presented::Missing;
         };
-        // Equal lengths are compared without early exit; only the length can leak.
+        if !self.query_token {
+            return Presented::QueryRefused;
+        }
+        if self.matches(given.as_bytes()) {
+            Presented::Valid
+        } else {
+            Presented::Missing
+        }
+    }
+
+    /// Equal lengths are compared without early exit; only the length can leak.
+    fn matches(&self, given: &[u8]) -> bool {
         given.ct_eq(&self.token).into()
     }
 }
@@ -148,6 +193,32 @@ fn has_body<B>(req: &Request<B>) -> bool {
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.trim() != "0");
     announced || req.headers().contains_key(http::header::TRANSFER_ENCODING)
+}
+
+fn unauthorized(mut r: Response<Body>) -> Response<Body> {
+    r.headers_mut()
+        .insert("www-authenticate", HeaderValue::from_static("Bearer"));
+    r
+}
+
+enum SeedFormat {
+    Json,
+    Tsv,
+}
+
+/// The seed's `fmt=json|tsv` at `/`; json when absent (the seed's default).
+fn seed_format(query: Option<&str>) -> Option<SeedFormat> {
+    let mut format = SeedFormat::Json;
+    for (k, v) in url::form_urlencoded::parse(query.unwrap_or_default().as_bytes()) {
+        if k == "fmt" {
+            format = match v.as_ref() {
+                "json" => SeedFormat::Json,
+                "tsv" => SeedFormat::Tsv,
+                _ => return None,
+            };
+        }
+    }
+    Some(format)
 }
 
 /// `fmt=json|csv|tsv` from the query; json when absent.

@@ -8,6 +8,7 @@
 pub mod cache;
 mod handler;
 pub mod metrics;
+pub mod seed; // the storage analyser's REST shape at `/`
 pub mod settings; // flags over [serve] over defaults, declared once
 pub mod usage;
 
@@ -46,6 +47,8 @@ pub struct ServeOptions {
     pub max_connections: usize,
     /// A usage summary (`usage collect`'s summarized_data.json) read on every refresh.
     pub usage_summary: Option<PathBuf>,
+    /// Also accept the token as `?token=` (the seed's way; it ends up in proxy logs).
+    pub allow_query_token: bool,
 }
 
 #[derive(Debug, Error)]
@@ -86,7 +89,11 @@ impl Server {
         let cache = Arc::new(Cache::new(table));
         let stop = CancellationToken::new();
         let refresh_now = Arc::new(tokio::sync::Notify::new());
-        let handler = Arc::new(handler::Handler::new(Arc::clone(&cache), &opts.token));
+        let handler = Arc::new(handler::Handler::new(
+            Arc::clone(&cache),
+            &opts.token,
+            opts.allow_query_token,
+        ));
         let mut tasks = JoinSet::new();
         tasks.spawn(refresh_loop(
             Arc::clone(&cache),

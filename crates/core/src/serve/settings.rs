@@ -69,6 +69,10 @@ crate::settings! {
     /// Accept a listen address other than loopback (the token is required either way).
     allow_remote: Option<bool> => bool, check check::boolean, default "false" => false;
         { flag: Some("allow-remote"), value_name: "BOOL", example: "false", switch: true }
+    /// Also accept the token as `?token=` (the storage analyser's way): off by default, as a
+    /// token in a URL ends up in proxy and access logs; the Authorization header always works.
+    allow_query_token: Option<bool> => bool, check check::boolean, default "false" => false;
+        { flag: Some("allow-query-token"), value_name: "BOOL", example: "false", switch: true }
     /// How often the bucket table (and the usage summary) are read in the background: 30s, 15m, 1h.
     refresh: Option<String> => Duration, check interval, default "15m" => Duration::from_secs(15 * 60);
         { flag: Some("refresh"), value_name: "DURATION", example: "\"15m\"" }
