@@ -1,5 +1,6 @@
 //! The rule's filters for files still arriving: keys that stay where they are (not recursive,
-//! excluded by a glob, too new), decided before the pattern is tried.
+//! excluded by a glob, too new), decided before the pattern is tried,
+//! in this order: excluded, not recursive, too new.
 
 use super::rule::{Field, Rule, RuleError};
 use chrono::{DateTime, Utc};
@@ -68,13 +69,13 @@ impl Rule {
         modified: Option<DateTime<Utc>>,
         now: DateTime<Utc>,
     ) -> Option<Hold> {
-        if !self.spec.recursive && rel.contains('/') {
-            return Some(Hold::NotRecursive);
-        }
         if self.exclude.as_ref().is_some_and(|g| g.is_match(rel))
             || self.include.as_ref().is_some_and(|g| !g.is_match(rel))
         {
             return Some(Hold::Excluded);
+        }
+        if !self.spec.recursive && rel.contains('/') {
+            return Some(Hold::NotRecursive);
         }
         match (self.min_age, modified) {
             (Some(age), Some(m)) if now - m < age => Some(Hold::TooNew),
