@@ -79,6 +79,10 @@ fn every_field() -> ConfigFile {
                 max_pages: Some(10),
                 workers: Some(16),
                 log_file: Some("/l".into()),
+                min_age: Some(600),
+                exclude: Some(".staging/**,*.part".into()),
+                include: Some("*.ccn".into()),
+                recursive: Some(true),
             }],
         },
         serve: ServeSection {

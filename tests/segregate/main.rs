@@ -6,5 +6,6 @@ mod support;
 mod apply;
 mod ceph;
 mod cli;
+mod inflight;
 mod kill;
 mod plan;

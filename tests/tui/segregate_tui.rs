@@ -12,7 +12,7 @@ use s3scope_tui::state::segregate::{FieldId, SegregateEffect, SegregateEvent};
 use s3scope_tui::update::update;
 use segregate_support::tui::*;
 
-fn counts(s: &s3scope_tui::state::State) -> [u64; 4] {
+fn counts(s: &s3scope_tui::state::State) -> [u64; 7] {
     Status::ALL.map(|st| s.segregate.preview.summary.count(st).objects)
 }
 
@@ -48,7 +48,7 @@ fn the_preview_settles_every_status_once_destinations_are_checked() {
     assert_eq!(p.unchecked, 0);
     // move: seed, a CDR, a 0-byte one, a nested one; error: unparseable, README, evil;
     // one conflict, one already there.
-    assert_eq!(counts(&s), [4, 3, 1, 1]);
+    assert_eq!(counts(&s), [4, 3, 1, 1, 0, 0, 0]);
     assert_eq!((p.summary.no_match, p.summary.unparseable), (2, 1));
     let seed = p
         .entries
@@ -97,7 +97,7 @@ fn typing_the_regex_recomputes_and_bad_input_is_shown_not_fatal() {
     }
     assert!(errors > 3, "unbalanced ( and {{ along the way: {errors}");
     assert!(s.segregate.preview.error.is_none());
-    assert_eq!(counts(&s), [4, 3, 1, 1]);
+    assert_eq!(counts(&s), [4, 3, 1, 1, 0, 0, 0]);
     // An unclosed group: the error names the field, the rows are gone, nothing else breaks.
     typed(&mut s, "(");
     let e = s.segregate.preview.error.clone().unwrap();
@@ -105,7 +105,7 @@ fn typing_the_regex_recomputes_and_bad_input_is_shown_not_fatal() {
     assert!(e.message.contains("unclosed group"), "{}", e.message);
     assert!(s.segregate.preview.entries.is_empty());
     key(&mut s, KeyCode::Backspace);
-    assert_eq!(counts(&s), [4, 3, 1, 1]);
+    assert_eq!(counts(&s), [4, 3, 1, 1, 0, 0, 0]);
 }
 
 #[test]

@@ -13,6 +13,7 @@ mod copy; // CopyObject / multipart copy with if-match, then verify with HEAD
 pub mod datefmt; // strftime formats (strptime-like parsing) and target templates
 mod delete; // batched DeleteObjects of verified sources
 pub mod error; // SegregateError
+pub mod filter; // keys that stay: not recursive, excluded, too new
 pub mod journal; // append-only fsynced journal: resume and audit
 mod multipart; // UploadPartCopy for objects above the CopyObject limit
 pub mod plan; // MovePlan, entries, statuses, counts
@@ -29,6 +30,7 @@ mod work; // one window of entries: copy, verify, journal, hand over
 pub use apply::{ApplyOptions, apply};
 pub use copy::{MULTIPART_THRESHOLD, PART_SIZE, PartSettings, Verify, copy_source};
 pub use error::SegregateError;
+pub use filter::Hold;
 pub use plan::{MovePlan, PlanEntry, Status};
 pub use planner::{PLAN_STAGES, make_plan};
 pub use report::{ApplyReport, Outcome};

@@ -2,6 +2,7 @@
 //! saves and `apply --plan` runs exactly. Building it from listings is pure (see `assemble`).
 
 use super::classify::{Classifier, Match, Reason, Skip};
+use super::filter::Hold;
 use super::rule::{Rule, RuleSpec};
 use crate::s3::lister::ListedObject;
 use chrono::{DateTime, NaiveDateTime, Utc};
@@ -23,10 +24,37 @@ pub enum Status {
     Conflict,
     /// The destination holds the same object: only the source is deleted.
     AlreadyThere,
+    /// Modified less than `min_age` before planning: stays for the next run.
+    TooNew,
+    /// Matched by `exclude` (or by no `include`): stays.
+    Excluded,
+    /// Below a sub-prefix of a non-recursive rule's source: stays.
+    NotRecursive,
 }
 
 impl Status {
-    pub const ALL: [Status; 4] = [Self::Move, Self::Error, Self::Conflict, Self::AlreadyThere];
+    pub const ALL: [Status; 7] = [
+        Self::Move,
+        Self::Error,
+        Self::Conflict,
+        Self::AlreadyThere,
+        Self::TooNew,
+        Self::Excluded,
+        Self::NotRecursive,
+    ];
+
+    /// Entries that apply never touches: they stay where they are.
+    pub fn stays(self) -> bool {
+        matches!(self, Self::TooNew | Self::Excluded | Self::NotRecursive)
+    }
+
+    pub fn of_hold(h: Hold) -> Self {
+        match h {
+            Hold::TooNew => Self::TooNew,
+            Hold::Excluded => Self::Excluded,
+            Hold::NotRecursive => Self::NotRecursive,
+        }
+    }
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -34,6 +62,9 @@ impl Status {
             Self::Error => "error",
             Self::Conflict => "conflict",
             Self::AlreadyThere => "already_there",
+            Self::TooNew => "too_new",
+            Self::Excluded => "excluded",
+            Self::NotRecursive => "not_recursive",
         }
     }
 }
@@ -77,6 +108,9 @@ pub struct PlanEntry {
 impl PlanEntry {
     /// Sets the status from what is at the destination: nothing, the same object, another.
     pub fn settle(&mut self, existing: Option<&Existing>) {
+        if self.status.stays() {
+            return;
+        }
         let base = if self.reason.is_some() {
             Status::Error
         } else {
@@ -143,6 +177,13 @@ pub struct Summary {
     pub error: Count,
     pub conflict: Count,
     pub already_there: Count,
+    /// Entries that stay where they are (the rule's min_age, exclude/include, recursive).
+    #[serde(default)]
+    pub too_new: Count,
+    #[serde(default)]
+    pub excluded: Count,
+    #[serde(default)]
+    pub not_recursive: Count,
     pub no_match: u64,
     pub unparseable: u64,
     /// Dated keys (move, conflict, already_there) per day, `YYYY-MM-DD`.
@@ -160,6 +201,9 @@ impl Summary {
                 Some(Reason::Unparseable) => s.unparseable += 1,
                 None => {}
             }
+            if e.status.stays() {
+                continue;
+            }
             if let (Some(day), None) = (e.day(), e.reason) {
                 s.days.entry(day.to_string()).or_default().add(e.size);
             }
@@ -173,6 +217,9 @@ impl Summary {
             Status::Error => self.error,
             Status::Conflict => self.conflict,
             Status::AlreadyThere => self.already_there,
+            Status::TooNew => self.too_new,
+            Status::Excluded => self.excluded,
+            Status::NotRecursive => self.not_recursive,
         }
     }
 
@@ -182,6 +229,9 @@ impl Summary {
             Status::Error => &mut self.error,
             Status::Conflict => &mut self.conflict,
             Status::AlreadyThere => &mut self.already_there,
+            Status::TooNew => &mut self.too_new,
+            Status::Excluded => &mut self.excluded,
+            Status::NotRecursive => &mut self.not_recursive,
         }
     }
 }
@@ -247,6 +297,19 @@ pub fn draft(rule: &Rule, objects: &[ListedObject], now: DateTime<Utc>) -> Draft
     let mut d = Draft::default();
     let mut prefixes = BTreeSet::new();
     for o in objects {
+        let rel = o
+            .key
+            .strip_prefix(rule.source_prefix.as_str())
+            .unwrap_or("");
+        let hold = match rel {
+            "" => None,
+            _ if o.key.ends_with('/') => None,
+            _ => rule.hold(rel, o.last_modified, now),
+        };
+        if let Some(h) = hold {
+            d.entries.push(stays(o, h));
+            continue;
+        }
         let out = match c.classify(&o.key) {
             Ok(out) => out,
             Err(Skip::UnderTarget) => {
@@ -299,6 +362,24 @@ pub fn draft(rule: &Rule, objects: &[ListedObject], now: DateTime<Utc>) -> Draft
     d
 }
 
+/// An entry that stays where it is: its target is its own key.
+fn stays(o: &ListedObject, h: Hold) -> PlanEntry {
+    PlanEntry {
+        key: o.key.clone(),
+        size: o.size,
+        etag: o.etag.clone(),
+        storage_class: o.storage_class.clone(),
+        last_modified: o.last_modified,
+        matched: None,
+        date: None,
+        target: o.key.clone(),
+        status: Status::of_hold(h),
+        reason: None,
+        detail: None,
+        existing: None,
+    }
+}
+
 /// Drops prefixes that lie under another one of the set.
 fn outermost(prefixes: BTreeSet<String>) -> BTreeSet<String> {
     let mut out: BTreeSet<String> = BTreeSet::new();
@@ -328,6 +409,9 @@ pub fn mark_collisions(entries: &mut [PlanEntry]) {
     let mut seen: HashMap<&str, &str> = HashMap::new();
     let mut clashes: Vec<(usize, String)> = Vec::new();
     for (i, e) in entries.iter().enumerate() {
+        if e.status.stays() {
+            continue;
+        }
         if sources.contains(e.target.as_str()) {
             clashes.push((i, "the destination is the source of another key".into()));
         } else if let Some(first) = seen.insert(e.target.as_str(), e.key.as_str()) {
@@ -343,44 +427,4 @@ pub fn mark_collisions(entries: &mut [PlanEntry]) {
             e.detail = Some(why);
         }
     }
-}
-
-/// Checks a plan read from a file before anything is applied: the rules apply relies on.
-pub fn check(plan: &MovePlan) -> Result<(), String> {
-    if plan.version != PLAN_VERSION {
-        return Err(format!(
-            "plan format version {} is not supported (this s3scope writes version {PLAN_VERSION}); make the plan again",
-            plan.version
-        ));
-    }
-    if plan.bucket.is_empty() {
-        return Err("the plan names no bucket".into());
-    }
-    let mut keys = HashSet::new();
-    let mut targets = HashSet::new();
-    for e in &plan.entries {
-        if e.key.is_empty() || e.target.is_empty() {
-            return Err("an entry has an empty key or target".into());
-        }
-        if !keys.insert(e.key.as_str()) {
-            return Err(format!("key {} appears twice", e.key));
-        }
-        if e.status != Status::Conflict && !targets.insert(e.target.as_str()) {
-            return Err(format!("two entries move to {}", e.target));
-        }
-        if e.status == Status::Error && e.reason.is_none() {
-            return Err(format!("entry {} has status error but no reason", e.key));
-        }
-    }
-    if let Some(e) = plan
-        .entries
-        .iter()
-        .find(|e| e.status != Status::Conflict && keys.contains(e.target.as_str()))
-    {
-        return Err(format!(
-            "entry {} moves onto another entry's source {}",
-            e.key, e.target
-        ));
-    }
-    Ok(())
 }

@@ -50,7 +50,7 @@ pub async fn recheck(
 ) -> Result<(Vec<usize>, u64), SegregateError> {
     let source = as_dir(&plan.rule.source_prefix);
     let pending: Vec<usize> = (0..entries.len())
-        .filter(|&i| !past.deleted.contains(&entries[i].key))
+        .filter(|&i| !entries[i].status.stays() && !past.deleted.contains(&entries[i].key))
         .collect();
     let mut prefixes = BTreeSet::new();
     for &i in &pending {

@@ -2,6 +2,7 @@
 //! that names the field, so that the TUI can show it next to that field.
 
 use super::datefmt::{DateFormat, Template};
+use super::filter::{Globs, globs};
 pub use super::spec::{DEFAULT_PAGE_SIZE, DEFAULT_TIME_DELAY_SECS, DEFAULT_WORKERS, RuleSpec};
 use chrono::{DateTime, NaiveDateTime, TimeDelta, Utc};
 use regex::Regex;
@@ -21,6 +22,9 @@ pub enum Field {
     PageSize,
     MaxPages,
     Workers,
+    MinAge,
+    Exclude,
+    Include,
 }
 
 impl Field {
@@ -38,6 +42,9 @@ impl Field {
             Self::PageSize => "page_size",
             Self::MaxPages => "max_pages",
             Self::Workers => "workers",
+            Self::MinAge => "min_age",
+            Self::Exclude => "exclude",
+            Self::Include => "include",
         }
     }
 }
@@ -60,9 +67,15 @@ pub struct RuleError {
 const MAX_WORKERS: usize = 1024;
 
 fn err(field: Field, message: impl Into<String>) -> RuleError {
-    RuleError {
-        field,
-        message: message.into(),
+    RuleError::new(field, message)
+}
+
+impl RuleError {
+    pub fn new(field: Field, message: impl Into<String>) -> Self {
+        Self {
+            field,
+            message: message.into(),
+        }
     }
 }
 
@@ -80,6 +93,12 @@ pub struct Rule {
     /// `spec.datetime`, parsed.
     pub forced: Option<NaiveDateTime>,
     pub time_delay: TimeDelta,
+    /// Keys (relative to the source) that stay; None: none.
+    pub exclude: Option<Globs>,
+    /// Keys (relative to the source) that may move; None: all.
+    pub include: Option<Globs>,
+    /// Objects younger than this stay.
+    pub min_age: Option<TimeDelta>,
 }
 
 /// A prefix as a directory: non-empty and ending in `/`.
@@ -177,6 +196,15 @@ impl Rule {
                     "too large; give at most a few years in seconds",
                 )
             })?;
+        let min_age = match spec.min_age_secs {
+            None | Some(0) => None,
+            Some(secs) => Some(
+                i64::try_from(secs)
+                    .ok()
+                    .and_then(TimeDelta::try_seconds)
+                    .ok_or_else(|| err(Field::MinAge, "too large; give at most a few years"))?,
+            ),
+        };
         Ok(Self {
             spec: spec.clone(),
             source_prefix,
@@ -186,6 +214,9 @@ impl Rule {
             target,
             forced,
             time_delay,
+            exclude: globs(Field::Exclude, &spec.exclude)?,
+            include: globs(Field::Include, &spec.include)?,
+            min_age,
         })
     }
 
@@ -297,6 +328,10 @@ pub(crate) mod tests_support {
             max_pages: None,
             workers: 4,
             log_file: None,
+            min_age_secs: None,
+            exclude: Vec::new(),
+            include: Vec::new(),
+            recursive: true,
         }
     }
 }

@@ -42,6 +42,46 @@ pub struct RuleSpec {
     pub workers: usize,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub log_file: Option<PathBuf>,
+    /// Objects modified less than this many seconds before planning stay (status too_new).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_age_secs: Option<u64>,
+    /// Globs on the key relative to the source; matching keys stay (status excluded).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub exclude: Vec<String>,
+    /// When given, only keys matching one of these globs move; the others stay (excluded).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub include: Vec<String>,
+    /// False: only the objects directly in the source prefix move (the rest: not_recursive).
+    #[serde(default = "yes")]
+    pub recursive: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// A list of globs as written in one value: comma-separated, commas inside `{a,b}` kept.
+pub fn split_globs(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut depth = 0usize;
+    let mut cur = String::new();
+    for c in text.chars() {
+        match c {
+            '{' => depth += 1,
+            '}' => depth = depth.saturating_sub(1),
+            ',' if depth == 0 => {
+                out.push(std::mem::take(&mut cur));
+                continue;
+            }
+            _ => {}
+        }
+        cur.push(c);
+    }
+    out.push(cur);
+    out.into_iter()
+        .map(|g| g.trim().to_string())
+        .filter(|g| !g.is_empty())
+        .collect()
 }
 
 fn delay(g: &Given) -> Result<u64, String> {
@@ -91,6 +131,24 @@ crate::settings! {
     /// Each apply's final report is appended here (--log-file wins).
     log_file: Option<PathBuf> => PathBuf, check check::path;
         { example: "\"/var/log/s3scope/segregate-cdr.log\"" }
+    /// Files still arriving stay: objects modified less than this long before the plan are
+    /// left for the next run and counted as too_new (seconds, or 90m, 36h, 1d).
+    min_age: Option<u64> => u64, check delay;
+        { flag: Some("min-age"), value_name: "AGE", example: "600",
+          default_doc: Some("no minimum") }
+    /// Globs on the key relative to the source prefix, comma-separated; matching keys stay
+    /// (status excluded). `*` stays within one path segment, `**` crosses them.
+    exclude: Option<String> => String, check check::text;
+        { flag: Some("exclude"), value_name: "GLOBS", example: "\".staging/**,*.part,*.tmp\"" }
+    /// When set, only keys (relative to the source prefix) matching one of these comma-separated
+    /// globs move; the others stay (status excluded).
+    include: Option<String> => String, check check::text;
+        { flag: Some("include"), value_name: "GLOBS", example: "\"*.ccn\"",
+          default_doc: Some("every key") }
+    /// The whole source prefix (true), or only the objects directly in it (false: the others
+    /// stay, status not_recursive).
+    recursive: Option<bool> => bool, check check::boolean, default "true" => true;
+        { flag: Some("recursive"), value_name: "BOOL", example: "true", switch: true }
 }
 
 /// Fields given on the command line (or typed in the TUI); each replaces the rule's.
@@ -129,6 +187,10 @@ impl RuleSpec {
             max_pages: rule.max_pages,
             workers: rule.workers.unwrap_or(DEFAULT_WORKERS),
             log_file: rule.log_file.clone(),
+            min_age_secs: rule.min_age,
+            exclude: rule.exclude.as_deref().map(split_globs).unwrap_or_default(),
+            include: rule.include.as_deref().map(split_globs).unwrap_or_default(),
+            recursive: rule.recursive.unwrap_or(true),
         }
     }
 
@@ -138,6 +200,7 @@ impl RuleSpec {
             time_delay_secs: DEFAULT_TIME_DELAY_SECS,
             page_size: DEFAULT_PAGE_SIZE,
             workers: DEFAULT_WORKERS,
+            recursive: true,
             ..Self::default()
         }
     }
@@ -168,6 +231,14 @@ impl RuleSpec {
         if r.log_file.is_some() {
             self.log_file.clone_from(&r.log_file);
         }
+        self.min_age_secs = r.min_age.or(self.min_age_secs);
+        if let Some(g) = &r.exclude {
+            self.exclude = split_globs(g);
+        }
+        if let Some(g) = &r.include {
+            self.include = split_globs(g);
+        }
+        self.recursive = r.recursive.unwrap_or(self.recursive);
         self
     }
 }
@@ -182,6 +253,8 @@ pub fn demo_rule() -> SegregateRuleFile {
         datetime_format: Some("%Y%m%d%H".into()),
         target: "segregated/%Y/%m/%d/".into(),
         error_prefix: "errors/".into(),
+        // Producers write there first and rename when done: in flight, never to be moved.
+        exclude: Some(".staging/**,*.part,*.tmp".into()),
         ..SegregateRuleFile::default()
     }
 }

@@ -267,15 +267,19 @@ impl SegregateState {
         self.offset = 0;
     }
 
-    /// The next filter: all → move → error → conflict → already_there → all.
+    /// The next filter: all → move → error → conflict → already_there → (too_new, excluded,
+    /// not_recursive: only when some keys have them) → all.
     pub fn next_filter(&self) -> Option<Status> {
-        match self.filter {
-            None => Some(Status::Move),
-            Some(s) => {
-                let i = Status::ALL.iter().position(|x| *x == s).unwrap_or(0);
-                Status::ALL.get(i + 1).copied()
-            }
-        }
+        let start = match self.filter {
+            None => return Some(Status::Move),
+            Some(s) => Status::ALL.iter().position(|x| *x == s).unwrap_or(0) + 1,
+        };
+        let sum = &self.preview.summary;
+        Status::ALL
+            .iter()
+            .skip(start)
+            .find(|st| !st.stays() || sum.count(**st).objects > 0)
+            .copied()
     }
 
     /// Moves the selection by `delta` rows, keeping it within `page` visible rows.

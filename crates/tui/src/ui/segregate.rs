@@ -87,6 +87,9 @@ pub fn status_style(theme: Theme, status: s3scope_core::segregate::Status) -> St
             Status::Error => Style::new().add_modifier(Modifier::BOLD),
             Status::Conflict => Style::new().add_modifier(Modifier::BOLD | Modifier::UNDERLINED),
             Status::AlreadyThere => Style::new().add_modifier(Modifier::ITALIC),
+            Status::TooNew | Status::Excluded | Status::NotRecursive => {
+                Style::new().add_modifier(Modifier::DIM)
+            }
         };
     }
     match status {
@@ -94,6 +97,21 @@ pub fn status_style(theme: Theme, status: s3scope_core::segregate::Status) -> St
         Status::Error => Style::new().fg(Color::LightRed),
         Status::Conflict => Style::new().fg(Color::Yellow).add_modifier(Modifier::BOLD),
         Status::AlreadyThere => Style::new().fg(Color::Cyan),
+        // Left where they are: grey, they are not acted on.
+        Status::TooNew | Status::Excluded | Status::NotRecursive => {
+            Style::new().fg(Color::DarkGray)
+        }
+    }
+}
+
+/// A status as the pane writes it: "already there", "too new", "not recursive".
+pub fn status_label(status: s3scope_core::segregate::Status) -> &'static str {
+    use s3scope_core::segregate::Status;
+    match status {
+        Status::AlreadyThere => "already there",
+        Status::TooNew => "too new",
+        Status::NotRecursive => "not recursive",
+        other => other.as_str(),
     }
 }
 

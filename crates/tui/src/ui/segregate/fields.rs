@@ -146,13 +146,14 @@ fn counts_line(s: &SegregateState, theme: Theme) -> Line<'static> {
     let mut spans = Vec::new();
     for status in Status::ALL {
         let c = sum.count(status);
+        // The statuses of keys left in place show only when there are some.
+        if status.stays() && c.objects == 0 && s.filter != Some(status) {
+            continue;
+        }
         if !spans.is_empty() {
             spans.push(sep());
         }
-        let label = match status {
-            Status::AlreadyThere => "already there",
-            other => other.as_str(),
-        };
+        let label = super::status_label(status);
         let mut style = status_style(theme, status);
         if s.filter == Some(status) {
             style = style.add_modifier(Modifier::REVERSED);

@@ -122,10 +122,7 @@ fn status_cell(e: &PlanEntry, checked: bool, theme: Theme) -> Line<'static> {
             s3scope_core::segregate::classify::Reason::NoMatch => "no match".to_string(),
             s3scope_core::segregate::classify::Reason::Unparseable => "unparseable".to_string(),
         },
-        _ => match e.status {
-            s3scope_core::segregate::Status::AlreadyThere => "already there".to_string(),
-            s => s.as_str().to_string(),
-        },
+        _ => super::status_label(e.status).to_string(),
     };
     if !checked {
         text.push('?');

@@ -74,6 +74,13 @@ pub fn draw_detail(frame: &mut Frame<'_>, area: Rect, s: &SegregateState, theme:
             "the destination holds the same object: only the source is deleted".into()
         }
         (None, _, Status::Error) => "the name does not match the pattern".into(),
+        (_, _, Status::TooNew) => {
+            "modified less than min_age ago: still arriving, stays for the next run".into()
+        }
+        (_, _, Status::Excluded) => "excluded by the rule's globs: stays where it is".into(),
+        (_, _, Status::NotRecursive) => {
+            "in a sub-prefix and the rule is not recursive: stays where it is".into()
+        }
         _ if !s.preview.checked.get(i).copied().unwrap_or(true) => {
             "the destination is not checked yet".into()
         }
