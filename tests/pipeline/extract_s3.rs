@@ -123,7 +123,8 @@ async fn extract_and_process_on_s3() {
         s3scope(&home, &s3.endpoint)
             .args(["process", "--since", "2026-11-20", "--until", "2026-11-22"])
             .args(["--data-dir", "s3://history/usage/site-a"])
-            .args(["--output", "s3://history/rollups", "--format", "json"]),
+            .args(["--output", "s3://history/rollups", "--format", "json"])
+            .args(["--report", "html", "--report", "xlsx"]),
         0,
     );
     let summary: Value = serde_json::from_slice(&out.stdout).unwrap();
@@ -157,5 +158,18 @@ async fn extract_and_process_on_s3() {
         "{text}"
     );
     assert!(!text.contains("beta"), "--buckets alpha: {text}");
+    assert_eq!(
+        summary["reports"][1],
+        "s3://history/rollups/reports/20261120T000000Z-20261122T000000Z/report.xlsx"
+    );
+    let xlsx = rollups
+        .get("reports/20261120T000000Z-20261122T000000Z/report.xlsx")
+        .await
+        .unwrap();
+    let bytes = std::fs::read(xlsx.path()).unwrap();
+    assert!(
+        bytes.starts_with(b"PK\x03\x04"),
+        "an XLSX (zip) workbook on S3"
+    );
     s3.shutdown().await;
 }
