@@ -111,7 +111,7 @@ fn rollup_sheet<R: Table + Serialize>(
                 }
                 Some(serde_json::Value::String(s)) => match date_of(s) {
                     Some(d) if is_date_column(c) => {
-                        ws.write_date_with_format(y, x, &d, &f.date).map_err(err)?;
+                        ws.write_date_with_format(y, x, d, &f.date).map_err(err)?;
                     }
                     _ => {
                         let s = crate::text::escape_control(s);
@@ -153,7 +153,7 @@ fn daily_totals(ws: &mut Worksheet, r: &ProcessReport, f: &Formats) -> Result<()
     for (n, day) in r.days.iter().enumerate() {
         let y = row(n + 1);
         if let Some(d) = date_of(day) {
-            ws.write_date_with_format(y, 0, &d, &f.date)?;
+            ws.write_date_with_format(y, 0, d, &f.date)?;
         }
         let packages = r.day_packages.get(day).copied().unwrap_or(0);
         ws.write_number_with_format(y, 1, packages as f64, &f.int)?;
