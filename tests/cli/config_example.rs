@@ -63,6 +63,7 @@ fn every_field() -> ConfigFile {
                     keep_days: Some(62),
                     settle_secs: Some(60),
                 }),
+                prices: Some(every_price()),
             },
         )]),
         segregate: SegregateSection {
@@ -96,6 +97,23 @@ fn every_field() -> ConfigFile {
             max_connections: Some(64),
             usage_summary: Some("/u".into()),
         },
+        prices: every_price(),
+    }
+}
+
+fn every_price() -> s3scope_core::prices::PricesSection {
+    s3scope_core::prices::PricesSection {
+        standard: Some(0.023),
+        intelligent_tiering: Some(0.023),
+        standard_ia: Some(0.0125),
+        onezone_ia: Some(0.01),
+        glacier_ir: Some(0.004),
+        glacier: Some(0.0036),
+        deep_archive: Some(0.00099),
+        list: Some(0.005),
+        put: Some(0.005),
+        copy: Some(0.005),
+        get: Some(0.0004),
     }
 }
 
@@ -152,6 +170,7 @@ fn declared() -> Vec<(s3scope_core::settings::Section, &'static str)> {
     vec![
         (s3scope_core::config::S3Layer::SECTION, "s3"),
         (s3scope_core::serve::ServeLayer::SECTION, "serve"),
+        (s3scope_core::prices::PricesLayer::SECTION, "prices"),
         (
             s3scope_core::usage::UsageOptions::SECTION,
             "profiles.ceph.usage",
