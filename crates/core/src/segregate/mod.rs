@@ -22,6 +22,7 @@ pub mod planner; // list source and destinations into a plan
 pub mod report; // progress and the final report
 mod resume; // a killed run's uploads aborted, destinations checked again
 pub mod rule; // Rule: a RuleSpec with every field checked
+pub mod seedxml; // the date segregation script's config.xml (seed 001)
 pub mod spec; // RuleSpec as written: config rule, flags, defaults
 mod tags; // object tags of multipart copies, Ceph's empty tag sets
 mod verify; // copies read back (HEAD, or LIST per window) before sources go

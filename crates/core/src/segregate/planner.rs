@@ -184,7 +184,19 @@ pub async fn make_plan(
 ) -> Result<MovePlan, SegregateError> {
     let cancel = &progress.cancel;
     progress.stage(PLAN_STAGES[0]);
-    let (objects, complete) = list_source(s3, rule, endpoint, progress).await?;
+    let (mut objects, mut complete) = list_source(s3, rule, endpoint, progress).await?;
+    if let Some(max) = rule.spec.max_keys {
+        // The seed's bound: folder markers do not count, the first `max` keys in key order do.
+        let mut n = 0u64;
+        objects.retain(|o| {
+            if o.key.ends_with('/') {
+                return true;
+            }
+            n += 1;
+            n <= max
+        });
+        complete &= n <= max;
+    }
     let list_calls = progress.calls();
     if cancel.is_cancelled() {
         return Err(SegregateError::Cancelled);

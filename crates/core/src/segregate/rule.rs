@@ -326,6 +326,7 @@ pub(crate) mod tests_support {
             datetime: None,
             page_size: 500,
             max_pages: None,
+            max_keys: None,
             workers: 4,
             log_file: None,
             min_age_secs: None,

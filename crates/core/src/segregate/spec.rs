@@ -39,6 +39,9 @@ pub struct RuleSpec {
     /// At most this many LIST pages per run; unbounded when unset.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_pages: Option<u32>,
+    /// At most this many keys per run (the seed script's (n_keys - 1) x n_loops).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_keys: Option<u64>,
     pub workers: usize,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub log_file: Option<PathBuf>,
@@ -185,6 +188,7 @@ impl RuleSpec {
             datetime: None,
             page_size: rule.page_size.unwrap_or(DEFAULT_PAGE_SIZE),
             max_pages: rule.max_pages,
+            max_keys: None,
             workers: rule.workers.unwrap_or(DEFAULT_WORKERS),
             log_file: rule.log_file.clone(),
             min_age_secs: rule.min_age,
