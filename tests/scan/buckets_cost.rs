@@ -209,5 +209,34 @@ fn cost_columns_json_sort_and_analyser_format() {
         &row[..7],
         ["dear", "us-east-1", "2", "4096", "3072", "0", "1024"]
     );
+
+    // du: the cost per prefix and class, and what its LIST calls cost ($1 each here).
+    put(&server, "cheap", "logs/x", MIB, StorageClass::Standard);
+    let r = s3scope(
+        home.path(),
+        &format!("{prices}list = 1000\n"),
+        &["--endpoint", &ep, "du", "s3://cheap", "--format", "json"],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(v["cost"]["monthly_usd"], 2.02, "{v}");
+    assert_eq!(v["cost"]["storage_classes"]["STANDARD"], 2.0, "{v}");
+    let calls = v["list_calls"].as_f64().unwrap();
+    assert!(calls >= 1.0);
+    assert_eq!(v["list_cost_usd"].as_f64(), Some(calls), "{v}");
+    assert_eq!(v["prefixes"][0]["prefix"], "logs/");
+    assert_eq!(v["prefixes"][0]["cost"]["monthly_usd"], 1.0, "{v}");
+    assert!(r.stderr.contains("LIST calls, about $"), "{}", r.stderr);
+    // Without prices: no cost fields at all.
+    let r = s3scope(
+        home.path(),
+        "",
+        &["--endpoint", &ep, "du", "s3://cheap", "--format", "json"],
+    );
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert!(
+        v.get("cost").is_none() && v.get("list_cost_usd").is_none(),
+        "{v}"
+    );
     rt.block_on(server.shutdown());
 }
