@@ -5,17 +5,23 @@ use super::args::{DuArgs, DuFormat, DuSource, Format};
 use super::output::{Table, write_json};
 use super::progress::Reporter;
 use humansize::{BINARY, format_size};
+use s3scope_core::prices::{Cost, Prices, format_usd};
 use s3scope_core::s3::client::Clients;
 use s3scope_core::scan::hints;
 use s3scope_core::scan::job::{self, ScanRequest};
 use s3scope_core::scan::ncdu::{self, ExportInfo};
-use s3scope_core::scan::report::{ClassTotal, DuReport, HiddenCosts, du_report};
+use s3scope_core::scan::report::{ClassTotal, DuReport, HiddenCosts, du_report, ordered_classes};
 use s3scope_core::scan::snapshot::{self, SnapshotMeta};
 use s3scope_core::scan::tree::PrefixTree;
 use std::collections::BTreeMap;
 use std::io::Write;
 
-pub async fn run(clients: &Clients, a: &DuArgs, concurrency: usize) -> Result<(), CliError> {
+pub async fn run(
+    clients: &Clients,
+    a: &DuArgs,
+    concurrency: usize,
+    prices: Option<&Prices>,
+) -> Result<(), CliError> {
     let Some(location) = &a.location else {
         return Err(CliError::Usage(
             "du needs s3://BUCKET[/PREFIX], or --diff OLD NEW".into(),
@@ -25,7 +31,7 @@ pub async fn run(clients: &Clients, a: &DuArgs, concurrency: usize) -> Result<()
         check_save_path(path)?;
     }
     if a.source == DuSource::Inventory {
-        return super::du_inventory::run(clients, a, location, concurrency).await;
+        return super::du_inventory::run(clients, a, location, concurrency, prices).await;
     }
     if a.inventory.is_some() {
         return Err(CliError::Usage(
@@ -114,7 +120,15 @@ pub async fn run(clients: &Clients, a: &DuArgs, concurrency: usize) -> Result<()
         timestamp: scanned_at.timestamp(),
         source: "listing".into(),
     };
-    print(&tree, &report, a, with_hidden, &export, "")
+    if let Some(p) = prices {
+        eprintln!(
+            "s3scope: {} LIST calls, about {} at ${}/1,000",
+            counters.calls,
+            format_usd(p.list_cost(counters.calls)),
+            p.values.list.0
+        );
+    }
+    print(&tree, &report, a, with_hidden, &export, "", prices)
 }
 
 /// Saves the tree as a snapshot file and says so on stderr.
@@ -141,8 +155,18 @@ pub(super) fn print(
     with_hidden: bool,
     export: &ExportInfo,
     total_note: &str,
+    prices: Option<&Prices>,
 ) -> Result<(), CliError> {
     let mut out = std::io::stdout().lock();
+    let mut priced;
+    let report = match prices {
+        Some(p) => {
+            priced = report.clone();
+            priced.price(p);
+            &priced
+        }
+        None => report,
+    };
     if a.format == DuFormat::Ncdu {
         ncdu::write(tree, export, &mut out)?;
         return Ok(());
@@ -158,8 +182,15 @@ pub(super) fn print(
             b.to_string()
         }
     };
-    let class_names: Vec<String> = report.storage_classes.keys().cloned().collect();
+    let class_names: Vec<String> =
+        ordered_classes(report.storage_classes.keys().map(String::as_str))
+            .into_iter()
+            .map(String::from)
+            .collect();
     let mut headers = vec!["prefix", "objects", "bytes"];
+    if prices.is_some() {
+        headers.push("Cost/mo");
+    }
     headers.extend(class_names.iter().map(String::as_str));
     if with_hidden {
         headers.extend(["noncurrent", "delete_markers", "uploads", "upload_bytes"]);
@@ -170,8 +201,16 @@ pub(super) fn print(
                objects: u64,
                total: u64,
                classes: &BTreeMap<String, ClassTotal>,
-               hidden: &Option<HiddenCosts>| {
+               hidden: &Option<HiddenCosts>,
+               cost: &Option<Cost>| {
         let mut r = vec![prefix, objects.to_string(), bytes(total)];
+        if prices.is_some() {
+            r.push(match cost {
+                Some(c) if a.format == Format::Table => format_usd(c.monthly_usd),
+                Some(c) => c.monthly_usd.to_string(),
+                None => "-".into(),
+            });
+        }
         r.extend(class_names.iter().map(|c| {
             classes
                 .get(c)
@@ -199,6 +238,7 @@ pub(super) fn print(
             p.bytes,
             &p.storage_classes,
             &p.hidden,
+            &p.cost,
         ));
     }
     t.push(row(
@@ -207,6 +247,7 @@ pub(super) fn print(
         report.bytes,
         &report.storage_classes,
         &report.hidden,
+        &report.cost,
     ));
     t.write(a.format.common(), &mut out)?;
     out.flush()?;

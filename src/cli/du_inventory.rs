@@ -31,6 +31,7 @@ pub async fn run(
     a: &DuArgs,
     location: &S3Location,
     concurrency: usize,
+    prices: Option<&s3scope_core::prices::Prices>,
 ) -> Result<(), CliError> {
     if a.multipart {
         return Err(CliError::Usage(
@@ -148,5 +149,5 @@ pub async fn run(
         source: format!("inventory as of {}", as_of.to_rfc3339()),
     };
     let note = format!(" (inventory as of {})", as_of.format("%Y-%m-%d %H:%M UTC"));
-    super::du::print(&tree, &report_rows, a, with_hidden, &export, &note)
+    super::du::print(&tree, &report_rows, a, with_hidden, &export, &note, prices)
 }

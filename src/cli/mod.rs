@@ -137,7 +137,8 @@ async fn dispatch(command: Command, global: &GlobalArgs, config: Config) -> Resu
         Command::Du(a) if a.diff.is_some() => du_diff::run(&a),
         Command::Du(a) => {
             let clients = connect(&config, global).await?;
-            du::run(&clients, &a, config.scan_concurrency()).await
+            let prices = prices(&config, &clients)?;
+            du::run(&clients, &a, config.scan_concurrency(), prices.as_ref()).await
         }
         Command::Head(a) => {
             let clients = connect(&config, global).await?;

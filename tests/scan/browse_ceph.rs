@@ -256,3 +256,38 @@ async fn access_denied_on_one_bucket_marks_its_row_and_the_others_show() {
         .await
         .unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn buckets_cost_on_rgw_only_with_prices() {
+    let Some(env) = servers::rgw() else { return };
+    let s3 = s3_client(&env);
+    let bucket = bucket_with_objects(&s3, "cost-rgw", &[10, 0, 4096, 777]).await;
+    let dir = tempfile::tempdir().unwrap();
+    let row = |doc: &serde_json::Value| {
+        doc["buckets"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|b| b["bucket"] == bucket.as_str())
+            .cloned()
+            .unwrap_or_else(|| panic!("{bucket} missing in {doc:#}"))
+    };
+    let args = [
+        "buckets", "--source", "rgw", "--format", "json", "--filter", &bucket,
+    ];
+    // An S3-compatible profile without prices: no cost, not AWS's.
+    let plain = json(s3scope(dir.path(), &env, true).args(args));
+    assert!(row(&plain)["cost"].is_null(), "{plain:#}");
+    assert!(plain["totals"]["cost"].is_null());
+    // With the profile's own price, $1 per byte-month (2^30 USD per GB): the cost is the bytes.
+    let mut cmd = s3scope(dir.path(), &env, true);
+    let config = dir.path().join("config.toml");
+    let mut text = std::fs::read_to_string(&config).unwrap();
+    text.push_str("\n[profiles.ceph.prices]\nstandard = 1073741824\n");
+    std::fs::write(&config, text).unwrap();
+    let priced = json(cmd.args(args));
+    let r = row(&priced);
+    assert_eq!(r["cost"]["monthly_usd"], (10 + 4096 + 777) as f64, "{r:#}");
+    assert_eq!(r["cost"]["incomplete_uploads"], 0.0, "{r:#}");
+    assert_eq!(priced["totals"]["cost"]["monthly_usd"], 4883.0);
+}

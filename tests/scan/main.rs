@@ -7,6 +7,7 @@ mod browse_ceph;
 mod browse_embedded;
 mod browse_files;
 mod buckets_cloudwatch;
+mod buckets_cost;
 mod ceph_rgw;
 mod inventory;
 mod inventory_ceph;

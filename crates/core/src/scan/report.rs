@@ -1,6 +1,7 @@
 //! A scan tree as a report: totals, storage classes, and prefixes down to a depth (du output).
 
 use super::tree::{Aggregate, Hidden, NodeId, PrefixTree};
+use crate::prices::{Cost, Prices, round_usd};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -53,6 +54,9 @@ pub struct PrefixEntry {
     pub newest: Option<DateTime<Utc>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub hidden: Option<HiddenCosts>,
+    /// Monthly cost (with prices only; see [`DuReport::price`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cost: Option<Cost>,
 }
 
 /// Hidden costs of a prefix, present in the report when the scan asked for them.
@@ -90,11 +94,41 @@ pub struct DuReport {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub hidden: Option<HiddenCosts>,
     pub list_calls: u64,
+    /// What the scan's LIST calls cost (with prices only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub list_cost_usd: Option<f64>,
+    /// Monthly cost of the whole location (with prices only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cost: Option<Cost>,
     pub elapsed_secs: f64,
     /// Present when the tree came from an S3 Inventory report instead of a listing.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub inventory: Option<InventorySource>,
     pub prefixes: Vec<PrefixEntry>,
+}
+
+fn cost_of(
+    p: &Prices,
+    classes: &BTreeMap<String, ClassTotal>,
+    hidden: &Option<HiddenCosts>,
+) -> Cost {
+    p.cost(
+        classes.iter().map(|(c, t)| (c.as_str(), t.bytes)),
+        hidden.as_ref().map(|h| h.noncurrent_bytes),
+        hidden.as_ref().map(|h| h.incomplete_upload_bytes),
+    )
+}
+
+impl DuReport {
+    /// Fills the monthly cost of the location and of every prefix (noncurrent versions and
+    /// incomplete uploads included when the scan counted them) and the cost of its LIST calls.
+    pub fn price(&mut self, p: &Prices) {
+        self.cost = Some(cost_of(p, &self.storage_classes, &self.hidden));
+        self.list_cost_usd = Some(round_usd(p.list_cost(self.list_calls)));
+        for e in &mut self.prefixes {
+            e.cost = Some(cost_of(p, &e.storage_classes, &e.hidden));
+        }
+    }
 }
 
 /// Which inventory report a tree was read from.
@@ -160,6 +194,7 @@ pub fn du_report(
                 oldest: time(n.total.oldest),
                 newest: time(n.total.newest),
                 hidden: hidden(n.hidden),
+                cost: None,
             });
         }
         if d < depth {
@@ -179,6 +214,8 @@ pub fn du_report(
         newest: time(root.total.newest),
         hidden: hidden(root.hidden),
         list_calls,
+        list_cost_usd: None,
+        cost: None,
         elapsed_secs,
         inventory: None,
         prefixes,
@@ -201,6 +238,21 @@ mod tests {
         assert_eq!(r.bytes, 151);
         assert_eq!(r.storage_classes["GLACIER"].bytes, 100);
         assert_eq!(du_report(&t, "b", 1, false, 3, 0.5).prefixes.len(), 2);
+    }
+
+    #[test]
+    fn priced_report_by_prefix_and_class() {
+        const GIB: u64 = 1 << 30;
+        let mut t = PrefixTree::new("", '/');
+        t.add("hot/a", 10 * GIB, "STANDARD", Some(0));
+        t.add("cold/a", 100 * GIB, "GLACIER", Some(0));
+        let mut r = du_report(&t, "b", 1, false, 2000, 0.5);
+        r.price(&Prices::aws_defaults());
+        // 10 GiB * 0.023 = 0.23; 100 GiB * 0.0036 = 0.36; 2,000 LIST calls = $0.01.
+        assert_eq!(r.cost.as_ref().unwrap().monthly_usd, 0.59);
+        assert_eq!(r.list_cost_usd, Some(0.01));
+        let cold = r.prefixes.iter().find(|p| p.prefix == "cold/").unwrap();
+        assert_eq!(cold.cost.as_ref().unwrap().storage_classes["GLACIER"], 0.36);
     }
 
     #[test]
