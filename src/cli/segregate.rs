@@ -45,8 +45,9 @@ pub struct RuleArgs {
     #[arg(long, value_name = "NAME")]
     pub rule: Option<String>,
     /// The date segregation script's config.xml (seed 001), read as it is: its s3_dir,
-    /// s3_segregated_dir, s3_error_dir, n_keys, n_loops, n_workers, log_file... (flags win).
-    #[arg(long, value_name = "FILE", conflicts_with = "rule")]
+    /// s3_segregated_dir, s3_error_dir, n_keys, n_loops, n_workers, log_file... (flags win);
+    /// `-c` as in the script (its long `--config` is s3scope's TOML file).
+    #[arg(long, short = 'c', value_name = "FILE", conflicts_with = "rule")]
     pub seed_config: Option<PathBuf>,
     /// Detail log, as the script's --verbose: apply also lists every key of the plan it runs.
     #[arg(long, short = 'v')]
