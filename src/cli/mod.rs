@@ -102,10 +102,15 @@ fn run(cli: Cli) -> Result<(), CliError> {
             s3scope_core::text::escape_control(&e.warning(path))
         );
     }
+    let seed_log = match &cli.command {
+        Some(Command::Segregate(a)) => segregate::seed_log_file(a),
+        _ => None,
+    };
     s3scope_core::logging::init(
         cli.global
             .log_file
             .as_deref()
+            .or(seed_log.as_deref())
             .or(config.file.log.file.as_deref()),
         config.file.log.level.as_deref(),
     );

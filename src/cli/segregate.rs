@@ -13,6 +13,7 @@ use s3scope_core::job::Progress;
 use s3scope_core::s3::client::Clients;
 use s3scope_core::segregate::journal::default_path;
 use s3scope_core::segregate::report::{self, append_to_log};
+use s3scope_core::segregate::seedxml::SeedConfig;
 use s3scope_core::segregate::{
     ApplyOptions, MovePlan, Overrides, PLAN_STAGES, PartSettings, Rule, RuleLayer, RuleSpec,
     SegregateError, Verify, apply, make_plan, planfile,
@@ -43,11 +44,19 @@ pub struct RuleArgs {
     /// A rule of the config file (`[[segregate.rules]]` name).
     #[arg(long, value_name = "NAME")]
     pub rule: Option<String>,
+    /// The date segregation script's config.xml (seed 001), read as it is: its s3_dir,
+    /// s3_segregated_dir, s3_error_dir, n_keys, n_loops, n_workers, log_file... (flags win);
+    /// `-c` as in the script (its long `--config` is s3scope's TOML file).
+    #[arg(long, short = 'c', value_name = "FILE", conflicts_with = "rule")]
+    pub seed_config: Option<PathBuf>,
+    /// Detail log, as the script's --verbose: apply also lists every key of the plan it runs.
+    #[arg(long, short = 'v')]
+    pub verbose: bool,
     /// The rule's keys as flags (--bucket, --source-prefix, --match-pattern, ...).
     #[command(flatten)]
     pub settings: Flags<RuleLayer>,
     /// Force the date of every key (in the rule's format, or 2022-12-31[T10:00:00]).
-    #[arg(long, value_name = "DATE")]
+    #[arg(long, short = 'd', value_name = "DATE")]
     pub datetime: Option<String>,
 }
 
@@ -170,7 +179,11 @@ async fn run_apply(
                 return Ok(());
             }
             read_write(clients)?;
-            (plan(clients, &rule).await?, None)
+            let plan = plan(clients, &rule).await?;
+            if a.rule.verbose {
+                output::plan(&plan, a.format, true)?;
+            }
+            (plan, None)
         }
     };
     read_write(clients)?;
@@ -236,6 +249,18 @@ async fn run_apply(
     }
 }
 
+/// The seed config's log_file, when the command reads one: the tool logs there (as the script
+/// did) unless --log-file says otherwise. A bad file is reported later, by the command itself.
+pub fn seed_log_file(args: &SegregateArgs) -> Option<PathBuf> {
+    let rule = match &args.action {
+        SegregateAction::Plan(a) => &a.rule,
+        SegregateAction::Apply(a) => &a.rule,
+    };
+    SeedConfig::load(rule.seed_config.as_deref()?)
+        .ok()
+        .map(|c| c.log_file)
+}
+
 /// Makes the plan of `rule` with progress on stderr; Ctrl-C stops it.
 async fn plan(clients: &Clients, rule: &Rule) -> Result<MovePlan, CliError> {
     let s3 = clients.s3_for_bucket(&rule.spec.bucket).await?;
@@ -283,8 +308,20 @@ fn interrupt_handler(cancel: CancellationToken) -> tokio::task::JoinHandle<()> {
 
 /// The rule of `--rule` (or an empty one) with the flags on top, checked.
 fn resolve_rule(config: &Config, global: &GlobalArgs, a: &RuleArgs) -> Result<Rule, CliError> {
-    let base = match &a.rule {
-        Some(name) => {
+    let base = match (&a.rule, &a.seed_config) {
+        (_, Some(path)) => {
+            let seed = SeedConfig::load(path).map_err(|e| CliError::Usage(e.to_string()))?;
+            if seed.bucket.is_none() && a.settings.values().get("bucket").is_none() {
+                return Err(CliError::Usage(format!(
+                    "seed config {}: <s3_dir> `{}` names no bucket; write s3://BUCKET/{} or give --bucket",
+                    path.display(),
+                    seed.source_prefix,
+                    seed.source_prefix
+                )));
+            }
+            seed.to_spec()
+        }
+        (Some(name), None) => {
             let rules = &config.file.segregate.rules;
             let found = rules.iter().find(|r| &r.name == name).ok_or_else(|| {
                 let known: Vec<&str> = rules.iter().map(|r| r.name.as_str()).collect();
@@ -299,12 +336,12 @@ fn resolve_rule(config: &Config, global: &GlobalArgs, a: &RuleArgs) -> Result<Ru
             })?;
             RuleSpec::from_config(found)
         }
-        None if a.settings.values().get("bucket").is_none() => {
+        (None, None) if a.settings.values().get("bucket").is_none() => {
             return Err(CliError::Usage(
                 "give --rule NAME (from [[segregate.rules]]) or a rule in flags: --bucket, --source-prefix, --match-pattern, --datetime-format, --target, --error-prefix".into(),
             ));
         }
-        None => RuleSpec::empty(),
+        (None, None) => RuleSpec::empty(),
     };
     let mut o = a.overrides()?;
     o.rule.log_file.clone_from(&global.log_file);
@@ -317,6 +354,9 @@ fn resolve_rule(config: &Config, global: &GlobalArgs, a: &RuleArgs) -> Result<Ru
 fn rule_flag_given(a: &RuleArgs) -> Option<String> {
     if a.rule.is_some() {
         return Some("--rule".into());
+    }
+    if a.seed_config.is_some() {
+        return Some("--seed-config".into());
     }
     let changes = |s: &&Setting| s.key != "workers" && a.settings.values().get(s.key).is_some();
     RuleLayer::SECTION

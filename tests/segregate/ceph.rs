@@ -204,3 +204,53 @@ async fn multipart_copies_on_ceph_with_5_mib_parts() {
         "the copy's bytes differ"
     );
 }
+
+/// The seed 001 config.xml and a rule that leaves files in flight alone, on Ceph: the bound
+/// (n_keys - 1) x n_loops, the marker key never moved, `.staging/**` and `*.part` kept.
+#[tokio::test]
+async fn seed_config_and_files_in_flight_on_ceph() {
+    use s3scope_core::segregate::seedxml::SeedConfig;
+    let Some(env) = servers::rgw() else { return };
+    let client = profile_client(&env).await;
+    let b = bucket(&client, "seg-seed").await;
+    put_plain(&client, &b, "incoming/", b"").await;
+    for seq in 1..=5 {
+        let k = format!("incoming/{}", cdr(seq, "20230101", "01"));
+        put_plain(&client, &b, &k, b"cdr").await;
+    }
+    let part = format!("incoming/.staging/{}.part", cdr(9, "20230101", "01"));
+    put_plain(&client, &b, &part, b"in flight").await;
+    let xml = format!(
+        "<config><log_file>/dev/null</log_file>\
+         <match_pattern>^CHARGINGCDR_.*-(\\d{{8}})-?(\\d{{2}}).*</match_pattern>\
+         <datetime_format>%Y%m%d%H</datetime_format><s3_dir>s3://{b}/incoming/</s3_dir>\
+         <s3_segregated_dir>segregated/%Y/%m/%d/</s3_segregated_dir>\
+         <s3_error_dir>errors/</s3_error_dir><n_keys>3</n_keys><n_loops>2</n_loops></config>"
+    );
+    let spec = s3scope_core::segregate::RuleSpec {
+        exclude: vec![".staging/**".into()],
+        log_file: None,
+        ..SeedConfig::parse(&xml).expect("seed config").to_spec()
+    };
+    let p = plan(&client, &spec).await;
+    let moving: Vec<_> = p
+        .entries
+        .iter()
+        .filter(|e| e.status == Status::Move)
+        .collect();
+    assert!(moving.len() <= 4, "{:#?}", p.entries);
+    assert!(p.entries.iter().all(|e| e.key != "incoming/"));
+    let dir = tempfile::tempdir().unwrap();
+    let report = run(&client, &p, &options(&dir.path().join("j"))).await;
+    assert!(report.ok(), "{report:?}");
+    let after = contents(&client, &b).await;
+    assert!(after.contains_key("incoming/"), "the marker stays");
+    if p.entries.iter().any(|e| e.key == part) {
+        assert_eq!(entry(&p, &part).status, Status::Excluded);
+    }
+    assert_eq!(after.get(&part).map(Vec::as_slice), Some(&b"in flight"[..]));
+    for e in &moving {
+        assert!(!after.contains_key(&e.key));
+        assert_eq!(after.get(&e.target).map(Vec::as_slice), Some(&b"cdr"[..]));
+    }
+}

@@ -14,7 +14,7 @@ use std::time::Duration;
 use store_support::create_bucket;
 
 /// The binary against `server`, isolated from this machine's AWS and s3scope settings.
-fn s3scope(server: &EmbeddedServer, home: &Path, args: &[&str]) -> Run {
+pub(crate) fn s3scope(server: &EmbeddedServer, home: &Path, args: &[&str]) -> Run {
     let mut cmd = crate::support::cmd::s3scope(home);
     let config = home.join("config.toml");
     if !config.exists() {
@@ -32,7 +32,7 @@ fn s3scope(server: &EmbeddedServer, home: &Path, args: &[&str]) -> Run {
     Run::of(cmd.output().unwrap())
 }
 
-fn one_line_error(r: &Run, code: i32, needle: &str) {
+pub(crate) fn one_line_error(r: &Run, code: i32, needle: &str) {
     assert_eq!(r.code, code, "exit code; stderr: {}", r.stderr);
     assert_eq!(r.stderr.lines().count(), 1, "{:?}", r.stderr);
     assert!(r.stderr.starts_with("s3scope: error: "), "{}", r.stderr);

@@ -165,3 +165,47 @@ async fn the_demo_rule_leaves_its_staging_parts_in_place() {
         "no .part file moves"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_flags_hold_files_in_flight_through_the_binary() {
+    let t = store_support::start().await;
+    let client = store_support::client(&t.server);
+    let keys = fill(&client, "inflight-cli").await;
+    let home = tempfile::tempdir().unwrap();
+    let h = home.path();
+    let rule = [
+        "--bucket",
+        "inflight-cli",
+        "--source-prefix",
+        "incoming/",
+        "--match-pattern",
+        SEED_PATTERN,
+        "--datetime-format",
+        "%Y%m%d%H",
+        "--target",
+        "segregated/%Y/%m/%d/",
+        "--error-prefix",
+        "errors/",
+    ];
+    let run = |extra: &[&str]| {
+        let mut a = vec!["segregate", "plan"];
+        a.extend(rule);
+        a.extend(extra);
+        super::cli::s3scope(&t.server, h, &a)
+    };
+    let r = run(&["--exclude", ".staging/**,*.tmp", "--recursive=false"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.contains("excluded:      2"), "{}", r.stdout);
+    assert!(r.stdout.contains("not_recursive: 1"), "{}", r.stdout);
+    assert!(r.stdout.contains("move:          1"), "{}", r.stdout);
+    // Just written: a day's min_age holds every one of them.
+    let r = run(&["--min-age", "1d", "--format", "json"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let p: MovePlan = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(p.summary.too_new.objects, keys.len() as u64);
+    assert!(p.entries.iter().all(|e| e.status == Status::TooNew));
+    let r = run(&["--exclude", "{unclosed"]);
+    super::cli::one_line_error(&r, 2, "exclude");
+    let r = run(&["--min-age", "3w"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+}

@@ -9,3 +9,4 @@ mod cli;
 mod inflight;
 mod kill;
 mod plan;
+mod seed001;

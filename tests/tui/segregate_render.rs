@@ -132,3 +132,52 @@ fn control_characters_in_keys_are_shown_escaped() {
     }
     find(&buf, "evil\\x1b[31mred\\x07.txt");
 }
+
+/// Keys left in place (excluded, not recursive, too new): their statuses in the rows, grey,
+/// and counted in the counts line.
+#[test]
+fn keys_left_in_place() {
+    use s3scope_core::config::SegregateRuleFile;
+    use s3scope_core::segregate::Status;
+    use s3scope_tui::state::segregate::SegregateState;
+    for size in SIZES {
+        let mut s = state(size, false);
+        s.segregate = SegregateState::with_rules(&[SegregateRuleFile {
+            exclude: Some(".staging/**,*.tmp".into()),
+            recursive: Some(false),
+            min_age: Some(600),
+            ..rule()
+        }]);
+        let fx = key(&mut s, KeyCode::Char('4'));
+        let id = list_id(&fx);
+        let now = segregate_support::fixed_now();
+        let mut objects = objects();
+        for o in &mut objects {
+            o.last_modified = Some(now - chrono::TimeDelta::days(1));
+        }
+        let name = segregate_support::cdr(12, "20230104", "01");
+        let mut fresh = object(&format!("incoming/{name}"), 10, "b1");
+        fresh.last_modified = Some(now - chrono::TimeDelta::seconds(30));
+        objects.push(fresh);
+        objects.push(object(&format!("incoming/.staging/{name}.part"), 11, "b2"));
+        objects.push(object("incoming/upload.tmp", 12, "b3"));
+        let fx = update(
+            &mut s,
+            Event::Segregate(SegregateEvent::Listed {
+                id,
+                objects,
+                list_calls: 1,
+                done: Some(Ok(true)),
+            }),
+        );
+        answer_checks(&mut s, fx, &existing());
+        let sum = &s.segregate.preview.summary;
+        assert_eq!(sum.count(Status::TooNew).objects, 1);
+        assert_eq!(sum.count(Status::Excluded).objects, 2);
+        assert_eq!(sum.count(Status::NotRecursive).objects, 1);
+        crate::snap!("segregate_left_in_place", &s);
+        let buf = draw(&s, Theme::color());
+        let (x, y) = find(&buf, "too new");
+        assert_eq!(buf[(x, y)].fg, Color::DarkGray, "{}", row_text(&buf, y));
+    }
+}

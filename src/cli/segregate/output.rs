@@ -109,6 +109,20 @@ pub fn summary_lines(plan: &MovePlan) -> Vec<String> {
     ));
     lines.push(format!("  conflict:      {}", count_text(s.conflict)));
     lines.push(format!("  already_there: {}", count_text(s.already_there)));
+    // Keys left where they are: files still arriving, excluded, below a non-recursive source.
+    for (name, c) in [
+        ("too_new", s.too_new),
+        ("excluded", s.excluded),
+        ("not_recursive", s.not_recursive),
+    ] {
+        if c.objects > 0 {
+            lines.push(format!(
+                "  {:<14} {}  (stay in place)",
+                format!("{name}:"),
+                count_text(c)
+            ));
+        }
+    }
     let k = &plan.listing.skipped;
     if k.under_target + k.under_error_prefix + k.folder_markers > 0 {
         lines.push(format!(

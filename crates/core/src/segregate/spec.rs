@@ -140,7 +140,8 @@ crate::settings! {
         { flag: Some("min-age"), value_name: "AGE", example: "600",
           default_doc: Some("no minimum") }
     /// Globs on the key relative to the source prefix, comma-separated; matching keys stay
-    /// (status excluded). `*` stays within one path segment, `**` crosses them.
+    /// (status excluded). As in .gitignore, a glob without / matches the name in any sub-prefix
+    /// (*.part), one with / the whole relative key (.staging/**); ** crosses segments.
     exclude: Option<String> => String, check check::text;
         { flag: Some("exclude"), value_name: "GLOBS", example: "\".staging/**,*.part,*.tmp\"" }
     /// When set, only keys (relative to the source prefix) matching one of these comma-separated

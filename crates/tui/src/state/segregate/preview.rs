@@ -90,10 +90,12 @@ impl Preview {
         for e in &mut d.entries {
             // The destination prefixes do not overlap: the greatest one not after the target
             // is the only one that can hold it.
-            let known = known_prefixes
-                .range(..=e.target.as_str())
-                .next_back()
-                .is_some_and(|p| e.target.starts_with(p));
+            // A key that stays has no destination to check.
+            let known = e.status.stays()
+                || known_prefixes
+                    .range(..=e.target.as_str())
+                    .next_back()
+                    .is_some_and(|p| e.target.starts_with(p));
             if known {
                 e.settle(targets.objects.get(&e.target));
             } else {

@@ -135,12 +135,24 @@ pub fn draw_counts(frame: &mut Frame<'_>, area: Rect, state: &State, theme: Them
             spans.extend(sanitize::spans(&text, theme.error(), theme.escaped()));
             Line::from(spans)
         }
-        None => counts_line(s, theme),
+        None => {
+            // Narrow panes get short labels before the counts are cut at the edge.
+            let full = counts_line(s, theme, false);
+            let sum = &s.preview.summary;
+            let stays = Status::ALL
+                .iter()
+                .any(|st| st.stays() && sum.count(*st).objects > 0);
+            if stays && full.width() > usize::from(area.width) {
+                counts_line(s, theme, true)
+            } else {
+                full
+            }
+        }
     };
     frame.render_widget(Paragraph::new(line), area);
 }
 
-fn counts_line(s: &SegregateState, theme: Theme) -> Line<'static> {
+fn counts_line(s: &SegregateState, theme: Theme, compact: bool) -> Line<'static> {
     let sum = &s.preview.summary;
     let sep = || Span::styled(" · ", theme.dim());
     let mut spans = Vec::new();
@@ -153,13 +165,17 @@ fn counts_line(s: &SegregateState, theme: Theme) -> Line<'static> {
         if !spans.is_empty() {
             spans.push(sep());
         }
-        let label = super::status_label(status);
+        let label = match status {
+            Status::AlreadyThere if compact => "there",
+            Status::NotRecursive if compact => "not rec",
+            other => super::status_label(other),
+        };
         let mut style = status_style(theme, status);
         if s.filter == Some(status) {
             style = style.add_modifier(Modifier::REVERSED);
         }
         spans.push(Span::styled(format!("{label} {}", c.objects), style));
-        if status == Status::Error && c.objects > 0 {
+        if status == Status::Error && c.objects > 0 && !compact {
             spans.push(Span::styled(
                 format!(
                     " ({} no match, {} unparseable)",

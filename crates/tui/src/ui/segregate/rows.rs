@@ -109,6 +109,9 @@ fn empty_text(state: &State) -> &'static str {
 
 /// The destination without the key's relative name: `segregated/2022/12/31/` or `errors/`.
 pub fn destination(e: &PlanEntry, source_len: usize) -> &str {
+    if e.status.stays() {
+        return "(stays)";
+    }
     let rel = e.key.get(source_len..).unwrap_or("");
     e.target
         .strip_suffix(rel)
