@@ -4,7 +4,8 @@
 pub mod config; // profiles: TOML file, layered resolution, validation
 pub use fsutil; // atomic file replacement (temp + fsync + rename)
 pub mod instants; // UTC windows [since, until): parsing and this_hour/last_day/days_ago helpers
-pub mod job; // the one job model: typed progress (stage, items, bytes, rate, errors) and cancellation
+pub mod job;
+pub mod journal; // append-only JSON-lines journals with group commit, so killed writes resume // the one job model: typed progress (stage, items, bytes, rate, errors) and cancellation
 pub mod logging; // tracing to a log file, never to the terminal
 pub mod pipeline; // extract raw snapshots into packages; process them into Parquet rollups
 pub mod policy; // least-privilege IAM policies and Ceph caps per feature

@@ -37,6 +37,7 @@ pub async fn delete_batch(
         .map(|d| DeleteKey {
             key: d.key.clone(),
             etag: d.etag.clone(),
+            version_id: None,
         })
         .collect();
     let mut failed = match retry::delete_objects(w, bucket, &keys, endpoint).await {

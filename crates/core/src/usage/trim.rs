@@ -135,6 +135,7 @@ impl Run<'_> {
             .map(|k| DeleteKey {
                 key: k.clone(),
                 etag: None,
+                version_id: None,
             })
             .collect();
         let endpoint = self.clients.endpoint_label();

@@ -15,11 +15,13 @@ pub struct KeyFailure {
     pub message: String,
 }
 
-/// One key to delete, optionally only while it has this ETag.
+/// One key to delete, optionally only while it has this ETag, optionally one version of it
+/// (removed for good; without one, a versioned bucket adds a delete marker).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DeleteKey {
     pub key: String,
     pub etag: Option<String>,
+    pub version_id: Option<String>,
 }
 
 /// Deletes `keys` (at most 1000) with quiet DeleteObjects. Returns the keys that are still
@@ -31,6 +33,18 @@ pub async fn delete_objects(
     keys: &[DeleteKey],
     endpoint: &str,
 ) -> Result<HashMap<String, KeyFailure>, S3Error> {
+    let failed = delete_versions(w, bucket, keys, endpoint).await?;
+    Ok(failed.into_iter().map(|((k, _), f)| (k, f)).collect())
+}
+
+/// [`delete_objects`] keyed by key and version: several versions of one key may share a batch.
+/// A version already gone (NoSuchKey, NoSuchVersion) counts as deleted.
+pub async fn delete_versions(
+    w: &Writer,
+    bucket: &str,
+    keys: &[DeleteKey],
+    endpoint: &str,
+) -> Result<HashMap<(String, Option<String>), KeyFailure>, S3Error> {
     let s3 = w.s3();
     let policy = RetryPolicy::of_client(s3);
     let mut pending: Vec<&DeleteKey> = keys.iter().collect();
@@ -43,6 +57,7 @@ pub async fn delete_objects(
                 ObjectIdentifier::builder()
                     .key(&d.key)
                     .set_e_tag(d.etag.clone())
+                    .set_version_id(d.version_id.clone())
                     .build()
             })
             .collect::<Result<Vec<_>, _>>()
@@ -59,21 +74,23 @@ pub async fn delete_objects(
             .await
             .map_err(|e| S3Error::classify(&e, endpoint, "DeleteObjects", bucket))?;
         let mut again = Vec::new();
-        let by_key: HashMap<&str, &DeleteKey> =
-            pending.iter().map(|d| (d.key.as_str(), *d)).collect();
+        let by_key: HashMap<(&str, Option<&str>), &DeleteKey> = pending
+            .iter()
+            .map(|d| ((d.key.as_str(), d.version_id.as_deref()), *d))
+            .collect();
         for e in out.errors() {
             let (Some(key), code) = (e.key(), e.code().unwrap_or("")) else {
                 continue;
             };
-            if code == "NoSuchKey" {
+            if code == "NoSuchKey" || code == "NoSuchVersion" {
                 continue;
             }
             let retry = code_transience(code).is_some_and(Transience::retryable);
-            match by_key.get(key) {
+            match by_key.get(&(key, e.version_id())) {
                 Some(d) if retry && attempt < policy.max_attempts => again.push(*d),
                 _ => {
                     failed.insert(
-                        key.to_string(),
+                        (key.to_string(), e.version_id().map(str::to_string)),
                         KeyFailure {
                             code: code.to_string(),
                             message: e.message().unwrap_or("no message").to_string(),
