@@ -28,9 +28,10 @@ pub struct GlobalArgs {
     /// Config file (default: $S3SCOPE_CONFIG, then ~/.config/s3scope/config.toml).
     #[arg(long, global = true, value_name = "FILE")]
     pub config: Option<PathBuf>,
-    /// Profile from the config file (default: $S3SCOPE_PROFILE, then default_profile).
-    #[arg(long, short = 'p', global = true, value_name = "NAME")]
-    pub profile: Option<String>,
+    /// Profile from the config file (default: $S3SCOPE_PROFILE, then default_profile);
+    /// `extract` and `process` take it more than once (one site each).
+    #[arg(long, short = 'p', global = true, value_name = "NAME", action = clap::ArgAction::Append)]
+    pub profile: Vec<String>,
     /// S3 endpoint URL for S3-compatible stores (Ceph RGW, MinIO...).
     #[arg(long, global = true, value_name = "URL")]
     pub endpoint: Option<String>,

@@ -123,6 +123,14 @@ fn run(cli: Cli) -> Result<(), CliError> {
 }
 
 async fn dispatch(command: Command, global: &GlobalArgs, config: Config) -> Result<(), CliError> {
+    let several = !matches!(command, Command::Extract(_) | Command::Process(_));
+    if several && global.profile.len() > 1 {
+        return Err(CliError::Usage(format!(
+            "--profile given {} times: only extract and process run over several profiles; \
+             pass one --profile",
+            global.profile.len()
+        )));
+    }
     match command {
         Command::Demo(a) => demo::run(a, config).await,
         Command::PrintPolicy(a) => commands::print_policy(&a),
@@ -180,7 +188,7 @@ async fn dispatch(command: Command, global: &GlobalArgs, config: Config) -> Resu
 
 fn overrides(g: &GlobalArgs) -> Overrides {
     Overrides {
-        profile: g.profile.clone(),
+        profile: g.profile.last().cloned(),
         endpoint: g.endpoint.clone(),
         region: g.region.clone(),
         path_style: g.path_style,

@@ -1,19 +1,26 @@
 //! `s3scope extract` and `s3scope process`: usage history packages and their Parquet rollups.
+//!
+//! Both run over one profile, or over several (sites: `--profile a --profile b`, or
+//! `[pipeline] profiles`), each under its own `site=<profile>/` partition.
 
+mod extract; // run_extract: one site, or each site in turn
+mod process; // run_process: one data dir, or each site's partition and the combined summary
+
+pub use extract::run_extract;
+pub use process::run_process;
+
+use super::CliError;
 use super::args::{Format, GlobalArgs};
-use super::output::{Table, write_json};
 use super::progress::Reporter;
-use super::{CliError, connect};
+use super::settings::Flags;
 use clap::Args;
-use s3scope_core::config::Config;
+use s3scope_core::config::{Config, PROFILE_ENV};
 use s3scope_core::instants::{Period, WindowRequest};
 use s3scope_core::job::{Progress, Snapshot};
 use s3scope_core::pipeline::PipelineError;
-use s3scope_core::pipeline::extract::{ExtractRequest, SourceName, extract, stages};
-use s3scope_core::pipeline::process::{self, ProcessRequest};
+use s3scope_core::pipeline::extract::SourceName;
 use s3scope_core::pipeline::report::ReportFormat;
-use s3scope_core::pipeline::storage::Storage;
-use std::io::Write;
+use s3scope_core::pipeline::settings::{PipelineLayer, PipelineSettings, check_site};
 use std::sync::Arc;
 
 /// Where `extract --sources listing` takes its rows from.
@@ -56,9 +63,9 @@ pub struct ExtractArgs {
     /// Access logs: the prefix of the log objects.
     #[arg(long, value_name = "PREFIX")]
     pub log_prefix: Option<String>,
-    /// Where packages go: a directory or s3://BUCKET/PREFIX.
-    #[arg(long, env = "S3SCOPE_DATA_DIR", value_name = "PATH|s3://...")]
-    pub data_dir: String,
+    /// --data-dir ($S3SCOPE_DATA_DIR, [pipeline] data_dir): where packages go.
+    #[command(flatten)]
+    pub pipeline: Flags<PipelineLayer>,
     /// Parallel LIST requests per bucket.
     #[arg(long, default_value_t = 32)]
     pub concurrency: usize,
@@ -78,9 +85,9 @@ pub struct ProcessArgs {
     /// Window length instead of --since (default 7d).
     #[arg(long)]
     pub period: Option<String>,
-    /// Where the packages are: a directory or s3://BUCKET/PREFIX.
-    #[arg(long, env = "S3SCOPE_DATA_DIR", value_name = "PATH|s3://...")]
-    pub data_dir: String,
+    /// --data-dir ($S3SCOPE_DATA_DIR, [pipeline] data_dir): where the packages are.
+    #[command(flatten)]
+    pub pipeline: Flags<PipelineLayer>,
     /// Where rollups, summaries and the report go: a directory or s3://BUCKET/PREFIX.
     #[arg(long, value_name = "PATH|s3://...")]
     pub output: String,
@@ -148,7 +155,7 @@ async fn with_progress<T>(
     label: &str,
     progress: Arc<Progress>,
     work: impl Future<Output = Result<T, PipelineError>>,
-) -> Result<T, CliError> {
+) -> Result<T, PipelineError> {
     let reporter = Reporter::start(label, Arc::clone(&progress), Snapshot::line);
     let cancel = progress.cancel.clone();
     let interrupt = tokio::spawn(async move {
@@ -159,179 +166,79 @@ async fn with_progress<T>(
     let result = work.await;
     interrupt.abort();
     reporter.finish().await;
-    result.map_err(pipeline_err)
+    result
 }
 
-pub async fn run_extract(a: ExtractArgs, config: &Config, g: &GlobalArgs) -> Result<(), CliError> {
-    let window = window(&a.since, &a.until, &a.period, Period::DAY)?;
-    let clients = connect(config, g).await?;
-    refuse_read_only(&clients, &a.data_dir, "--data-dir")?;
-    let data = Storage::open(&a.data_dir, Some(&clients))
-        .await
-        .map_err(pipeline_err)?;
-    let usage_source = if a.sources.contains(&SourceName::Usage) {
-        let flags = s3scope_core::usage::UsageOptions {
-            log_bucket: a.log_bucket.clone(),
-            log_prefix: a.log_prefix.clone(),
-            ..Default::default()
-        };
-        let settings =
-            s3scope_core::usage::UsageOptions::from_config(config, &clients.profile().name)
-                .map_err(|e| CliError::Usage(e.to_string()))?
-                .overlaid_by(flags)
-                .resolve();
-        // No usable source is the usage collector's recorded failure, not a refusal.
-        settings.source(clients.profile()).ok()
-    } else {
-        None
-    };
-    let req = ExtractRequest {
-        window,
-        sources: a.sources.clone(),
-        buckets: a.buckets.clone(),
-        versions: a.versions,
-        concurrency: a.concurrency.clamp(1, 256),
-        usage_source,
-        listing_from_inventory: a.from == ListingFrom::Inventory,
-    };
-    let progress = Arc::new(Progress::new(&stages(&req)));
-    let report = with_progress(
-        &format!("extract {window}"),
-        Arc::clone(&progress),
-        extract(&clients, &data, &req, &progress),
-    )
-    .await?;
-    let mut out = std::io::stdout().lock();
-    match a.format {
-        Format::Json => write_json(&report, &mut out)?,
-        f => {
-            let mut t = Table::new(&["collector", "success", "rows", "seconds", "error"])
-                .align_right(&[2, 3]);
-            for c in &report.manifest.collectors {
-                t.push(vec![
-                    c.name.clone(),
-                    c.success.to_string(),
-                    c.rows.to_string(),
-                    format!("{:.1}", (c.stopped - c.started).as_seconds_f64()),
-                    c.error.clone().unwrap_or_default(),
-                ]);
-            }
-            t.write(f, &mut out)?;
-            if f == Format::Table {
-                writeln!(
-                    out,
-                    "package: {}  ({} files, {:.1}s)",
-                    s3scope_core::text::escape_control(&report.package),
-                    report.manifest.files.len(),
-                    report.elapsed_secs
-                )?;
+/// `[pipeline]` under `--data-dir` and `$S3SCOPE_DATA_DIR`, and the data dir it names.
+fn settings(
+    flags: &Flags<PipelineLayer>,
+    config: &Config,
+) -> Result<(PipelineSettings, String), CliError> {
+    let s = PipelineSettings::resolve(flags.values(), &config.file.pipeline)
+        .map_err(CliError::Usage)?;
+    let dir = s.data_dir.clone().ok_or_else(|| {
+        CliError::Usage(
+            "no data dir: pass --data-dir PATH|s3://BUCKET/PREFIX, set $S3SCOPE_DATA_DIR or \
+             data_dir in [pipeline]"
+                .into(),
+        )
+    })?;
+    Ok((s, dir))
+}
+
+/// The profiles a run covers, as named: `--profile` (each given), else `$S3SCOPE_PROFILE`
+/// (one), else `[pipeline] profiles`. None: the profile the config selects by default.
+fn named_sites(g: &GlobalArgs, s: &PipelineSettings) -> Option<Vec<String>> {
+    if !g.profile.is_empty() {
+        let mut names: Vec<String> = Vec::new();
+        for p in &g.profile {
+            if !names.contains(p) {
+                names.push(p.clone());
             }
         }
+        return Some(names);
     }
-    out.flush()?;
-    let failures = report.failures();
-    if !failures.is_empty() {
-        let names: Vec<String> = failures.iter().map(|(n, e)| format!("{n}: {e}")).collect();
-        return Err(CliError::Runtime(format!(
-            "{} source(s) failed ({}); the package at {} holds the others",
-            failures.len(),
-            names.join("; "),
-            report.package
-        )));
+    if let Some(p) = std::env::var(PROFILE_ENV)
+        .ok()
+        .filter(|p| !p.trim().is_empty())
+    {
+        return Some(vec![p]);
+    }
+    s.profiles.clone()
+}
+
+/// The global flags of one site: its profile alone. Several sites with one `--endpoint`
+/// would all reach the same store: refused.
+fn site_args(g: &GlobalArgs, name: Option<&str>, several: bool) -> Result<GlobalArgs, CliError> {
+    if several && g.endpoint.is_some() {
+        return Err(CliError::Usage(
+            "--endpoint with several profiles would send every site to one endpoint: give each \
+             profile its own endpoint in the config file"
+                .into(),
+        ));
+    }
+    let mut one = g.clone();
+    one.profile = name.map(str::to_string).into_iter().collect();
+    Ok(one)
+}
+
+/// Every site name must make a `site=<name>` partition.
+fn check_sites(names: &[String]) -> Result<(), CliError> {
+    for n in names {
+        check_site(n).map_err(CliError::Usage)?;
     }
     Ok(())
 }
 
-pub async fn run_process(a: ProcessArgs, config: &Config, g: &GlobalArgs) -> Result<(), CliError> {
-    if a.prefix_depth == 0 {
-        return Err(CliError::Usage("--prefix-depth must be at least 1".into()));
-    }
-    let window = window(&a.since, &a.until, &a.period, Period::WEEK)?;
-    let remote = a.data_dir.starts_with("s3://") || a.output.starts_with("s3://");
-    let clients = if remote {
-        Some(connect(config, g).await?)
-    } else {
-        None
-    };
-    let data = Storage::open(&a.data_dir, clients.as_ref())
-        .await
-        .map_err(pipeline_err)?;
-    if let Storage::Local(l) = &data {
-        let root = l.path_of("");
-        if !root.is_dir() {
-            return Err(CliError::Usage(format!(
-                "--data-dir {} is not a directory: give the data dir that `s3scope extract` wrote",
-                root.display()
-            )));
-        }
-    }
-    if let Some(c) = &clients {
-        refuse_read_only(c, &a.output, "--output")?;
-    }
-    let out = Storage::open(&a.output, clients.as_ref())
-        .await
-        .map_err(pipeline_err)?;
-    let req = ProcessRequest {
-        window,
-        prefix_depth: a.prefix_depth,
-        reports: dedup(&a.report),
-    };
-    let progress = Arc::new(Progress::new(&process::STAGES));
-    let report = with_progress(
-        &format!("process {window}"),
-        Arc::clone(&progress),
-        process::process(&data, &out, &req, &progress),
-    )
-    .await?;
-    for p in &report.problems {
+/// One line on stderr about packages a site layout does not read.
+fn warn_unpartitioned(n: usize, data: &str) {
+    if n > 0 {
         eprintln!(
-            "s3scope: warning: {} {}: {}",
-            s3scope_core::text::escape_control(&p.package),
-            s3scope_core::text::escape_control(p.file.as_deref().unwrap_or("")),
-            s3scope_core::text::escape_control(&p.problem)
+            "s3scope: warning: {n} package(s) directly under {} are in no site= partition and are \
+             not read with several sites: move them under site=<profile>/ (mv DIR/dt=* DIR/site=<profile>/)",
+            s3scope_core::text::escape_control(data)
         );
     }
-    let mut out = std::io::stdout().lock();
-    match a.format {
-        Format::Json => write_json(
-            &serde_json::json!({
-                "since": report.since,
-                "until": report.until,
-                "days": report.days,
-                "packages": report.packages,
-                "files_read": report.files_read,
-                "rows": report.rows,
-                "problems": report.problems,
-                "output": report.output,
-                "report": report.report,
-                "reports": report.reports,
-                "elapsed_secs": report.elapsed_secs,
-            }),
-            &mut out,
-        )?,
-        f => {
-            let mut t = Table::new(&["table", "rows"]).align_right(&[1]);
-            for (table, n) in &report.rows {
-                t.push(vec![table.clone(), n.to_string()]);
-            }
-            t.write(f, &mut out)?;
-            if f == Format::Table {
-                writeln!(
-                    out,
-                    "{} day(s), {} package(s), {} file(s), {} problem(s), {:.1}s\noutput: {}\nreport: {}",
-                    report.days.len(),
-                    report.packages,
-                    report.files_read,
-                    report.problems.len(),
-                    report.elapsed_secs,
-                    s3scope_core::text::escape_control(&report.output),
-                    s3scope_core::text::escape_control(&report.reports.join(" "))
-                )?;
-            }
-        }
-    }
-    out.flush()?;
-    Ok(())
 }
 
 /// The requested reports in order, each once.

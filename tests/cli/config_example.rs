@@ -97,6 +97,10 @@ fn every_field() -> ConfigFile {
             max_connections: Some(64),
             usage_summary: Some("/u".into()),
         },
+        pipeline: s3scope_core::pipeline::settings::PipelineSection {
+            profiles: Some(vec!["ceph".into(), "aws-prod".into()]),
+            data_dir: Some("/d".into()),
+        },
         prices: every_price(),
     }
 }
@@ -170,6 +174,10 @@ fn declared() -> Vec<(s3scope_core::settings::Section, &'static str)> {
     vec![
         (s3scope_core::config::S3Layer::SECTION, "s3"),
         (s3scope_core::serve::ServeLayer::SECTION, "serve"),
+        (
+            s3scope_core::pipeline::settings::PipelineLayer::SECTION,
+            "pipeline",
+        ),
         (s3scope_core::prices::PricesLayer::SECTION, "prices"),
         (
             s3scope_core::usage::UsageOptions::SECTION,

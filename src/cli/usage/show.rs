@@ -45,7 +45,8 @@ pub fn run(a: &ShowArgs, config: &Config, global: &GlobalArgs) -> Result<(), Cli
             // Reading a file needs the profile's [usage] section only, not its credentials.
             let name = global
                 .profile
-                .clone()
+                .last()
+                .cloned()
                 .or_else(|| {
                     std::env::var(PROFILE_ENV)
                         .ok()

@@ -36,6 +36,9 @@ pub struct ConfigFile {
     /// `s3scope serve` defaults; its flags override them.
     #[serde(default)]
     pub serve: ServeSection,
+    /// `[pipeline]`: the profiles (sites) and data dir of `extract` and `process`.
+    #[serde(default)]
+    pub pipeline: crate::pipeline::settings::PipelineSection,
     /// `[prices]`: USD per GB-month and per 1,000 requests for the cost columns.
     #[serde(default)]
     pub prices: crate::prices::PricesSection,

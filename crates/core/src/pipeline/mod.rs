@@ -12,6 +12,8 @@ pub mod manifest; // manifest.json and collection_status.csv
 pub mod parquet_io; // Arrow schemas and bounded-memory Parquet writers/readers
 pub mod process; // rollups per day partition
 pub mod report; // the self-contained HTML report and the XLSX workbook
+pub mod settings; // [pipeline]: profiles (sites) and the data dir
+pub mod sites; // several profiles in one run: site=<profile>/ partitions and the combined summary
 pub mod storage; // one interface over a local directory and s3://bucket/prefix
 pub mod table; // the table! declaration: schema, CSV header, columns and reader from one list
 pub mod tables; // every extract and rollup table, declared once

@@ -40,6 +40,9 @@ pub struct ProcessRequest {
 /// Everything process produced, also written as `summary.json`.
 #[derive(Debug, Clone, Serialize)]
 pub struct ProcessReport {
+    /// The site (profile) whose `site=` partition this is; absent for a data dir without sites.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub site: Option<String>,
     pub since: String,
     pub until: String,
     pub days: Vec<String>,
@@ -79,6 +82,14 @@ pub fn reports_dir(window: &Window) -> String {
     format!("reports/{}-{}", f(window.since), f(window.until))
 }
 
+/// The directory of one site's summaries: `reports/<window>/site=<site>`.
+pub fn site_reports_dir(window: &Window, site: Option<&str>) -> String {
+    match site {
+        Some(s) => format!("{}/site={s}", reports_dir(window)),
+        None => reports_dir(window),
+    }
+}
+
 /// The stages a process run reports, in order.
 pub const STAGES: [&str; 3] = ["storage", "usage", "summaries"];
 
@@ -89,6 +100,18 @@ pub async fn process(
     req: &ProcessRequest,
     progress: &Progress,
 ) -> Result<ProcessReport, PipelineError> {
+    process_site(data, out, req, None, progress).await
+}
+
+/// [`process`] for one site: `data` is the site's own partition (`<data_dir>/site=S`), the
+/// rollups go to `<table>/site=S/dt=D/` and the summaries to `reports/<window>/site=S/`.
+pub async fn process_site(
+    data: &Storage,
+    out: &Storage,
+    req: &ProcessRequest,
+    site: Option<&str>,
+    progress: &Progress,
+) -> Result<ProcessReport, PipelineError> {
     let started = std::time::Instant::now();
     out.check_writable().await?;
     let staging = tempfile::Builder::new()
@@ -97,6 +120,7 @@ pub async fn process(
         .map_err(PipelineError::io("cannot create a temporary directory"))?;
     let days = days_of(&req.window);
     let mut report = ProcessReport {
+        site: site.map(str::to_string),
         since: crate::instants::iso(req.window.since),
         until: crate::instants::iso(req.window.until),
         days: days.iter().map(|d| d.to_string()).collect(),
@@ -152,10 +176,10 @@ pub async fn process(
             })
             .collect();
         let st = staging.path();
-        write_partition(out, st, &dt, &storage_rows).await?;
-        write_partition(out, st, &dt, &prefixes).await?;
-        write_partition(out, st, &dt, &growth).await?;
-        write_partition(out, st, &dt, &ages).await?;
+        write_partition(out, st, site, &dt, &storage_rows).await?;
+        write_partition(out, st, site, &dt, &prefixes).await?;
+        write_partition(out, st, site, &dt, &growth).await?;
+        write_partition(out, st, site, &dt, &ages).await?;
         for (table, n) in [
             (StorageRow::NAME, storage_rows.len()),
             (PrefixRow::NAME, prefixes.len()),
@@ -178,14 +202,14 @@ pub async fn process(
     for day in &days {
         let dt = day.to_string();
         let rows: Vec<UsageRow> = usage.iter().filter(|r| r.dt == dt).cloned().collect();
-        write_partition(out, staging.path(), &dt, &rows).await?;
+        write_partition(out, staging.path(), site, &dt, &rows).await?;
     }
     report
         .rows
         .insert(UsageRow::NAME.into(), usage.len() as u64);
     report.usage = usage;
     progress.stage(STAGES[2]);
-    let dir = reports_dir(&req.window);
+    let dir = site_reports_dir(&req.window, site);
     let csvs: [(&str, Vec<u8>); 4] = [
         (StorageRow::NAME, csv_bytes(&report.storage)?),
         (GrowthRow::NAME, csv_bytes(&report.growth)?),

@@ -13,6 +13,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write;
 use svg::{bar_chart, line_chart};
 
+pub mod sites; // the combined page of a multi-site process
 mod svg; // line and bar charts as inline SVG
 pub mod xlsx; // the workbook of --report xlsx
 
@@ -93,7 +94,13 @@ fn table(headers: &[&str], rows: &[Vec<String>]) -> String {
 /// The whole page.
 pub fn html(r: &ProcessReport) -> String {
     let mut s = String::new();
-    let title = format!("s3scope storage report {} .. {}", r.since, r.until);
+    let title = match &r.site {
+        Some(site) => format!(
+            "s3scope storage report {} .. {}, site {site}",
+            r.since, r.until
+        ),
+        None => format!("s3scope storage report {} .. {}", r.since, r.until),
+    };
     let _ = write!(
         s,
         "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{}</title><style>\

@@ -67,6 +67,16 @@ impl Storage {
         Ok(Self::Local(LocalStorage::new(PathBuf::from(location))))
     }
 
+    /// The storage rooted at the directory `dir` of this one (`site=ceph`): names inside it
+    /// are relative to that directory.
+    pub fn child(&self, dir: &str) -> Result<Self, PipelineError> {
+        check_name(dir)?;
+        Ok(match self {
+            Self::Local(l) => Self::Local(LocalStorage::new(l.path_of(dir))),
+            Self::S3(s) => Self::S3(s.child(dir)),
+        })
+    }
+
     /// The full location of `name`, for messages and reports.
     pub fn describe(&self, name: &str) -> String {
         match self {
@@ -259,5 +269,15 @@ mod tests {
         s.remove("dt=2026-01-02/r2/data.parquet").await.unwrap();
         assert!(!s.exists("dt=2026-01-02/r2/data.parquet").await.unwrap());
         assert!(s.get("nope.json").await.is_err());
+        let site = s.child("site=a").unwrap();
+        site.put_bytes("dt=2026-01-03/r3/manifest.json", b"{}")
+            .await
+            .unwrap();
+        assert_eq!(
+            s.glob("site=*/dt=*/*/manifest.json").await.unwrap(),
+            ["site=a/dt=2026-01-03/r3/manifest.json"]
+        );
+        assert_eq!(site.glob("dt=*/*/manifest.json").await.unwrap().len(), 1);
+        assert!(s.child("../x").is_err());
     }
 }

@@ -114,6 +114,7 @@ macro_rules! settings {
             /// Each declared default text passes its check and gives the declared value.
             pub fn check_defaults() -> Result<(), String> {
                 let section = <Self as $crate::settings::Layered>::SECTION;
+                let _ = &section; // a section may declare no default at all
                 $( $crate::__setting_check_default!(section, $name, $check $(, $dtext, $dval)?); )*
                 Ok(())
             }

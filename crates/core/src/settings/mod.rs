@@ -232,6 +232,13 @@ impl RawValue for std::path::PathBuf {
     }
 }
 
+/// A list (`profiles = ["a", "b"]`) as the comma-separated text its check splits again.
+impl RawValue for Vec<String> {
+    fn to_text(&self) -> String {
+        self.join(",")
+    }
+}
+
 /// A field of a TOML struct: the text of its value, when the file gives one.
 pub trait RawField {
     fn given(&self) -> Option<String>;

@@ -17,21 +17,25 @@ pub const TABLES: [&str; 5] = [
     UsageRow::NAME,
 ];
 
-/// The name of a table's file in one day partition.
-pub fn partition_file(table: &str, dt: &str) -> String {
-    format!("{table}/dt={dt}/part-0.parquet")
+/// The name of a table's file in one day partition (`<table>/site=S/dt=D/` for a site).
+pub fn partition_file(table: &str, site: Option<&str>, dt: &str) -> String {
+    match site {
+        Some(s) => format!("{table}/site={s}/dt={dt}/part-0.parquet"),
+        None => format!("{table}/dt={dt}/part-0.parquet"),
+    }
 }
 
-/// Writes (or, without rows, removes) the partition `table/dt=D` atomically; returns its name
-/// when written. A partition left by an earlier run of the same window is replaced whole.
+/// Writes (or, without rows, removes) the partition `table/[site=S/]dt=D` atomically; returns
+/// its name when written. A partition left by an earlier run of the same window is replaced whole.
 pub async fn write_partition<R: Table>(
     out: &Storage,
     staging: &Path,
+    site: Option<&str>,
     dt: &str,
     rows: &[R],
 ) -> Result<Option<String>, PipelineError> {
     let table = R::NAME;
-    let name = partition_file(table, dt);
+    let name = partition_file(table, site, dt);
     if rows.is_empty() {
         out.remove(&name).await?;
         return Ok(None);

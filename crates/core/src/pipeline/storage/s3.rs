@@ -61,6 +61,13 @@ impl S3Storage {
         })
     }
 
+    /// The same bucket and connection, rooted at `<prefix><dir>/`.
+    pub fn child(&self, dir: &str) -> Self {
+        let mut c = self.clone();
+        c.prefix = format!("{}{}/", self.prefix, dir.trim_matches('/'));
+        c
+    }
+
     /// Uploads above `bytes` (at least 5 MiB) use multipart, in parts of that size.
     pub fn with_multipart_threshold(mut self, bytes: usize) -> Self {
         self.threshold = bytes.max(Self::MIN_PART);
