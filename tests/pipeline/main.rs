@@ -11,3 +11,5 @@ mod extract_s3;
 mod process_errors;
 mod process_readback;
 mod report_xlsx;
+mod sites;
+mod sites_ceph;

@@ -9,29 +9,6 @@ use s3scope_store::StorageClass;
 use std::path::PathBuf;
 use std::process::Command;
 
-fn venv_python() -> Option<PathBuf> {
-    let python = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(".venv/bin/python");
-    let has_duckdb = python.exists()
-        && Command::new(&python)
-            .args(["-c", "import duckdb"])
-            .status()
-            .is_ok_and(|s| s.success());
-    if has_duckdb {
-        return Some(python);
-    }
-    let ci = std::env::var("CI")
-        .is_ok_and(|v| matches!(v.to_ascii_lowercase().as_str(), "true" | "1" | "yes"));
-    assert!(
-        !ci,
-        "{} with duckdb is missing but CI=true: run scripts/moto.sh venv (scripts/test-all.sh does)",
-        python.display()
-    );
-    eprintln!(
-        "NOTE: .venv/bin/python with duckdb is missing: skipping; run `bash scripts/moto.sh venv` first"
-    );
-    None
-}
-
 const QUERY: &str = r#"
 import duckdb, json, sys
 out, pkg = sys.argv[1], sys.argv[2]
@@ -51,7 +28,9 @@ print(json.dumps(result))
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn duckdb_reads_the_rollups_unchanged() {
-    let Some(python) = venv_python() else { return };
+    let Some(python) = venv_python(&["duckdb"]) else {
+        return;
+    };
     let tmp = tempfile::tempdir().unwrap();
     let s3 = server(&tmp.path().join("s3")).await;
     seed(&s3);

@@ -8,29 +8,6 @@ use pipeline_support::*;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-fn venv_python() -> Option<PathBuf> {
-    let python = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(".venv/bin/python");
-    let ready = python.exists()
-        && Command::new(&python)
-            .args(["-c", "import duckdb, openpyxl"])
-            .status()
-            .is_ok_and(|s| s.success());
-    if ready {
-        return Some(python);
-    }
-    let ci = std::env::var("CI")
-        .is_ok_and(|v| matches!(v.to_ascii_lowercase().as_str(), "true" | "1" | "yes"));
-    assert!(
-        !ci,
-        "{} with duckdb and openpyxl is missing but CI=true: run scripts/moto.sh venv",
-        python.display()
-    );
-    eprintln!(
-        "NOTE: .venv/bin/python with openpyxl is missing: skipping; run `bash scripts/moto.sh venv`"
-    );
-    None
-}
-
 const READ: &str = r#"
 import duckdb, json, sys, openpyxl
 out, xlsx = sys.argv[1], sys.argv[2]
@@ -110,7 +87,7 @@ async fn workbook_has_typed_sheets_equal_to_parquet_and_gaps_stay_empty() {
     assert_eq!(listed["day_packages"]["2026-11-02"], 0);
     assert_eq!(listed["day_packages"]["2026-11-01"], 1);
 
-    let Some(python) = venv_python() else {
+    let Some(python) = venv_python(&["duckdb", "openpyxl"]) else {
         s3.shutdown().await;
         return;
     };

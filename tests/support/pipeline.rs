@@ -7,7 +7,7 @@ use s3scope_core::config::{Credentials, Profile, Secret};
 use s3scope_core::s3::client::Clients;
 use s3scope_store::store::{EmbeddedServer, ServerOptions};
 use s3scope_store::{PutOptions, StorageClass};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::time::Duration;
 
@@ -147,4 +147,31 @@ pub fn files_under(dir: &Path) -> Vec<String> {
     }
     out.sort();
     out
+}
+
+/// The test venv's python (`.venv`, made by `scripts/moto.sh venv`) when it imports every one of
+/// `modules`; without it, None and a note, or a failure under CI=true (never a silent pass).
+pub fn venv_python(modules: &[&str]) -> Option<PathBuf> {
+    let python = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(".venv/bin/python");
+    let import = format!("import {}", modules.join(", "));
+    let ready = python.exists()
+        && Command::new(&python)
+            .args(["-c", &import])
+            .status()
+            .is_ok_and(|s| s.success());
+    if ready {
+        return Some(python);
+    }
+    let ci = std::env::var("CI")
+        .is_ok_and(|v| matches!(v.to_ascii_lowercase().as_str(), "true" | "1" | "yes"));
+    let what = modules.join(" and ");
+    assert!(
+        !ci,
+        "{} with {what} is missing but CI=true: run scripts/moto.sh venv (scripts/test-all.sh does)",
+        python.display()
+    );
+    eprintln!(
+        "NOTE: .venv/bin/python with {what} is missing: skipping; run `bash scripts/moto.sh venv` first"
+    );
+    None
 }
