@@ -40,6 +40,8 @@ pub async fn run_extract(a: ExtractArgs, config: &Config, g: &GlobalArgs) -> Res
     let base = Storage::open(&data_dir, Some(first))
         .await
         .map_err(pipeline_err)?;
+    // A data dir that cannot be written is refused (exit 2) before it is even looked into.
+    base.check_writable().await.map_err(pipeline_err)?;
     let names: Vec<String> = clients.iter().map(|c| c.profile().name.clone()).collect();
     let partitioned = several || !sites::found(&base).await.map_err(pipeline_err)?.is_empty();
     if !partitioned {

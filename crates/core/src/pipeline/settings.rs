@@ -46,7 +46,7 @@ crate::settings! {
     /// partition; `--profile` (repeatable) or $S3SCOPE_PROFILE replace the list.
     profiles: Option<Vec<String>> => Vec<String>, check profiles;
         { value_name: "NAMES", example: "[\"ceph\", \"aws-prod\"]",
-          default_doc: Some("default_profile alone, without site= partitions") }
+          default_doc: Some("the default profile alone, without site= partitions") }
     /// Where packages go and are read from: a directory or s3://BUCKET/PREFIX (reached with the
     /// first profile).
     data_dir: Option<String> => String, check check::text;
