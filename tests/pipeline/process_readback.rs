@@ -6,7 +6,6 @@ use crate::support::pipeline as pipeline_support;
 
 use pipeline_support::*;
 use s3scope_store::StorageClass;
-use std::path::PathBuf;
 use std::process::Command;
 
 const QUERY: &str = r#"

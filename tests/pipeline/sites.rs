@@ -83,7 +83,7 @@ async fn two_profiles_one_denied_from_one_cron_line() {
     let s3 = server(&tmp.path().join("s3")).await;
     seed(&s3);
     let home = tmp.path().join("home");
-    let (data, out) = (tmp.path().join("data"), tmp.path().join("out"));
+    let (data, out) = (tmp.path().join("data"), tmp.path().join("output/usage"));
     let config = two_sites(&home, &s3.endpoint, "");
     // chameleon-usage --site chi_uc --site chi_tacc extract
     let run1 = run(
@@ -374,6 +374,64 @@ async fn one_profile_keeps_the_flat_layout_until_the_data_dir_has_sites() {
         stderr(&r).contains("[pipeline] profiles: profile `a b` cannot name a site= partition"),
         "{}",
         stderr(&r)
+    );
+    s3.shutdown().await;
+}
+
+/// The seed's `data_dir: "s3://usage-new-collector/chi_uc"`: one bucket for every site, reached
+/// with the first profile, each site under its own prefix.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sites_on_an_s3_data_dir() {
+    let tmp = tempfile::tempdir().unwrap();
+    let s3 = server(&tmp.path().join("s3")).await;
+    seed(&s3);
+    s3.store().create_bucket("usage-new-collector").unwrap();
+    let home = tmp.path().join("home");
+    let out = tmp.path().join("output/usage");
+    let config = two_sites(
+        &home,
+        &s3.endpoint,
+        "[pipeline]\nprofiles = [\"chi_uc\", \"chi_tacc\"]\ndata_dir = \"s3://usage-new-collector/usage\"\n",
+    );
+    let r = run(
+        cmd(&home, &config).args(["extract", "--since", "2024-12-30", "--until", "2024-12-31"]),
+        1,
+    );
+    assert!(
+        stderr(&r).contains("site `chi_tacc`: 2 source(s) failed"),
+        "{}",
+        stderr(&r)
+    );
+    assert!(
+        stdout(&r).contains(
+            "site chi_uc: package s3://usage-new-collector/usage/site=chi_uc/dt=2024-12-30/"
+        ),
+        "{}",
+        stdout(&r)
+    );
+    let p = run(
+        cmd(&home, &config)
+            .args([
+                "process",
+                "--since",
+                "2024-01-01",
+                "--until",
+                "2025-01-01",
+                "--format",
+                "json",
+            ])
+            .arg("--output")
+            .arg(&out),
+        0,
+    );
+    let v: Value = serde_json::from_slice(&p.stdout).unwrap();
+    assert_eq!(v["sites"][0]["site"], "chi_uc");
+    assert_eq!(v["sites"][0]["packages"], 1, "{v}");
+    assert_eq!(v["sites"][1]["packages"], 1, "{v}");
+    assert_eq!(v["sites"][0]["rows"]["storage_daily"], 3, "{v}");
+    assert!(
+        out.join("storage_daily/site=chi_uc/dt=2024-12-30/part-0.parquet")
+            .exists()
     );
     s3.shutdown().await;
 }

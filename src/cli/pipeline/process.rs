@@ -146,7 +146,7 @@ fn warn_problems(report: &ProcessReport) {
 }
 
 fn summary_json(report: &ProcessReport) -> serde_json::Value {
-    serde_json::json!({
+    let mut v = serde_json::json!({
         "since": report.since,
         "until": report.until,
         "days": report.days,
@@ -158,7 +158,11 @@ fn summary_json(report: &ProcessReport) -> serde_json::Value {
         "report": report.report,
         "reports": report.reports,
         "elapsed_secs": report.elapsed_secs,
-    })
+    });
+    if let Some(site) = &report.site {
+        v["site"] = site.clone().into();
+    }
+    v
 }
 
 /// The output of one data dir or site (the single-profile layout and exit status).

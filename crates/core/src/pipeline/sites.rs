@@ -100,10 +100,7 @@ pub struct Combined {
 }
 
 /// Rows of every site as CSV with `site` first (the other columns as in each site's CSV).
-fn site_csv<R: Table + Serialize>(
-    sites: &[SiteResult],
-    rows: impl Fn(&ProcessReport) -> &[R],
-) -> Result<Vec<u8>, PipelineError> {
+fn site_csv<R: Table + Serialize>(parts: &[(&str, &[R])]) -> Result<Vec<u8>, PipelineError> {
     let err = |e: csv::Error| PipelineError::Other(format!("cannot write CSV: {e}"));
     let mut w = csv::WriterBuilder::new()
         .has_headers(false)
@@ -112,14 +109,24 @@ fn site_csv<R: Table + Serialize>(
         .chain(R::COLUMNS.iter().copied())
         .collect();
     w.write_record(&header).map_err(err)?;
-    for s in sites {
-        let Some(r) = &s.report else { continue };
-        for row in rows(r) {
-            w.serialize((&s.site, row)).map_err(err)?;
+    for (site, rows) in parts {
+        for row in *rows {
+            w.serialize((site, row)).map_err(err)?;
         }
     }
     w.into_inner()
         .map_err(|e| PipelineError::Other(format!("cannot write CSV: {e}")))
+}
+
+/// Each site that has a report, with one of its tables.
+fn parts<'a, R>(
+    sites: &'a [SiteResult],
+    rows: impl Fn(&'a ProcessReport) -> &'a [R],
+) -> Vec<(&'a str, &'a [R])> {
+    sites
+        .iter()
+        .filter_map(|s| Some((s.site.as_str(), rows(s.report.as_ref()?))))
+        .collect()
 }
 
 /// Writes the window's combined summary, report and CSVs over `sites` to `out`.
@@ -131,10 +138,13 @@ pub async fn write_combined(
 ) -> Result<Combined, PipelineError> {
     let dir = reports_dir(window);
     let csvs = [
-        ("storage_daily.csv", site_csv(&sites, |r| &r.storage)?),
-        ("growth_daily.csv", site_csv(&sites, |r| &r.growth)?),
-        ("age_histogram.csv", site_csv(&sites, |r| &r.ages)?),
-        ("usage_daily.csv", site_csv(&sites, |r| &r.usage)?),
+        (
+            "storage_daily.csv",
+            site_csv(&parts(&sites, |r| &r.storage))?,
+        ),
+        ("growth_daily.csv", site_csv(&parts(&sites, |r| &r.growth))?),
+        ("age_histogram.csv", site_csv(&parts(&sites, |r| &r.ages))?),
+        ("usage_daily.csv", site_csv(&parts(&sites, |r| &r.usage))?),
     ];
     let mut combined = Combined {
         since: crate::instants::iso(window.since),
@@ -166,32 +176,26 @@ mod tests {
 
     #[test]
     fn csv_has_the_site_first_and_keeps_newlines_quoted() {
-        let row = StorageRow {
+        let row = |bucket: &str, bytes| StorageRow {
             dt: "2026-11-01".into(),
-            bucket: "a\nb".into(),
+            bucket: bucket.into(),
             storage_class: "STANDARD".into(),
             objects: 2,
-            bytes: 30,
+            bytes,
             source: "listing".into(),
         };
-        let sites = [SiteResult {
-            site: "ceph".into(),
-            ok: true,
-            error: None,
-            summary: None,
-            report: None,
-        }];
-        let empty = site_csv::<StorageRow>(&sites, |r| &r.storage).unwrap();
+        let (uc, tacc) = ([row("a\nb", 30)], [row("c", 5)]);
+        let csv = site_csv::<StorageRow>(&[("chi_uc", &uc), ("chi_tacc", &tacc)]).unwrap();
+        assert_eq!(
+            String::from_utf8(csv).unwrap(),
+            "site,dt,bucket,storage_class,objects,bytes,source\n\
+             chi_uc,2026-11-01,\"a\nb\",STANDARD,2,30,listing\n\
+             chi_tacc,2026-11-01,c,STANDARD,2,5,listing\n"
+        );
+        let empty = site_csv::<StorageRow>(&[]).unwrap();
         assert_eq!(
             String::from_utf8(empty).unwrap(),
             "site,dt,bucket,storage_class,objects,bytes,source\n"
         );
-        let rows = vec![row];
-        let mut w = csv::WriterBuilder::new()
-            .has_headers(false)
-            .from_writer(Vec::new());
-        w.serialize(("ceph", &rows[0])).unwrap();
-        let line = String::from_utf8(w.into_inner().unwrap()).unwrap();
-        assert_eq!(line, "ceph,2026-11-01,\"a\nb\",STANDARD,2,30,listing\n");
     }
 }
