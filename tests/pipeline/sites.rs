@@ -209,6 +209,11 @@ async fn two_profiles_one_denied_from_one_cron_line() {
     );
     let summary: Value =
         serde_json::from_slice(&std::fs::read(reports.join("summary.json")).unwrap()).unwrap();
+    assert_eq!(
+        summary["sites"][0]["figures"],
+        serde_json::json!({"packages": 1, "days_with_packages": 1, "problems": 0,
+            "last_day": "2024-12-30", "buckets": 2, "objects": 6, "bytes": 1660, "requests": 0})
+    );
     assert_eq!(summary["sites"][1]["site"], "chi_tacc");
     assert_eq!(summary["sites"][1]["ok"], true);
     let html = std::fs::read_to_string(reports.join("report.html")).unwrap();

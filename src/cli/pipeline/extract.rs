@@ -264,9 +264,14 @@ fn several_sites(
     if incomplete.is_empty() {
         return Ok(());
     }
+    let rest = if incomplete.len() == results.len() {
+        "no site is complete"
+    } else {
+        "the other sites' packages are complete"
+    };
     let msg = format!(
-        "{} of {} site(s) incomplete ({}); check each one's profile and permissions (lines above); \
-         the other sites' packages are complete",
+        "{} of {} site(s) incomplete ({}); check each one's profile and permissions (lines \
+         above); {rest}",
         incomplete.len(),
         results.len(),
         incomplete.join(", ")

@@ -270,8 +270,13 @@ fn several_sites(a: &ProcessArgs, c: &sites::Combined) -> Result<(), CliError> {
         return Ok(());
     }
     let names: Vec<&str> = failed.iter().map(|s| s.site.as_str()).collect();
+    let rest = if failed.len() == c.sites.len() {
+        "no site has rollups"
+    } else {
+        "the others are complete"
+    };
     Err(CliError::Runtime(format!(
-        "{} of {} site(s) have no rollups ({}); the others are complete",
+        "{} of {} site(s) have no rollups ({}); {rest}",
         failed.len(),
         c.sites.len(),
         names.join(", ")

@@ -55,8 +55,51 @@ pub struct SiteResult {
     /// The site's own summary (its `reports/<window>/site=S/summary.json`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub summary: Option<String>,
+    /// The site's figures, for a glance without opening its summary.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub figures: Option<Figures>,
     #[serde(skip)]
     pub report: Option<ProcessReport>,
+}
+
+/// One site's figures in the combined summary.
+#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
+pub struct Figures {
+    pub packages: u64,
+    /// Days of the window with at least one package.
+    pub days_with_packages: usize,
+    /// Damaged or incomplete packages skipped (listed in the site's summary).
+    pub problems: usize,
+    /// The last day with storage rows, and its totals over every bucket and class.
+    pub last_day: Option<String>,
+    pub buckets: usize,
+    pub objects: i64,
+    pub bytes: i64,
+    /// Requests over the window (usage_daily).
+    pub requests: i64,
+}
+
+impl Figures {
+    pub fn of(r: &ProcessReport) -> Self {
+        let last = r.storage.iter().map(|x| x.dt.as_str()).max();
+        let latest: Vec<_> = r
+            .storage
+            .iter()
+            .filter(|x| Some(x.dt.as_str()) == last)
+            .collect();
+        let buckets: std::collections::BTreeSet<&str> =
+            latest.iter().map(|x| x.bucket.as_str()).collect();
+        Self {
+            packages: r.packages,
+            days_with_packages: r.day_packages.values().filter(|n| **n > 0).count(),
+            problems: r.problems.len(),
+            last_day: last.map(str::to_string),
+            buckets: buckets.len(),
+            objects: latest.iter().map(|x| x.objects).sum(),
+            bytes: latest.iter().map(|x| x.bytes).sum(),
+            requests: r.usage.iter().map(|u| u.ops).sum(),
+        }
+    }
 }
 
 impl SiteResult {
@@ -73,6 +116,7 @@ impl SiteResult {
                 ok: true,
                 error: None,
                 summary: Some(out.describe(&format!("{dir}/summary.json"))),
+                figures: Some(Figures::of(&report)),
                 report: Some(report),
             },
             Err(e) => Self {
@@ -80,6 +124,7 @@ impl SiteResult {
                 ok: false,
                 error: Some(e),
                 summary: None,
+                figures: None,
                 report: None,
             },
         }

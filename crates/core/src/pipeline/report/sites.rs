@@ -70,25 +70,12 @@ pub fn html(c: &Combined, days: &[NaiveDate]) -> String {
     s.push_str(&line_chart(&days, &series, &|v| size(v as i64)));
     let mut rows = Vec::new();
     for x in &c.sites {
-        let Some(r) = &x.report else {
-            rows.push(vec![
-                x.site.clone(),
-                "failed".into(),
-                String::new(),
-                String::new(),
-                String::new(),
-                String::new(),
-                String::new(),
-                String::new(),
-            ]);
+        let (Some(r), Some(f)) = (&x.report, &x.figures) else {
+            let mut row = vec![x.site.clone(), "failed".to_string()];
+            row.resize(8, String::new());
+            rows.push(row);
             continue;
         };
-        let last = r.storage.iter().map(|x| x.dt.as_str()).max().unwrap_or("");
-        let latest = r.storage.iter().filter(|x| x.dt == last);
-        let buckets: std::collections::BTreeSet<&str> =
-            latest.clone().map(|x| x.bucket.as_str()).collect();
-        let (objects, bytes) = latest.fold((0i64, 0i64), |(o, b), x| (o + x.objects, b + x.bytes));
-        let ops: i64 = r.usage.iter().map(|u| u.ops).sum();
         let link = format!(
             "site={}/{}",
             x.site,
@@ -96,12 +83,12 @@ pub fn html(c: &Combined, days: &[NaiveDate]) -> String {
         );
         rows.push(vec![
             x.site.clone(),
-            format!("{} package(s), {} problem(s)", r.packages, r.problems.len()),
-            last.to_string(),
-            buckets.len().to_string(),
-            objects.to_string(),
-            size(bytes),
-            ops.to_string(),
+            format!("{} package(s), {} problem(s)", f.packages, f.problems),
+            f.last_day.clone().unwrap_or_default(),
+            f.buckets.to_string(),
+            f.objects.to_string(),
+            size(f.bytes),
+            f.requests.to_string(),
             link,
         ]);
     }
