@@ -211,14 +211,22 @@ async fn two_profiles_one_denied_from_one_cron_line() {
         serde_json::from_slice(&std::fs::read(reports.join("summary.json")).unwrap()).unwrap();
     assert_eq!(
         summary["sites"][0]["figures"],
-        serde_json::json!({"packages": 1, "days_with_packages": 1, "problems": 0,
+        serde_json::json!({"packages": 1, "failed_sources": {}, "days_with_packages": 1, "problems": 0,
             "last_day": "2024-12-30", "buckets": 2, "objects": 6, "bytes": 1660, "requests": 0})
     );
     assert_eq!(summary["sites"][1]["site"], "chi_tacc");
     assert_eq!(summary["sites"][1]["ok"], true);
+    assert_eq!(
+        summary["sites"][1]["figures"]["failed_sources"],
+        serde_json::json!({"bucket-stats": 1, "listing": 1})
+    );
     let html = std::fs::read_to_string(reports.join("report.html")).unwrap();
     assert!(
         html.contains("<td>chi_uc</td>") && html.contains("site=chi_uc/report.html"),
+        "{html}"
+    );
+    assert!(
+        html.contains("failed: bucket-stats in 1, listing in 1"),
         "{html}"
     );
     let site_html = std::fs::read_to_string(reports.join("site=chi_uc/report.html")).unwrap();

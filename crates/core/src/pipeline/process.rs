@@ -49,6 +49,8 @@ pub struct ProcessReport {
     /// Packages per day of the window: a day with 0 is a gap in the charts, not zero bytes.
     pub day_packages: BTreeMap<String, u64>,
     pub packages: u64,
+    /// Sources that failed when a package of the window was extracted: name → packages.
+    pub failed_sources: BTreeMap<String, u64>,
     pub files_read: u64,
     /// Rows written per table.
     pub rows: BTreeMap<String, u64>,
@@ -126,6 +128,7 @@ pub async fn process_site(
         days: days.iter().map(|d| d.to_string()).collect(),
         day_packages: BTreeMap::new(),
         packages: 0,
+        failed_sources: BTreeMap::new(),
         files_read: 0,
         rows: BTreeMap::new(),
         problems: Vec::new(),
@@ -154,6 +157,11 @@ pub async fn process_site(
         }
         report.problems.extend(problems);
         report.packages += packages.len() as u64;
+        for c in packages.iter().flat_map(|p| &p.manifest.collectors) {
+            if !c.success {
+                *report.failed_sources.entry(c.name.clone()).or_default() += 1;
+            }
+        }
         report
             .day_packages
             .insert(dt.clone(), packages.len() as u64);

@@ -66,6 +66,8 @@ pub struct SiteResult {
 #[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
 pub struct Figures {
     pub packages: u64,
+    /// Sources that failed at extract time: name → packages (see each package's manifest).
+    pub failed_sources: std::collections::BTreeMap<String, u64>,
     /// Days of the window with at least one package.
     pub days_with_packages: usize,
     /// Damaged or incomplete packages skipped (listed in the site's summary).
@@ -91,6 +93,7 @@ impl Figures {
             latest.iter().map(|x| x.bucket.as_str()).collect();
         Self {
             packages: r.packages,
+            failed_sources: r.failed_sources.clone(),
             days_with_packages: r.day_packages.values().filter(|n| **n > 0).count(),
             problems: r.problems.len(),
             last_day: last.map(str::to_string),

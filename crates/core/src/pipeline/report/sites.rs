@@ -21,6 +21,20 @@ fn bytes_per_day(r: &crate::pipeline::process::ProcessReport, days: &[String]) -
         .collect()
 }
 
+/// Packages, problems and the sources that failed at extract time.
+fn status(f: &crate::pipeline::sites::Figures) -> String {
+    let mut s = format!("{} package(s), {} problem(s)", f.packages, f.problems);
+    if !f.failed_sources.is_empty() {
+        let failed: Vec<String> = f
+            .failed_sources
+            .iter()
+            .map(|(name, n)| format!("{name} in {n}"))
+            .collect();
+        s.push_str(&format!("; failed: {}", failed.join(", ")));
+    }
+    s
+}
+
 /// The whole page.
 pub fn html(c: &Combined, days: &[NaiveDate]) -> String {
     let days: Vec<String> = days.iter().map(|d| d.to_string()).collect();
@@ -83,7 +97,7 @@ pub fn html(c: &Combined, days: &[NaiveDate]) -> String {
         );
         rows.push(vec![
             x.site.clone(),
-            format!("{} package(s), {} problem(s)", f.packages, f.problems),
+            status(f),
             f.last_day.clone().unwrap_or_default(),
             f.buckets.to_string(),
             f.objects.to_string(),
