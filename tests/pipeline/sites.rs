@@ -446,5 +446,24 @@ async fn sites_on_an_s3_data_dir() {
         out.join("storage_daily/site=chi_uc/dt=2024-12-30/part-0.parquet")
             .exists()
     );
+    // $S3SCOPE_PROFILE (one) wins over [pipeline] profiles: the denied site is not run.
+    let r = run(
+        cmd(&home, &config).env("S3SCOPE_PROFILE", "chi_uc").args([
+            "extract",
+            "--since",
+            "2024-12-31",
+            "--until",
+            "2025-01-01",
+            "--format",
+            "json",
+        ]),
+        0,
+    );
+    let v: Value = serde_json::from_slice(&r.stdout).unwrap();
+    let package = v["package"].as_str().unwrap();
+    assert!(
+        package.starts_with("s3://usage-new-collector/usage/site=chi_uc/dt=2024-12-31/"),
+        "{v}"
+    );
     s3.shutdown().await;
 }
