@@ -367,6 +367,32 @@ async fn one_profile_keeps_the_flat_layout_until_the_data_dir_has_sites() {
         err.contains("1 of 2 site(s) have no rollups (chi_mia)"),
         "{err}"
     );
+    // Input every site refuses is exit 2, as with one profile.
+    let r = run(
+        cmd(&home, &config)
+            .args([
+                "-p",
+                "chi_uc",
+                "-p",
+                "chi_tacc",
+                "extract",
+                "--buckets",
+                "[",
+            ])
+            .arg("--data-dir")
+            .arg(&data),
+        2,
+    );
+    let err = stderr(&r);
+    assert!(
+        err.contains("s3scope: site `chi_uc`: nothing extracted: --buckets is not a glob"),
+        "{err}"
+    );
+    assert!(
+        err.contains("2 of 2 site(s) incomplete (chi_uc, chi_tacc)")
+            && err.contains("no site is complete"),
+        "{err}"
+    );
     // Other commands take one profile.
     let buckets = run(
         cmd(&home, &config).args(["-p", "chi_uc", "-p", "chi_tacc", "buckets"]),

@@ -130,8 +130,13 @@ fn failed_line(report: &ExtractReport) -> Option<String> {
         return None;
     }
     let names: Vec<String> = failures.iter().map(|(n, e)| format!("{n}: {e}")).collect();
+    let rest = if failures.len() == report.manifest.collectors.len() {
+        "its manifest records why"
+    } else {
+        "holds the others"
+    };
     Some(format!(
-        "{} source(s) failed ({}); the package at {} holds the others",
+        "{} source(s) failed ({}); the package at {} {rest}",
         failures.len(),
         names.join("; "),
         report.package
