@@ -13,3 +13,4 @@ mod process_readback;
 mod report_xlsx;
 mod sites;
 mod sites_ceph;
+mod sites_layout;
