@@ -123,8 +123,8 @@ fn run(cli: Cli) -> Result<(), CliError> {
 }
 
 async fn dispatch(command: Command, global: &GlobalArgs, config: Config) -> Result<(), CliError> {
-    let several = !matches!(command, Command::Extract(_) | Command::Process(_));
-    if several && global.profile.len() > 1 {
+    let one_profile_only = !matches!(command, Command::Extract(_) | Command::Process(_));
+    if one_profile_only && global.profile.len() > 1 {
         return Err(CliError::Usage(format!(
             "--profile given {} times: only extract and process run over several profiles; \
              pass one --profile",
