@@ -138,18 +138,8 @@ pub async fn run(
     reporter.finish().await;
     interrupt.abort();
     let report = result.map_err(cleanup_error)?;
-    let saving = prices.map(|p| {
-        plan.items
-            .iter()
-            .filter(|i| {
-                !report
-                    .failed
-                    .iter()
-                    .any(|f| f.key == i.key() && i.id().ends_with(&f.id))
-            })
-            .map(|i| p.monthly(i.storage_class(), i.bytes()))
-            .sum::<f64>()
-    });
+    let saving =
+        prices.map(|p| p.monthly_all(report.bytes_by_class.iter().map(|(c, b)| (c.as_str(), *b))));
     let mut out = std::io::stdout().lock();
     match a.format {
         CleanupFormat::Json => write_json(&report, &mut out)?,
@@ -263,7 +253,7 @@ fn show_plan(plan: &CleanupPlan, out: &mut dyn Write) -> std::io::Result<()> {
     }
     writeln!(out)?;
     let mut items =
-        Table::new(&["kind", "key", "version / upload", "bytes", "age from"]).align_right(&[3]);
+        Table::new(&["kind", "key", "version / upload", "bytes", "since"]).align_right(&[3]);
     for i in plan.items.iter().take(SHOWN) {
         let (id, when) = match i {
             CleanupItem::Upload {

@@ -88,11 +88,12 @@ pub async fn run(clients: &Clients, a: RmArgs) -> Result<(), CliError> {
     }
     if a.dry_run {
         let mut out = std::io::stdout().lock();
-        return Ok(if a.format == Format::Json {
-            write_json(&plan, &mut out)?
+        if a.format == Format::Json {
+            write_json(&plan, &mut out)?;
         } else {
-            show_plan(&plan, &mut out)?
-        });
+            show_plan(&plan, &mut out)?;
+        }
+        return Ok(());
     }
     if !a.yes {
         confirm(&plan)?;

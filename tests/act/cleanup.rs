@@ -26,9 +26,15 @@ pub fn cleanup_cmd(
     extra: &[&str],
 ) -> tokio::process::Command {
     let mut cmd = s3scope(home, &server.access_key, &server.secret_key);
-    cmd.args(["--endpoint", endpoint, "--path-style=true", "cleanup", location])
-        .args(AGES)
-        .args(extra);
+    cmd.args([
+        "--endpoint",
+        endpoint,
+        "--path-style=true",
+        "cleanup",
+        location,
+    ])
+    .args(AGES)
+    .args(extra);
     cmd
 }
 
@@ -234,4 +240,52 @@ async fn faults_on_the_writes_change_nothing_in_the_outcome() {
     assert_eq!(report["versions"]["count"], 4 + 1500);
     let expected: std::collections::BTreeSet<String> = before.difference(&goes).cloned().collect();
     assert_eq!(state(&s3, "act-faults").await, expected);
+}
+
+#[tokio::test]
+async fn the_preview_shows_the_monthly_saving_when_prices_are_set() {
+    let t = store_support::start().await;
+    let store = t.server.store();
+    let goes = seed(&store, "act-cost", "", chrono::Utc::now());
+    let home = tempfile::tempdir().unwrap();
+    // The config the harness passes: prices for this S3-compatible endpoint.
+    std::fs::write(
+        home.path().join("empty-config.toml"),
+        "[prices]\nstandard = 1000.0\n",
+    )
+    .unwrap();
+    let r = run(cleanup_cmd(
+        home.path(),
+        &t.server,
+        &t.server.endpoint,
+        "s3://act-cost",
+        &["--format", "json"],
+    ))
+    .await;
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let plan: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(plan_entries(&plan), goes);
+    let bytes =
+        plan["uploads"]["bytes"].as_u64().unwrap() + plan["versions"]["bytes"].as_u64().unwrap();
+    let usd = plan["monthly_saving_usd"].as_f64().unwrap();
+    let want = bytes as f64 / 1_073_741_824.0 * 1000.0;
+    assert!(
+        (usd - want).abs() < 1e-9,
+        "{usd} for {bytes} bytes, want {want}"
+    );
+    let r = run(cleanup_cmd(
+        home.path(),
+        &t.server,
+        &t.server.endpoint,
+        "s3://act-cost",
+        &[],
+    ))
+    .await;
+    let total = r
+        .stdout
+        .lines()
+        .find(|l| l.starts_with("total"))
+        .unwrap_or_default()
+        .to_string();
+    assert!(total.contains('$'), "{}", r.stdout);
 }

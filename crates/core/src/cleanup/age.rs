@@ -72,8 +72,8 @@ impl From<Age> for String {
 impl fmt::Display for Age {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let s = self.secs;
-        for (unit, len) in [("w", 7 * 86_400), ("d", 86_400), ("h", 3600), ("m", 60)] {
-            if s > 0 && s % len == 0 {
+        for (unit, len) in [("d", 86_400), ("h", 3600), ("m", 60)] {
+            if s > 0 && s.is_multiple_of(len) {
                 return write!(f, "{}{unit}", s / len);
             }
         }
@@ -89,7 +89,7 @@ mod tests {
     fn ages_parse_and_print() {
         assert_eq!("7d".parse::<Age>().unwrap().secs(), 7 * 86_400);
         assert_eq!("12h".parse::<Age>().unwrap().to_string(), "12h");
-        assert_eq!("14d".parse::<Age>().unwrap().to_string(), "2w");
+        assert_eq!("2w".parse::<Age>().unwrap().to_string(), "14d");
         assert_eq!("36h".parse::<Age>().unwrap().days_ceil(), 2);
         assert_eq!("0d".parse::<Age>().unwrap().to_string(), "0s");
         for bad in ["", "7", "d", "7y", "-1d", "1.5d"] {

@@ -20,6 +20,9 @@ const DELETE_CONCURRENCY: usize = 4;
 /// AbortMultipartUpload requests in flight.
 const ABORT_CONCURRENCY: usize = 8;
 
+/// An item and its fate: Ok(None) removed, Ok(Some(why)) not removed, Err the journal failed.
+type Outcome<'a> = (&'a CleanupItem, Result<Option<String>, String>);
+
 /// One item that was not removed, and why.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ItemError {
@@ -40,6 +43,8 @@ pub struct CleanupReport {
     pub uploads: Tally,
     pub versions: Tally,
     pub delete_markers: Tally,
+    /// Bytes removed by this run per storage class (uploads: STANDARD), for the saving.
+    pub bytes_by_class: std::collections::BTreeMap<String, u64>,
     /// Items earlier runs of the journal had removed (skipped now).
     pub already_done: u64,
     /// Items not removed; they are still there.
@@ -114,7 +119,7 @@ pub async fn apply(
     let j = &journal;
 
     // Uploads, one request each.
-    let aborted: Vec<(&CleanupItem, Result<Option<String>, String>)> = stream::iter(
+    let aborted: Vec<Outcome<'_>> = stream::iter(
         uploads
             .iter()
             .copied()
@@ -180,7 +185,7 @@ fn record(
     report: &mut CleanupReport,
     sent: &mut HashSet<String>,
     failed: &mut HashSet<String>,
-    outcomes: Vec<(&CleanupItem, Result<Option<String>, String>)>,
+    outcomes: Vec<Outcome<'_>>,
 ) -> Result<(), CleanupError> {
     for (item, r) in outcomes {
         sent.insert(item.id());
@@ -188,11 +193,19 @@ fn record(
             path: report.journal.display().to_string(),
             detail,
         })? {
-            None => match item {
-                CleanupItem::Upload { .. } => report.uploads.add(item.bytes()),
-                CleanupItem::Version { .. } => report.versions.add(item.bytes()),
-                CleanupItem::DeleteMarker { .. } => report.delete_markers.add(0),
-            },
+            None => {
+                match item {
+                    CleanupItem::Upload { .. } => report.uploads.add(item.bytes()),
+                    CleanupItem::Version { .. } => report.versions.add(item.bytes()),
+                    CleanupItem::DeleteMarker { .. } => report.delete_markers.add(0),
+                }
+                if item.bytes() > 0 {
+                    *report
+                        .bytes_by_class
+                        .entry(item.storage_class().to_string())
+                        .or_insert(0) += item.bytes();
+                }
+            }
             Some(e) => {
                 failed.insert(item.id());
                 report.failed.push(item_error(item, &e));
@@ -273,9 +286,9 @@ async fn delete_items<'a>(
     endpoint: &str,
     journal: &Journal,
     progress: &Progress,
-) -> Vec<(&'a CleanupItem, Result<Option<String>, String>)> {
+) -> Vec<Outcome<'a>> {
     let cancel = progress.cancel.clone();
-    let batches: Vec<Vec<(&'a CleanupItem, Result<Option<String>, String>)>> = stream::iter(
+    let batches: Vec<Vec<Outcome<'a>>> = stream::iter(
         items
             .chunks(MAX_BATCH)
             .take_while(|_| !cancel.is_cancelled()),
