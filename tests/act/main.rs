@@ -10,3 +10,4 @@ mod fixture;
 mod kill;
 mod lifecycle;
 mod rm;
+mod store;
