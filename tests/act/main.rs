@@ -9,5 +9,6 @@ mod cleanup;
 mod fixture;
 mod kill;
 mod lifecycle;
+mod prompt;
 mod rm;
 mod store;

@@ -18,6 +18,8 @@
 //! | process ([`crate::pipeline::process`]) | `storage`, `usage`, `summaries` | days | `errors` |
 //! | delete plan ([`crate::delete::plan()`]) | `listing` | objects found (+ bytes) | `calls` LIST/HEAD |
 //! | delete ([`crate::delete::apply()`]) | `deleting` | objects deleted (+ bytes of `bytes_total`) | `calls` DeleteObjects, `errors` per key |
+//! | cleanup plan ([`crate::cleanup::plan()`]) | `listing` | versions, markers and uploads found | `calls` LIST calls |
+//! | cleanup ([`crate::cleanup::apply()`]) | `removing` | items removed (+ bytes of `bytes_total`) | `calls` writes, `errors` per item |
 //!
 //! A new long operation (the S3 Inventory read is next: [`JobKind::InventoryRead`] is its
 //! place) takes a `&Progress`, declares its stages, counts into it and stops on its token;
