@@ -8,6 +8,7 @@ mod browse_diff;
 mod browse_inventory;
 mod browse_render;
 mod browse_update;
+mod cost_render;
 mod jobs;
 mod jobs_render;
 mod jobs_runtime;

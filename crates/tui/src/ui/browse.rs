@@ -24,10 +24,20 @@ const SPINNER: [char; 4] = ['|', '/', '-', '\\'];
 
 pub fn draw(frame: &mut Frame<'_>, area: Rect, state: &State, theme: Theme) {
     let b = &state.browse;
-    let block = Block::default()
+    let mut block = Block::default()
         .borders(Borders::ALL)
         .border_style(theme.border())
         .title(title(b, theme));
+    let table_on_screen = b.diff.is_none() && b.object.is_none() && b.files.is_none();
+    if table_on_screen && !b.rows.is_empty() {
+        let shown = table::plan(b, area.width.saturating_sub(2)).classes;
+        let room =
+            usize::from(area.width.saturating_sub(4)).saturating_sub(title(b, theme).width());
+        let key = state.keymap.first(Action::Classes);
+        if let Some(note) = fmt::classes_note(b.classes.len(), shown, &key, room) {
+            block = block.title(Line::styled(note, theme.warn()).right_aligned());
+        }
+    }
     let inner = block.inner(area);
     frame.render_widget(block, area);
     if b.bucket.is_none() {
@@ -114,6 +124,11 @@ fn totals_line(b: &BrowseState, theme: Theme) -> Line<'static> {
             Style::new().add_modifier(Modifier::BOLD),
         ),
         Span::raw(format!(" in {}", fmt::plural(t.objects, "object"))),
+    ];
+    if let Some(c) = t.cost {
+        spans.push(Span::raw(format!(" · {}/mo", fmt::usd(c))));
+    }
+    spans.extend([
         Span::styled(
             format!(" · {}", fmt::plural(b.classes.len() as u64, "class")),
             theme.dim(),
@@ -122,16 +137,19 @@ fn totals_line(b: &BrowseState, theme: Theme) -> Line<'static> {
             format!(" · newest {}", fmt::date(t.newest, true)),
             theme.dim(),
         ),
-    ];
+    ]);
     if b.show_hidden {
         let h = &t.hidden;
+        let cost = t
+            .hidden_cost
+            .map_or_else(String::new, |c| format!(" ({}/mo)", fmt::usd(c)));
         spans.push(Span::styled(
             format!(
-                " · hidden: {} noncurrent, {} delete markers, {} in {} uploads",
+                " · hidden: {} noncurrent, {}, {} in {}{cost}",
                 fmt::size(h.noncurrent.bytes),
-                fmt::count(h.delete_markers),
+                fmt::plural(h.delete_markers, "delete marker"),
                 fmt::size(h.uploads.bytes),
-                fmt::count(h.uploads.objects)
+                fmt::plural(h.uploads.objects, "upload"),
             ),
             theme.warn(),
         ));
@@ -277,12 +295,17 @@ fn phase_line(state: &State, width: u16, theme: Theme) -> Line<'static> {
                     None if b.save_request.is_some() => " · saving snapshot…",
                     None => "",
                 };
+                // On a wide screen the LIST calls carry their price.
+                let cost = match &b.prices {
+                    Some(p) if width >= 100 => format!(" ({})", fmt::usd(p.list_cost(c.calls))),
+                    _ => String::new(),
+                };
                 Line::from(
                     vec![
                         dim(format!(
-                            "scanned in {} with {} LIST calls{saved} — ",
+                            "scanned in {} with {}{cost}{saved} — ",
                             fmt::elapsed(c.elapsed),
-                            fmt::count(c.calls)
+                            fmt::plural(c.calls, "LIST call")
                         )),
                         key(Action::Refresh),
                         dim(" to rescan, ".into()),
@@ -298,8 +321,8 @@ fn phase_line(state: &State, width: u16, theme: Theme) -> Line<'static> {
         Phase::Cancelled { counters: c } => Line::from(vec![
             Span::styled(
                 format!(
-                    "cancelled after {} objects: the numbers are partial — ",
-                    fmt::count(c.done)
+                    "cancelled after {}: the numbers are partial — ",
+                    fmt::plural(c.done, "object")
                 ),
                 theme.warn(),
             ),
@@ -327,13 +350,29 @@ fn draw_confirm(frame: &mut Frame<'_>, area: Rect, state: &State, theme: Theme) 
         let as_of = e.as_of.map_or_else(String::new, |t| {
             format!(", as of {}", t.format("%Y-%m-%d %H:%M UTC"))
         });
-        lines.push(Line::from(vec![
+        let mut spans = vec![
             Span::raw("This bucket holds "),
             Span::styled(fmt::count(e.objects), theme.title()),
-            Span::raw(format!(" objects ({source}{as_of}); a scan needs about ")),
+            Span::raw(format!(
+                " {} ({source}{as_of}); a scan needs about ",
+                fmt::noun_for(e.objects, "object")
+            )),
             Span::styled(fmt::count(e.list_calls), theme.title()),
-            Span::raw(" LIST calls."),
-        ]));
+            Span::raw(format!(" {}", fmt::noun_for(e.list_calls, "LIST call"))),
+        ];
+        if let Some(p) = &b.prices {
+            spans.push(Span::raw(", costing about "));
+            spans.push(Span::styled(
+                fmt::usd(p.list_cost(e.list_calls)),
+                theme.title(),
+            ));
+            spans.push(Span::raw(format!(
+                " at ${}/1,000 requests",
+                p.values.list.0
+            )));
+        }
+        spans.push(Span::raw("."));
+        lines.push(Line::from(spans));
     }
     lines.push(Line::raw(""));
     lines.push(Line::from(vec![

@@ -23,6 +23,9 @@ pub use results::{
     on_snapshot_found, on_snapshot_saved,
 };
 
+/// Why there is no cost to sort by.
+pub const NO_PRICES: &str = "no prices for this profile (S3-compatible): set [prices] or [profiles.NAME.prices] in the config to see Cost/mo";
+
 /// Scans estimated above this many LIST calls wait for Enter.
 pub const CONFIRM_LIST_CALLS: u64 = 1000;
 
@@ -143,6 +146,14 @@ pub fn on_action(state: &mut State, action: Action) -> Vec<Effect> {
         Action::SortCount => sort(state, SortKey::Count),
         Action::SortName => sort(state, SortKey::Name),
         Action::SortNewest => sort(state, SortKey::Newest),
+        Action::SortCost => {
+            if state.browse.prices.is_none() {
+                state.status.message = Some(NO_PRICES.into());
+            } else {
+                sort(state, SortKey::Cost);
+            }
+        }
+        Action::Classes => state.browse.class_offset += 1,
         _ => {}
     }
     Vec::new()
@@ -162,6 +173,7 @@ fn move_cursor(state: &mut State, delta: isize, page: usize) {
     } else {
         let len = b.rows.len();
         b.cursor.move_by(delta, len, page);
+        b.cursor_moved = true;
     }
 }
 
@@ -170,7 +182,7 @@ pub fn refresh_rows(state: &mut State) {
     let b = &mut state.browse;
     let (sort, matcher) = (b.sort, b.filter.matcher());
     match b.files.as_mut() {
-        Some(f) => f.reorder(sort, &matcher),
+        Some(f) => f.reorder(sort, &matcher, b.prices.as_ref()),
         None => b.rebuild(),
     }
 }
@@ -279,6 +291,8 @@ fn hidden(state: &mut State) -> Vec<Effect> {
     }
     if b.tree_has_hidden {
         b.show_hidden = !b.show_hidden;
+        // The Cost/mo column counts the hidden costs while they are shown.
+        b.rebuild();
         return Vec::new();
     }
     state.status.message =
