@@ -16,6 +16,8 @@
 //! | usage collect and trim ([`crate::usage::collect()`]) | [`crate::usage::Phase`] | log objects, reads, trims | `records` lines or entries, `errors` malformed lines |
 //! | extract ([`crate::pipeline::extract`]) | one per source, `upload` | rows, files | `calls`, `errors` with the last message |
 //! | process ([`crate::pipeline::process`]) | `storage`, `usage`, `summaries` | days | `errors` |
+//! | delete plan ([`crate::delete::plan()`]) | `listing` | objects found (+ bytes) | `calls` LIST/HEAD |
+//! | delete ([`crate::delete::apply()`]) | `deleting` | objects deleted (+ bytes of `bytes_total`) | `calls` DeleteObjects, `errors` per key |
 //!
 //! A new long operation (the S3 Inventory read is next: [`JobKind::InventoryRead`] is its
 //! place) takes a `&Progress`, declares its stages, counts into it and stops on its token;
@@ -55,6 +57,10 @@ pub enum JobKind {
     Extract,
     /// Packages of a window turned into rollups.
     Process,
+    /// Marked objects and prefixes deleted ([`crate::delete::apply()`]).
+    Delete,
+    /// Hidden costs removed: stale uploads, old noncurrent versions, delete markers.
+    Cleanup,
 }
 
 impl JobKind {
@@ -68,6 +74,8 @@ impl JobKind {
             Self::UsageCollect => "usage",
             Self::Extract => "extract",
             Self::Process => "process",
+            Self::Delete => "delete",
+            Self::Cleanup => "cleanup",
         }
     }
 }

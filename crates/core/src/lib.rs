@@ -2,6 +2,7 @@
 #![doc = include_str!("../GUIDE.md")]
 
 pub mod config; // profiles: TOML file, layered resolution, validation
+pub mod delete; // deleting marked prefixes and keys: plan (exactly what goes), batched apply, report
 pub use fsutil; // atomic file replacement (temp + fsync + rename)
 pub mod instants; // UTC windows [since, until): parsing and this_hour/last_day/days_ago helpers
 pub mod job;

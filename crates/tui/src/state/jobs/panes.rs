@@ -323,9 +323,11 @@ fn outcome(state: &State, kind: JobKind) -> (bool, String, Option<String>) {
             None => (false, "ended without a report".into(), None),
         },
         // Owned jobs record their own outcome (`JobsState::on_event`); never pane jobs.
-        JobKind::Extract | JobKind::Process | JobKind::InventoryRead => {
-            (false, "ended".into(), None)
-        }
+        JobKind::Extract
+        | JobKind::Process
+        | JobKind::InventoryRead
+        | JobKind::Delete
+        | JobKind::Cleanup => (false, "ended".into(), None),
     }
 }
 
