@@ -103,6 +103,8 @@ pub enum Event {
         id: RequestId,
         result: Result<ObjectDetails, S3Error>,
     },
+    /// Results of Browse's delete: the plan, progress, the report.
+    Delete(crate::state::browse::DeleteEvent),
     /// Results of the Segregate pane's effects.
     Segregate(super::state::segregate::SegregateEvent),
     /// Results of the Usage pane's effects.

@@ -7,12 +7,16 @@
 mod diff; // growth since the previous snapshot, by prefix
 mod files; // the files of one prefix and the HEAD details of one object
 mod inventory; // the bucket's S3 Inventory report: offered with its date, read into the tree
+mod marks; // rows marked for delete, the delete preview and job, the tree after it
 mod nav; // sort order, cursor, moving up a prefix
 mod rows; // building the rows of the current prefix from the tree
 
 pub use diff::{DIFF_DEPTH, DiffLoad, DiffView};
 pub use files::{FilesView, Load, ObjectView};
 pub use inventory::{InventoryDone, InventoryOffer};
+pub use marks::{
+    DeleteEffect, DeleteEvent, DeleteFlow, Mark, MarkKind, MarkedTotals, Marks, subtract,
+};
 pub use nav::{Cursor, Sort, SortKey, parent_prefix};
 pub use rows::{ClassColumn, FILES_ROW, Row, RowKind, Want};
 
@@ -182,6 +186,12 @@ pub struct BrowseState {
     /// The user moved the cursor in this list: a rebuild keeps their row by name. Until then
     /// the cursor stays on the top row while a running scan reorders the rows.
     pub cursor_moved: bool,
+    /// Rows marked for delete (prefixes and objects, by full path).
+    pub marks: Marks,
+    /// The delete being planned, previewed or run.
+    pub delete: Option<DeleteFlow>,
+    /// How the last delete ended (for the Jobs pane's history).
+    pub last_delete: Option<Result<String, String>>,
 }
 
 impl Default for BrowseState {
@@ -217,6 +227,9 @@ impl Default for BrowseState {
             prices: None,
             class_offset: 0,
             cursor_moved: false,
+            marks: Marks::default(),
+            delete: None,
+            last_delete: None,
         }
     }
 }

@@ -220,15 +220,27 @@ fn row(
         cells.push(warn(fmt::count(h.delete_markers), h.delete_markers == 0));
         cells.push(warn(fmt::size(h.uploads.bytes), h.uploads.objects == 0));
     }
+    let marked = r.kind == RowKind::Prefix && b.marks.contains(&format!("{}{}", b.cwd, r.name));
     let name = match r.kind {
-        RowKind::Prefix => Line::from(sanitize::spans(&r.name, Style::new(), theme.escaped())),
+        RowKind::Prefix => {
+            let mut spans = sanitize::spans(&r.name, Style::new(), theme.escaped());
+            if marked {
+                spans.insert(0, Span::styled("* ", theme.marked()));
+            }
+            Line::from(spans)
+        }
         RowKind::Files => Line::styled(
             format!("({} here)", fmt::plural(r.objects, "object")),
             theme.dim(),
         ),
     };
     cells.push(Cell::from(name));
-    TableRow::new(cells)
+    let row = TableRow::new(cells);
+    if marked {
+        row.style(theme.marked())
+    } else {
+        row
+    }
 }
 
 /// The plan of the prefix table at `width` (the pane's inner width).
