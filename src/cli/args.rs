@@ -77,6 +77,12 @@ pub enum Command {
     Process(Box<super::pipeline::ProcessArgs>),
     /// Serve Prometheus metrics and the bucket table over HTTP, behind a bearer token.
     Serve(super::serve::ServeArgs),
+    /// Delete one key, or a prefix with --recursive, after showing exactly what goes.
+    Rm(super::rm::RmArgs),
+    /// Remove hidden costs: stale multipart uploads, old noncurrent versions, delete markers.
+    Cleanup(super::cleanup::CleanupArgs),
+    /// Print the lifecycle rule that keeps a bucket clean without s3scope (AWS JSON or RGW XML).
+    PrintLifecycle(super::lifecycle::LifecycleArgs),
     /// Validate configuration.
     Config {
         #[command(subcommand)]

@@ -3,6 +3,7 @@
 mod analyser;
 pub mod args;
 pub mod choice;
+mod cleanup;
 mod commands;
 mod completions;
 mod config_report;
@@ -11,9 +12,11 @@ pub mod demo_inventory;
 mod du;
 mod du_diff;
 mod du_inventory;
+mod lifecycle;
 pub mod output;
 mod pipeline;
 mod progress;
+mod rm;
 mod segregate;
 pub mod serve;
 pub mod settings; // clap flags generated from the core's setting tables
@@ -153,6 +156,13 @@ async fn dispatch(command: Command, global: &GlobalArgs, config: Config) -> Resu
             let clients = connect(&config, global).await?;
             segregate::run(&clients, &config, global, a).await
         }
+        Command::Rm(a) => rm::run(&connect(&config, global).await?, a).await,
+        Command::Cleanup(a) => {
+            let clients = connect(&config, global).await?;
+            let prices = prices(&config, &clients)?;
+            cleanup::run(&clients, a, prices.as_ref()).await
+        }
+        Command::PrintLifecycle(a) => lifecycle::run(&a),
         Command::Usage { action } => usage::run(action, &config, global).await,
         Command::Extract(a) => pipeline::run_extract(*a, &config, global).await,
         Command::Process(a) => pipeline::run_process(*a, &config, global).await,

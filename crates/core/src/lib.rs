@@ -1,12 +1,14 @@
 //! s3scope-core: everything s3scope does, without a terminal; the TUI and the CLI are front ends over it.
 #![doc = include_str!("../GUIDE.md")]
 
+pub mod cleanup; // hidden costs removed: stale uploads, old noncurrent versions, delete markers; journaled
 pub mod config; // profiles: TOML file, layered resolution, validation
 pub mod delete; // deleting marked prefixes and keys: plan (exactly what goes), batched apply, report
 pub use fsutil; // atomic file replacement (temp + fsync + rename)
 pub mod instants; // UTC windows [since, until): parsing and this_hour/last_day/days_ago helpers
 pub mod job;
 pub mod journal; // append-only JSON-lines journals with group commit, so killed writes resume // the one job model: typed progress (stage, items, bytes, rate, errors) and cancellation
+pub mod lifecycle; // the lifecycle rule that keeps a bucket clean: AWS JSON and RGW XML
 pub mod logging; // tracing to a log file, never to the terminal
 pub mod pipeline; // extract raw snapshots into packages; process them into Parquet rollups
 pub mod policy; // least-privilege IAM policies and Ceph caps per feature

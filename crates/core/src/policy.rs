@@ -27,15 +27,24 @@ pub enum Feature {
     Segregate,
     /// Extract snapshots and process rollups into a data dir on S3.
     Pipeline,
+    /// Deleting objects and prefixes (`rm`, Browse's `D`).
+    Rm,
+    /// Removing hidden costs: stale uploads, noncurrent versions, delete markers (`cleanup`).
+    Cleanup,
+    /// Putting the rule `print-lifecycle` prints (with the AWS CLI or s3cmd).
+    Lifecycle,
 }
 
 impl Feature {
-    pub const ALL: [Feature; 5] = [
+    pub const ALL: [Feature; 8] = [
         Feature::Browse,
         Feature::BucketsCloudwatch,
         Feature::UsageAccessLogs,
         Feature::Segregate,
         Feature::Pipeline,
+        Feature::Rm,
+        Feature::Cleanup,
+        Feature::Lifecycle,
     ];
 }
 
@@ -170,6 +179,44 @@ pub fn statements(feature: Feature, scope: &Scope) -> Vec<Value> {
                 &[objects(&scope.data_bucket)],
             ),
         ],
+        // GetBucketVersioning: the plan says whether delete markers will be added.
+        Feature::Rm => vec![
+            statement(
+                "RmList",
+                &["s3:ListBucket", "s3:GetBucketVersioning"],
+                &[arn(b)],
+            ),
+            // HeadObject of a single key is s3:GetObject.
+            statement(
+                "RmDelete",
+                &["s3:GetObject", "s3:DeleteObject"],
+                &[objects(b)],
+            ),
+        ],
+        Feature::Cleanup => vec![
+            statement(
+                "CleanupList",
+                &["s3:ListBucketVersions", "s3:ListBucketMultipartUploads"],
+                &[arn(b)],
+            ),
+            statement(
+                "CleanupRemove",
+                &[
+                    "s3:ListMultipartUploadParts",
+                    "s3:AbortMultipartUpload",
+                    "s3:DeleteObjectVersion",
+                ],
+                &[objects(b)],
+            ),
+        ],
+        Feature::Lifecycle => vec![statement(
+            "LifecyclePut",
+            &[
+                "s3:GetLifecycleConfiguration",
+                "s3:PutLifecycleConfiguration",
+            ],
+            &[arn(b)],
+        )],
     }
 }
 
@@ -233,6 +280,18 @@ mod tests {
         let seg = statements(Feature::Segregate, &scope);
         assert_eq!(seg[1]["Resource"][0], "arn:aws:s3:::cdr/*");
         assert!(!p.to_string().contains("\"s3:*\""));
+        let cleanup = statements(Feature::Cleanup, &scope).to_vec();
+        assert_eq!(cleanup[1]["Resource"][0], "arn:aws:s3:::cdr/*");
+        assert!(
+            cleanup[1]["Action"]
+                .to_string()
+                .contains("s3:DeleteObjectVersion")
+        );
+        assert!(
+            statements(Feature::Rm, &scope)[1]["Action"]
+                .to_string()
+                .contains("s3:DeleteObject")
+        );
     }
 
     #[test]

@@ -7,7 +7,7 @@ mod delete;
 mod limiter;
 mod sdk;
 
-pub use delete::{DeleteKey, KeyFailure, delete_objects};
+pub use delete::{DeleteKey, KeyFailure, delete_objects, delete_versions};
 pub use limiter::{Limiter, Permit, Signal};
 pub use sdk::{Classifier, http_client, partition, retry_config};
 

@@ -141,8 +141,48 @@ impl Store {
         key: &str,
         at: Option<DateTime<Utc>>,
     ) -> Result<DeleteResult, DemoError> {
+        self.delete_current(bucket, key, at, None)
+    }
+
+    /// [`Store::delete_object`] only while the current object has ETag `etag` (quoted or
+    /// not), as a DeleteObjects entry with an `ETag` asks: PreconditionFailed when it has
+    /// another, NoSuchKey when there is no current object.
+    pub fn delete_object_if_match(
+        &self,
+        bucket: &str,
+        key: &str,
+        etag: &str,
+    ) -> Result<DeleteResult, DemoError> {
+        self.delete_current(bucket, key, None, Some(etag))
+    }
+
+    fn delete_current(
+        &self,
+        bucket: &str,
+        key: &str,
+        at: Option<DateTime<Utc>>,
+        if_match: Option<&str>,
+    ) -> Result<DeleteResult, DemoError> {
         check_key(key)?;
         self.write(bucket, |b| {
+            if let Some(want) = if_match {
+                let versions = b.index.objects.get(key);
+                let Some((_, data)) = versions.and_then(|v| v.current()) else {
+                    return Err(DemoError::NoSuchKey {
+                        bucket: bucket.to_owned(),
+                        key: key.to_owned(),
+                        delete_marker: versions
+                            .and_then(|v| v.latest())
+                            .is_some_and(ObjectVersion::is_delete_marker),
+                    });
+                };
+                if data.etag != want.trim_matches('"') {
+                    return Err(DemoError::PreconditionFailed(format!(
+                        "{key} has ETag {}, not {want}",
+                        data.etag
+                    )));
+                }
+            }
             let versioning = b.index.versioning;
             if versioning == Versioning::Unversioned {
                 if b.index.objects.contains_key(key) {

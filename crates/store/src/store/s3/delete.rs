@@ -46,7 +46,14 @@ pub fn delete_many(
     let mut deleted = Vec::new();
     let mut errors = Vec::new();
     for object in input.delete.objects {
-        match delete_one(s3, &input.bucket, &object.key, object.version_id.as_deref()) {
+        let result = match (&object.version_id, &object.e_tag) {
+            (None, Some(etag)) => {
+                s3.store
+                    .delete_object_if_match(&input.bucket, &object.key, &etag_text(etag))
+            }
+            _ => delete_one(s3, &input.bucket, &object.key, object.version_id.as_deref()),
+        };
+        match result {
             Ok(result) => {
                 if !quiet {
                     deleted.push(deleted_entry(object.key, object.version_id, result));
@@ -68,6 +75,13 @@ pub fn delete_many(
         errors: (!errors.is_empty()).then_some(errors),
         ..Default::default()
     }))
+}
+
+/// An ETag as the client sent it (quoted or weak forms reduced to the value).
+fn etag_text(etag: &dto::ETag) -> String {
+    match etag {
+        dto::ETag::Strong(v) | dto::ETag::Weak(v) => v.clone(),
+    }
 }
 
 fn delete_one(
