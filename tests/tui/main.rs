@@ -4,6 +4,7 @@
 mod support;
 
 mod browse_buckets;
+mod browse_cleanup;
 mod browse_delete;
 mod browse_diff;
 mod browse_inventory;

@@ -141,6 +141,7 @@ fn apply(state: &mut State, event: Event) -> Vec<Effect> {
             Vec::new()
         }
         Event::Delete(e) => browse::on_delete_event(state, e),
+        Event::Cleanup(e) => browse::on_cleanup_event(state, e),
         Event::Segregate(e) => segregate::on_event(state, e),
         Event::Usage(e) => usage::on_event(state, e),
         Event::Jobs(e) => jobs::on_event(state, e),
@@ -158,6 +159,9 @@ fn on_key(state: &mut State, key: &KeyEvent) -> Vec<Effect> {
         return fx;
     }
     if let Some(fx) = browse::on_delete_key(state, key) {
+        return fx;
+    }
+    if let Some(fx) = browse::on_cleanup_key(state, key) {
         return fx;
     }
     if let Some(fx) = segregate::on_raw_key(state, key) {

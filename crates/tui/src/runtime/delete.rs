@@ -17,7 +17,7 @@ const PROGRESS_EVERY: Duration = Duration::from_millis(200);
 /// closures over borrowed data that rustc cannot prove `Send` (higher-ranked lifetimes), so
 /// they cannot be spawned as tasks; `Handle::block_on` needs no `Send` and still uses the
 /// runtime's I/O and timers.
-fn run_off_task(
+pub(super) fn run_off_task(
     tasks: &mut tokio::task::JoinSet<()>,
     work: impl FnOnce() -> std::pin::Pin<Box<dyn Future<Output = ()>>> + Send + 'static,
 ) {

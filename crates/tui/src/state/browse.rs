@@ -4,6 +4,7 @@
 //! The tree is shared with the scan task that grows it. It is read only in [`BrowseState::rebuild`],
 //! under a short read lock, to build `rows` (the view model); drawing reads `rows` alone.
 
+mod cleanup; // cleanup of hidden costs from the hidden-cost view: plan, preview, job
 mod diff; // growth since the previous snapshot, by prefix
 mod files; // the files of one prefix and the HEAD details of one object
 mod inventory; // the bucket's S3 Inventory report: offered with its date, read into the tree
@@ -11,6 +12,10 @@ mod marks; // rows marked for delete, the delete preview and job, the tree after
 mod nav; // sort order, cursor, moving up a prefix
 mod rows; // building the rows of the current prefix from the tree
 
+pub use cleanup::{
+    CleanupEffect, CleanupEvent, CleanupFlow, NONCURRENT_OLDER_THAN_DAYS, UPLOADS_OLDER_THAN_DAYS,
+    spec as cleanup_spec,
+};
 pub use diff::{DIFF_DEPTH, DiffLoad, DiffView};
 pub use files::{FilesView, Load, ObjectView};
 pub use inventory::{InventoryDone, InventoryOffer};
@@ -192,6 +197,9 @@ pub struct BrowseState {
     pub delete: Option<DeleteFlow>,
     /// How the last delete ended (for the Jobs pane's history).
     pub last_delete: Option<Result<String, String>>,
+    /// The cleanup being planned, previewed or run.
+    pub cleanup: Option<CleanupFlow>,
+    pub last_cleanup: Option<Result<String, String>>,
 }
 
 impl Default for BrowseState {
@@ -230,6 +238,8 @@ impl Default for BrowseState {
             marks: Marks::default(),
             delete: None,
             last_delete: None,
+            cleanup: None,
+            last_cleanup: None,
         }
     }
 }

@@ -1,6 +1,7 @@
 //! Browse pane view: where we are, where the numbers come from (live scan counters, snapshot
 //! age, estimate), the rows of the prefix or its files or one object's details, the filter.
 
+mod cleanup; // the cleanup preview of hidden costs and the running cleanup
 mod delete; // the delete preview, its typed confirmation, the running delete
 mod diff; // growth since the previous snapshot
 mod files; // the files of a prefix and one object's HEAD details
@@ -26,8 +27,11 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, state: &State, theme: Theme) {
         .borders(Borders::ALL)
         .border_style(theme.border())
         .title(title(b, theme));
-    let table_on_screen =
-        b.diff.is_none() && b.object.is_none() && b.files.is_none() && b.delete.is_none();
+    let table_on_screen = b.diff.is_none()
+        && b.object.is_none()
+        && b.files.is_none()
+        && b.delete.is_none()
+        && b.cleanup.is_none();
     if table_on_screen && !b.rows.is_empty() {
         let shown = table::plan(b, area.width.saturating_sub(2)).classes;
         let room =
@@ -79,7 +83,9 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, state: &State, theme: Theme) {
         ]),
         head,
     );
-    if b.delete.is_some() {
+    if b.cleanup.is_some() {
+        cleanup::draw(frame, body, state, theme);
+    } else if b.delete.is_some() {
         delete::draw(frame, body, state, theme);
     } else if let Phase::Confirm { .. } = b.phase {
         draw_confirm(frame, body, state, theme);

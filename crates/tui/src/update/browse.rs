@@ -11,11 +11,13 @@ use s3scope_core::scan::buckets::Source;
 use s3scope_core::scan::hints::{parts_for, split_hints};
 use s3scope_core::scan::job::ScanRequest;
 
+mod cleanup; // cleanup of hidden costs from the hidden-cost view
 mod delete; // marks, the delete preview and its typed confirmation, the delete job
 mod diff; // growth since the previous snapshot
 mod inventory; // the inventory report offered and read; the ncdu export
 mod results; // what effects answer: snapshot found, scan progress and end, files, HEAD
 
+pub use cleanup::{on_event as on_cleanup_event, on_raw_key as on_cleanup_key};
 pub use delete::{on_event as on_delete_event, on_raw_key as on_delete_key};
 pub use diff::on_diff_loaded;
 pub use inventory::{on_inventory_found, on_inventory_read, on_ncdu_exported};
@@ -136,7 +138,12 @@ pub fn on_action(state: &mut State, action: Action) -> Vec<Effect> {
         Action::Open => return open_selected(state),
         Action::Back => back(state),
         Action::Close => return close(state),
-        Action::Cancel => return delete::cancel(state).unwrap_or_else(|| cancel_running(state)),
+        Action::Cancel => {
+            return delete::cancel(state)
+                .or_else(|| cleanup::cancel(state))
+                .unwrap_or_else(|| cancel_running(state));
+        }
+        Action::Cleanup => return cleanup::start(state),
         Action::Mark => delete::mark(state),
         Action::Delete => return delete::start(state),
         Action::Refresh => return scan(state, state.browse.show_hidden, true),
