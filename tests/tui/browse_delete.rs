@@ -169,7 +169,10 @@ fn the_preview_asks_for_the_bucket_name_and_esc_keeps_the_marks() {
             "{text}"
         );
         assert!(text.contains("type the bucket name to confirm"), "{text}");
-        // Enter does nothing until the name matches.
+        // Enter does nothing until the name matches, and reads dimmed until then.
+        let buf = buffer(&s, Theme::color());
+        let (x, y) = find(&buf, "Enter deletes once the name matches");
+        assert_eq!(buf[(x, y)].fg, Color::DarkGray);
         assert!(key(&mut s, KeyCode::Enter).is_empty());
         assert!(matches!(s.browse.delete, Some(DeleteFlow::Preview { .. })));
         for c in "analytic".chars() {
@@ -179,6 +182,9 @@ fn the_preview_asks_for_the_bucket_name_and_esc_keeps_the_marks() {
         assert!(key(&mut s, KeyCode::Enter).is_empty());
         ch(&mut s, 's');
         crate::snap!("browse_delete_typed", &s);
+        let buf = buffer(&s, Theme::color());
+        let (x, y) = find(&buf, "Enter deletes · Esc");
+        assert_eq!(buf[(x, y)].fg, Color::Cyan, "the key, enabled");
         match key(&mut s, KeyCode::Enter).as_slice() {
             [Effect::Delete(DeleteEffect::Apply { plan, .. })] => assert_eq!(plan.count, 14),
             other => panic!("{other:?}"),
