@@ -76,7 +76,7 @@ fn listed(size: (u16, u16)) -> (State, RequestId) {
     (s, tid)
 }
 
-fn with_table(size: (u16, u16)) -> State {
+pub(crate) fn with_table(size: (u16, u16)) -> State {
     let (mut s, tid) = listed(size);
     let row = |name: &str, objects: Option<u64>, classes: Vec<(&str, u64, u64)>| BucketRow {
         bucket: name.into(),
@@ -120,7 +120,7 @@ fn with_table(size: (u16, u16)) -> State {
     s
 }
 
-fn tree() -> PrefixTree {
+pub(crate) fn tree() -> PrefixTree {
     let mut t = PrefixTree::new("", '/');
     let ts = at(10).timestamp();
     for i in 0..40 {
@@ -153,7 +153,7 @@ fn tree() -> PrefixTree {
 }
 
 /// Browse of `analytics` with a scan running (counters at 48 objects).
-fn scanning(size: (u16, u16)) -> (State, RequestId) {
+pub(crate) fn scanning(size: (u16, u16)) -> (State, RequestId) {
     let mut s = with_table(size);
     let find = match key(&mut s, KeyCode::Enter).as_slice() {
         [
@@ -192,7 +192,7 @@ fn scanning(size: (u16, u16)) -> (State, RequestId) {
     (s, id)
 }
 
-fn finished(size: (u16, u16)) -> State {
+pub(crate) fn finished(size: (u16, u16)) -> State {
     let (mut s, id) = scanning(size);
     let c = Snapshot {
         done: 52,

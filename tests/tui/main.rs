@@ -4,10 +4,13 @@
 mod support;
 
 mod browse_buckets;
+mod browse_cleanup;
+mod browse_delete;
 mod browse_diff;
 mod browse_inventory;
 mod browse_render;
 mod browse_update;
+mod cost_render;
 mod jobs;
 mod jobs_render;
 mod jobs_runtime;

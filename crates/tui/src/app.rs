@@ -65,6 +65,16 @@ pub async fn run(ctx: TuiContext) -> Result<(), TuiError> {
         ..Status::default()
     };
     let mut state = State::new(status, keymap, ctx.banner);
+    // The same prices as `buckets`/`du`; a bad [prices] table was refused by the config check,
+    // but say so rather than show no cost silently.
+    match s3scope_core::prices::Prices::for_profile(
+        &ctx.config.file,
+        &profile.name,
+        profile.endpoint.is_some(),
+    ) {
+        Ok(prices) => state.set_prices(prices),
+        Err(e) => state.status.error = Some(format!("[prices]: {e}; no costs shown")),
+    }
     state.usage = super::state::usage::UsageState::for_session(&ctx.config, &ctx.clients);
     state.browse.concurrency = ctx.config.scan_concurrency();
     state.segregate =

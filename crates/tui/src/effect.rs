@@ -74,6 +74,10 @@ pub enum Effect {
     },
     /// HEAD of one object.
     HeadObject { id: RequestId, location: S3Location },
+    /// Browse's delete of the marked rows: plan, apply, cancel.
+    Delete(super::state::browse::DeleteEffect),
+    /// Browse's cleanup of hidden costs: plan, apply, cancel.
+    Cleanup(super::state::browse::CleanupEffect),
     /// The Segregate pane: list a source, check destinations, apply, cancel.
     Segregate(super::state::segregate::SegregateEffect),
     /// The Usage pane: read the summary, collect (and trim), cancel.

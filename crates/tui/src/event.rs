@@ -103,6 +103,10 @@ pub enum Event {
         id: RequestId,
         result: Result<ObjectDetails, S3Error>,
     },
+    /// Results of Browse's delete: the plan, progress, the report.
+    Delete(crate::state::browse::DeleteEvent),
+    /// Results of Browse's cleanup: the plan, progress, the report.
+    Cleanup(crate::state::browse::CleanupEvent),
     /// Results of the Segregate pane's effects.
     Segregate(super::state::segregate::SegregateEvent),
     /// Results of the Usage pane's effects.

@@ -1,6 +1,8 @@
 //! The only place the TUI spawns: each Effect becomes a tokio task that sends Events back.
 
 mod browse; // Browse and bucket-table effects: scan, snapshots, files, HEAD
+mod cleanup; // Browse's cleanup of hidden costs: plan, journaled apply as a job, cancel
+mod delete; // Browse's delete: plan, apply as a job, cancel
 mod inventory; // Browse's inventory report (find, read) and the ncdu export
 mod jobs; // Jobs effects: extract and process with progress, cancel
 mod segregate; // Segregate effects: source listing, destination checks, apply
@@ -105,6 +107,8 @@ impl Runtime {
             } => self.load_diff(id, bucket, prefix, tree, before, exclude),
             Effect::ListFiles { id, bucket, prefix } => self.list_files(id, bucket, prefix),
             Effect::HeadObject { id, location } => self.head_object(id, location),
+            Effect::Delete(e) => self.delete(e),
+            Effect::Cleanup(e) => self.cleanup(e),
             Effect::Segregate(e) => self.segregate(e),
             Effect::Usage(e) => self.usage(e),
             Effect::Jobs(e) => self.jobs(e),

@@ -136,6 +136,16 @@ impl Theme {
         )
     }
 
+    /// Rows marked for delete (with a `*` glyph, so the mark never rests on colour alone).
+    pub fn marked(self) -> Style {
+        self.pick(
+            Style::new()
+                .fg(Color::LightRed)
+                .add_modifier(Modifier::BOLD),
+            Style::new().add_modifier(Modifier::BOLD | Modifier::UNDERLINED),
+        )
+    }
+
     /// Borders of panes and overlays.
     pub fn border(self) -> Style {
         self.pick(Style::new().fg(Color::DarkGray), Style::new())

@@ -140,6 +140,8 @@ fn apply(state: &mut State, event: Event) -> Vec<Effect> {
             browse::on_object_head(state, id, result);
             Vec::new()
         }
+        Event::Delete(e) => browse::on_delete_event(state, e),
+        Event::Cleanup(e) => browse::on_cleanup_event(state, e),
         Event::Segregate(e) => segregate::on_event(state, e),
         Event::Usage(e) => usage::on_event(state, e),
         Event::Jobs(e) => jobs::on_event(state, e),
@@ -154,6 +156,12 @@ fn on_key(state: &mut State, key: &KeyEvent) -> Vec<Effect> {
         return on_command_key(state, key);
     }
     if let Some(fx) = filter::on_key(state, key) {
+        return fx;
+    }
+    if let Some(fx) = browse::on_delete_key(state, key) {
+        return fx;
+    }
+    if let Some(fx) = browse::on_cleanup_key(state, key) {
         return fx;
     }
     if let Some(fx) = segregate::on_raw_key(state, key) {

@@ -4,22 +4,32 @@
 //! The tree is shared with the scan task that grows it. It is read only in [`BrowseState::rebuild`],
 //! under a short read lock, to build `rows` (the view model); drawing reads `rows` alone.
 
+mod cleanup; // cleanup of hidden costs from the hidden-cost view: plan, preview, job
 mod diff; // growth since the previous snapshot, by prefix
 mod files; // the files of one prefix and the HEAD details of one object
 mod inventory; // the bucket's S3 Inventory report: offered with its date, read into the tree
+mod marks; // rows marked for delete, the delete preview and job, the tree after it
 mod nav; // sort order, cursor, moving up a prefix
 mod rows; // building the rows of the current prefix from the tree
 
+pub use cleanup::{
+    CleanupEffect, CleanupEvent, CleanupFlow, NONCURRENT_OLDER_THAN_DAYS, UPLOADS_OLDER_THAN_DAYS,
+    spec as cleanup_spec,
+};
 pub use diff::{DIFF_DEPTH, DiffLoad, DiffView};
 pub use files::{FilesView, Load, ObjectView};
 pub use inventory::{InventoryDone, InventoryOffer};
+pub use marks::{
+    DeleteEffect, DeleteEvent, DeleteFlow, Mark, MarkKind, MarkedTotals, Marks, subtract,
+};
 pub use nav::{Cursor, Sort, SortKey, parent_prefix};
-pub use rows::{ClassColumn, FILES_ROW, Row, RowKind};
+pub use rows::{ClassColumn, FILES_ROW, Row, RowKind, Want};
 
 use super::filter::Filter;
 use crate::event::RequestId;
 use chrono::{DateTime, Utc};
 use s3scope_core::job::Snapshot;
+use s3scope_core::prices::Prices;
 use s3scope_core::scan::buckets::Source;
 use s3scope_core::scan::tree::{Hidden, PrefixTree};
 use std::path::PathBuf;
@@ -115,12 +125,16 @@ pub enum Phase {
 }
 
 /// Totals of the prefix on screen.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Totals {
     pub objects: u64,
     pub bytes: u64,
     pub newest: Option<i64>,
     pub hidden: Hidden,
+    /// USD per month (with prices only), hidden costs included in the hidden-cost view.
+    pub cost: Option<f64>,
+    /// USD per month of the noncurrent versions and incomplete uploads alone (with prices).
+    pub hidden_cost: Option<f64>,
 }
 
 /// The Browse pane.
@@ -169,6 +183,23 @@ pub struct BrowseState {
     pub inventory_request: Option<RequestId>,
     /// The running "scan" is a read of the inventory report.
     pub reading_inventory: bool,
+    /// What storage costs for this profile; None: no Cost/mo column (an S3-compatible profile
+    /// without `[prices]`).
+    pub prices: Option<Prices>,
+    /// The first class column shown when not all fit (the classes key cycles it).
+    pub class_offset: usize,
+    /// The user moved the cursor in this list: a rebuild keeps their row by name. Until then
+    /// the cursor stays on the top row while a running scan reorders the rows.
+    pub cursor_moved: bool,
+    /// Rows marked for delete (prefixes and objects, by full path).
+    pub marks: Marks,
+    /// The delete being planned, previewed or run.
+    pub delete: Option<DeleteFlow>,
+    /// How the last delete ended (for the Jobs pane's history).
+    pub last_delete: Option<Result<String, String>>,
+    /// The cleanup being planned, previewed or run.
+    pub cleanup: Option<CleanupFlow>,
+    pub last_cleanup: Option<Result<String, String>>,
 }
 
 impl Default for BrowseState {
@@ -201,6 +232,14 @@ impl Default for BrowseState {
             inventory_warnings: Vec::new(),
             inventory_request: None,
             reading_inventory: false,
+            prices: None,
+            class_offset: 0,
+            cursor_moved: false,
+            marks: Marks::default(),
+            delete: None,
+            last_delete: None,
+            cleanup: None,
+            last_cleanup: None,
         }
     }
 }
@@ -245,6 +284,8 @@ impl BrowseState {
             cwd: prefix.to_string(),
             sort: self.sort,
             concurrency: self.concurrency,
+            prices: self.prices.clone(),
+            class_offset: self.class_offset,
             ..Self::default()
         };
     }
@@ -267,20 +308,32 @@ impl BrowseState {
     /// Rebuilds `totals`, `classes` and `rows` from the tree (short read lock), keeping the
     /// selected row by name.
     pub fn rebuild(&mut self) {
-        let keep = self.selected_row().map(|r| (r.kind, r.name.clone()));
+        // Until the user moves, the cursor stays on its row number (the top), not on the row
+        // that happened to be there: a running scan reorders the rows as it goes.
+        let keep = self
+            .selected_row()
+            .filter(|_| self.cursor_moved)
+            .map(|r| (r.kind, r.name.clone()));
         let Some(tree) = self.tree.clone() else {
             self.rows.clear();
             return;
         };
         let scanning = matches!(self.phase, Phase::Scanning { .. });
+        let matcher = self.filter.matcher();
+        let want = Want {
+            sort: self.sort,
+            filter: &matcher,
+            prices: self.prices.as_ref(),
+            hidden: self.show_hidden,
+        };
         let built = {
             let t = tree.read();
-            let mut built = rows::build(&t, &self.cwd, self.sort, &self.filter.matcher());
+            let mut built = rows::build(&t, &self.cwd, want);
             // A finished tree without this prefix: show the nearest prefix above it that exists.
             // A running scan may still reach it, so there the place is kept (and shown empty).
             while !built.found && !scanning && built.cwd.len() > t.root_prefix.len() {
                 let up = parent_prefix(&built.cwd, &t.root_prefix).to_string();
-                built = rows::build(&t, &up, self.sort, &self.filter.matcher());
+                built = rows::build(&t, &up, want);
             }
             built
         };
@@ -314,6 +367,7 @@ impl BrowseState {
         self.cwd = format!("{}{}", self.cwd, row.name);
         self.filter.clear();
         self.cursor = Cursor::default();
+        self.cursor_moved = false;
         self.rebuild();
         self.cursor.keep_visible(page);
         true
@@ -330,6 +384,7 @@ impl BrowseState {
         self.cwd.truncate(cut);
         self.filter.clear();
         self.cursor = Cursor::default();
+        self.cursor_moved = false;
         self.rebuild();
         if let Some(i) = self
             .rows
@@ -337,6 +392,8 @@ impl BrowseState {
             .position(|r| r.kind == RowKind::Prefix && r.name == came_from)
         {
             self.cursor.to(i, self.rows.len(), page);
+            // The row we came from is a place the user chose: keep it as rows move.
+            self.cursor_moved = true;
         }
         true
     }

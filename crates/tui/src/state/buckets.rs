@@ -3,12 +3,13 @@
 
 mod table; // the bucket table's load state, the visible order, totals
 
-pub use table::{TableLoad, Totals};
+pub use table::{TableLoad, Totals, row_cost};
 
 use super::browse::Sort;
 use super::filter::Filter;
 use crate::event::RequestId;
 use chrono::{DateTime, Utc};
+use s3scope_core::prices::Prices;
 use s3scope_core::s3::buckets::BucketInfo;
 use s3scope_core::s3::error::S3Error;
 use s3scope_core::scan::buckets::BucketRow;
@@ -51,6 +52,10 @@ pub struct BucketsState {
     pub unit: Unit,
     /// Indices into `buckets`: the rows shown, filtered and sorted.
     pub view: Vec<usize>,
+    /// What storage costs for this profile; None: no Cost/mo column.
+    pub prices: Option<Prices>,
+    /// Presses of the classes key: which class columns show when not all fit.
+    pub class_offset: usize,
     list_request: Option<RequestId>,
     regions_request: Option<RequestId>,
     table_request: Option<RequestId>,
@@ -72,6 +77,8 @@ impl Default for BucketsState {
             filter: Filter::default(),
             unit: Unit::Auto,
             view: Vec::new(),
+            prices: None,
+            class_offset: 0,
             list_request: None,
             regions_request: None,
             table_request: None,

@@ -130,6 +130,14 @@ impl State {
         RequestId(self.next_id)
     }
 
+    /// The prices of the profile (None: no cost is shown), for Buckets and Browse alike.
+    pub fn set_prices(&mut self, prices: Option<s3scope_core::prices::Prices>) {
+        self.buckets.prices.clone_from(&prices);
+        self.buckets.rebuild_view();
+        self.browse.prices = prices;
+        self.browse.rebuild();
+    }
+
     /// Rows a table body gets at the current size (for PageUp/PageDown).
     pub fn page_rows(&self) -> usize {
         usize::from(self.size.1.saturating_sub(CHROME_ROWS)).max(1)

@@ -1,33 +1,46 @@
 //! Browse pane view: where we are, where the numbers come from (live scan counters, snapshot
 //! age, estimate), the rows of the prefix or its files or one object's details, the filter.
 
+mod cleanup; // the cleanup preview of hidden costs and the running cleanup
+mod delete; // the delete preview, its typed confirmation, the running delete
 mod diff; // growth since the previous snapshot
 mod files; // the files of a prefix and one object's HEAD details
 mod inventory; // the inventory report's line and the offer to read it
+mod phase; // where the numbers come from: live counters, snapshot age, scan outcome
 mod table; // the prefix rows with bars, shares and per-class columns
 
 use super::fmt;
 use crate::keymap::Action;
 use crate::sanitize;
 use crate::state::State;
-use crate::state::browse::{BrowseState, Origin, Phase};
+use crate::state::browse::{BrowseState, Phase};
 use crate::theme::Theme;
-use inventory::{inventory_line, offer_spans};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Position, Rect};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Padding, Paragraph, Wrap};
-use std::time::Duration;
-
-const SPINNER: [char; 4] = ['|', '/', '-', '\\'];
 
 pub fn draw(frame: &mut Frame<'_>, area: Rect, state: &State, theme: Theme) {
     let b = &state.browse;
-    let block = Block::default()
+    let mut block = Block::default()
         .borders(Borders::ALL)
         .border_style(theme.border())
         .title(title(b, theme));
+    let table_on_screen = b.diff.is_none()
+        && b.object.is_none()
+        && b.files.is_none()
+        && b.delete.is_none()
+        && b.cleanup.is_none();
+    if table_on_screen && !b.rows.is_empty() {
+        let shown = table::plan(b, area.width.saturating_sub(2)).classes;
+        let room =
+            usize::from(area.width.saturating_sub(4)).saturating_sub(title(b, theme).width());
+        let key = state.keymap.first(Action::Classes);
+        if let Some(note) = fmt::classes_note(b.classes.len(), shown, &key, room) {
+            block = block.title(Line::styled(note, theme.warn()).right_aligned());
+        }
+    }
     let inner = block.inner(area);
     frame.render_widget(block, area);
     if b.bucket.is_none() {
@@ -66,11 +79,15 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, state: &State, theme: Theme) {
     frame.render_widget(
         Paragraph::new(vec![
             totals_line(b, theme),
-            phase_line(state, head.width, theme),
+            phase::phase_line(state, head.width, theme),
         ]),
         head,
     );
-    if let Phase::Confirm { .. } = b.phase {
+    if b.cleanup.is_some() {
+        cleanup::draw(frame, body, state, theme);
+    } else if b.delete.is_some() {
+        delete::draw(frame, body, state, theme);
+    } else if let Phase::Confirm { .. } = b.phase {
         draw_confirm(frame, body, state, theme);
     } else if b.diff.is_some() {
         diff::draw(frame, body, state, theme);
@@ -114,6 +131,11 @@ fn totals_line(b: &BrowseState, theme: Theme) -> Line<'static> {
             Style::new().add_modifier(Modifier::BOLD),
         ),
         Span::raw(format!(" in {}", fmt::plural(t.objects, "object"))),
+    ];
+    if let Some(c) = t.cost {
+        spans.push(Span::raw(format!(" · {}/mo", fmt::usd(c))));
+    }
+    spans.extend([
         Span::styled(
             format!(" · {}", fmt::plural(b.classes.len() as u64, "class")),
             theme.dim(),
@@ -122,200 +144,24 @@ fn totals_line(b: &BrowseState, theme: Theme) -> Line<'static> {
             format!(" · newest {}", fmt::date(t.newest, true)),
             theme.dim(),
         ),
-    ];
+    ]);
     if b.show_hidden {
         let h = &t.hidden;
+        let cost = t
+            .hidden_cost
+            .map_or_else(String::new, |c| format!(" ({}/mo)", fmt::usd(c)));
         spans.push(Span::styled(
             format!(
-                " · hidden: {} noncurrent, {} delete markers, {} in {} uploads",
+                " · hidden: {} noncurrent, {}, {} in {}{cost}",
                 fmt::size(h.noncurrent.bytes),
-                fmt::count(h.delete_markers),
+                fmt::plural(h.delete_markers, "delete marker"),
                 fmt::size(h.uploads.bytes),
-                fmt::count(h.uploads.objects)
+                fmt::plural(h.uploads.objects, "upload"),
             ),
             theme.warn(),
         ));
     }
     Line::from(spans)
-}
-
-/// Where the numbers come from: live counters, a snapshot and its age, or what went wrong.
-fn phase_line(state: &State, width: u16, theme: Theme) -> Line<'static> {
-    let b = &state.browse;
-    let key = |a: Action| Span::styled(state.keymap.first(a), theme.key());
-    let dim = |s: String| Span::styled(s, theme.dim());
-    match &b.phase {
-        Phase::Idle => Line::from(vec![
-            dim("not scanning; ".into()),
-            key(Action::Refresh),
-            dim(" scans".into()),
-        ]),
-        Phase::Finding { .. } => {
-            Line::from(dim(format!("looking for a snapshot… {}", spinner(state))))
-        }
-        Phase::Confirm { .. } => Line::from(
-            std::iter::once(Span::styled("not scanned yet: a big bucket", theme.warn()))
-                .chain(offer_spans(state, theme))
-                .collect::<Vec<_>>(),
-        ),
-        Phase::Scanning {
-            counters: c,
-            hidden,
-            ..
-        } if b.reading_inventory => Line::from(vec![
-            Span::raw(format!(
-                "reading the inventory report {} {} objects · {} · no LIST calls · {}  ",
-                spinner(state),
-                fmt::count(c.done),
-                fmt::size(c.bytes),
-                fmt::elapsed(c.elapsed)
-            )),
-            key(Action::Cancel),
-            dim(" cancel".into()),
-        ]),
-        Phase::Scanning {
-            counters: c,
-            hidden,
-            ..
-        } => {
-            // Narrow screens get the same facts in fewer characters.
-            let narrow = width < 100;
-            let expected = b.estimate.map_or(0, |e| e.objects);
-            let eta_shown = expected > 0 && c.done > 0 && c.done < expected;
-            let mut text = if narrow {
-                // With an ETA on a narrow screen, the time left replaces the time spent.
-                let spent = if eta_shown {
-                    String::new()
-                } else {
-                    format!(" · {}", fmt::elapsed(c.elapsed))
-                };
-                format!(
-                    "scanning {} {} obj · {} · {} LIST{spent}",
-                    spinner(state),
-                    fmt::count(c.done),
-                    fmt::size(c.bytes),
-                    fmt::count(c.calls),
-                )
-            } else {
-                format!(
-                    "scanning {} {} objects · {} · {} LIST calls · {:.0} pages/s · {}",
-                    spinner(state),
-                    fmt::count(c.done),
-                    fmt::size(c.bytes),
-                    fmt::count(c.calls),
-                    c.calls_per_sec(),
-                    fmt::elapsed(c.elapsed)
-                )
-            };
-            if let Some(e) = &b.estimate
-                && e.objects > 0
-            {
-                let (pct, eta) = c.progress_of(e.objects).unwrap_or((0.0, Duration::ZERO));
-                let of = if narrow {
-                    fmt::count_short(e.objects)
-                } else {
-                    fmt::count(e.objects)
-                };
-                if narrow && eta_shown {
-                    text.push_str(&format!(" · ~{pct:.0}%"));
-                } else {
-                    text.push_str(&format!(" · ~{pct:.0}% of {of}"));
-                }
-                if eta_shown {
-                    text.push_str(&format!(" · ETA {}", fmt::elapsed(eta)));
-                }
-            }
-            if *hidden {
-                text.push_str(" · + versions, uploads");
-            }
-            Line::from(vec![
-                Span::raw(text),
-                Span::raw("  "),
-                key(Action::Cancel),
-                dim(" cancel".into()),
-            ])
-        }
-        Phase::Done { .. } if matches!(b.origin, Some(Origin::Inventory { .. })) => {
-            inventory_line(state, theme, width)
-        }
-        Phase::Done { counters: c, .. } => match &b.origin {
-            Some(Origin::Snapshot {
-                scanned_at,
-                list_calls,
-                ..
-            }) => {
-                let when = state.now.map_or_else(
-                    || scanned_at.format("%Y-%m-%d %H:%M UTC").to_string(),
-                    |now| fmt::age(*scanned_at, now),
-                );
-                Line::from(
-                    vec![
-                        Span::styled(format!("snapshot from {when}"), theme.warn()),
-                        dim(if width < 100 {
-                            format!(" ({} LIST calls) — ", fmt::count(*list_calls))
-                        } else {
-                            format!(
-                                " ({}, {} LIST calls) — ",
-                                scanned_at.format("%Y-%m-%d %H:%M UTC"),
-                                fmt::count(*list_calls)
-                            )
-                        }),
-                        key(Action::Refresh),
-                        dim(" to rescan, ".into()),
-                        key(Action::Diff),
-                        dim(" growth".into()),
-                    ]
-                    .into_iter()
-                    .chain(offer_spans(state, theme))
-                    .collect::<Vec<_>>(),
-                )
-            }
-            _ => {
-                let saved = match &b.saved {
-                    Some(Ok(_)) => " · snapshot saved",
-                    Some(Err(_)) => " · snapshot NOT saved",
-                    None if b.save_request.is_some() => " · saving snapshot…",
-                    None => "",
-                };
-                Line::from(
-                    vec![
-                        dim(format!(
-                            "scanned in {} with {} LIST calls{saved} — ",
-                            fmt::elapsed(c.elapsed),
-                            fmt::count(c.calls)
-                        )),
-                        key(Action::Refresh),
-                        dim(" to rescan, ".into()),
-                        key(Action::Diff),
-                        dim(" growth".into()),
-                    ]
-                    .into_iter()
-                    .chain(offer_spans(state, theme))
-                    .collect::<Vec<_>>(),
-                )
-            }
-        },
-        Phase::Cancelled { counters: c } => Line::from(vec![
-            Span::styled(
-                format!(
-                    "cancelled after {} objects: the numbers are partial — ",
-                    fmt::count(c.done)
-                ),
-                theme.warn(),
-            ),
-            key(Action::Refresh),
-            dim(" to rescan".into()),
-        ]),
-        Phase::Failed { message } => {
-            let mut spans = vec![Span::styled("scan failed: ", theme.error())];
-            spans.extend(sanitize::spans(message, theme.error(), theme.escaped()));
-            Line::from(spans)
-        }
-    }
-}
-
-fn spinner(state: &State) -> char {
-    SPINNER[usize::try_from(state.frame % 4).unwrap_or(0)]
 }
 
 /// The estimate of a big scan, waiting for Enter.
@@ -327,13 +173,29 @@ fn draw_confirm(frame: &mut Frame<'_>, area: Rect, state: &State, theme: Theme) 
         let as_of = e.as_of.map_or_else(String::new, |t| {
             format!(", as of {}", t.format("%Y-%m-%d %H:%M UTC"))
         });
-        lines.push(Line::from(vec![
+        let mut spans = vec![
             Span::raw("This bucket holds "),
             Span::styled(fmt::count(e.objects), theme.title()),
-            Span::raw(format!(" objects ({source}{as_of}); a scan needs about ")),
+            Span::raw(format!(
+                " {} ({source}{as_of}); a scan needs about ",
+                fmt::noun_for(e.objects, "object")
+            )),
             Span::styled(fmt::count(e.list_calls), theme.title()),
-            Span::raw(" LIST calls."),
-        ]));
+            Span::raw(format!(" {}", fmt::noun_for(e.list_calls, "LIST call"))),
+        ];
+        if let Some(p) = &b.prices {
+            spans.push(Span::raw(", costing about "));
+            spans.push(Span::styled(
+                fmt::usd(p.list_cost(e.list_calls)),
+                theme.title(),
+            ));
+            spans.push(Span::raw(format!(
+                " at ${}/1,000 requests",
+                p.values.list.0
+            )));
+        }
+        spans.push(Span::raw("."));
+        lines.push(Line::from(spans));
     }
     lines.push(Line::raw(""));
     lines.push(Line::from(vec![

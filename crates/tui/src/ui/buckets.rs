@@ -21,10 +21,19 @@ const SPINNER: [char; 4] = ['|', '/', '-', '\\'];
 
 pub fn draw(frame: &mut Frame<'_>, area: Rect, state: &State, theme: Theme) {
     let b = &state.buckets;
-    let block = Block::default()
+    let head = title(state, theme, area.width >= WIDE);
+    let room = usize::from(area.width.saturating_sub(4)).saturating_sub(head.width());
+    let mut block = Block::default()
         .borders(Borders::ALL)
         .border_style(theme.border())
-        .title(title(state, theme, area.width >= WIDE));
+        .title(head);
+    if !b.buckets.is_empty() {
+        let (classes, plan) = table::layout(state, area.width.saturating_sub(2));
+        let key = state.keymap.first(Action::Classes);
+        if let Some(note) = super::fmt::classes_note(classes.len(), plan.classes, &key, room) {
+            block = block.title(Line::styled(note, theme.warn()).right_aligned());
+        }
+    }
     let inner = block.inner(area);
     frame.render_widget(block, area);
     if b.buckets.is_empty() {

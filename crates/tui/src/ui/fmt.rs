@@ -85,16 +85,62 @@ pub fn count(n: u64) -> String {
     out
 }
 
-/// "1 object", "12,345 objects", "2 classes".
+/// "1 object", "12,345 objects", "2 classes", "3 prefixes".
 pub fn plural(n: u64, noun: &str) -> String {
-    let s = if n == 1 {
-        ""
-    } else if noun.ends_with('s') {
-        "es"
+    format!("{} {}", count(n), noun_for(n, noun))
+}
+
+/// `noun` as it reads after the number `n`: "object", "objects", "classes".
+pub fn noun_for(n: u64, noun: &str) -> String {
+    if n == 1 {
+        noun.to_string()
+    } else if noun.ends_with('s') || noun.ends_with('x') {
+        format!("{noun}es")
     } else {
-        "s"
+        format!("{noun}s")
+    }
+}
+
+/// The class columns shown: `shown` consecutive ones of `total`, scrolled by the presses of
+/// the classes key (back to the first after the last), never wrapped: the order stays.
+pub fn class_window(total: usize, shown: usize, presses: usize) -> std::ops::Range<usize> {
+    let shown = shown.min(total);
+    if shown == 0 {
+        return 0..0;
+    }
+    let start = presses % (total - shown + 1);
+    start..start + shown
+}
+
+/// The note a table header gets when only `shown` of `total` class columns fit in `room`
+/// characters: " +2 classes hidden · ] cycles ", shorter forms when tight, None when all show.
+pub fn classes_note(total: usize, shown: usize, key: &str, room: usize) -> Option<String> {
+    let hidden = total.saturating_sub(shown);
+    if hidden == 0 {
+        return None;
+    }
+    let what = plural(hidden as u64, "class");
+    let forms = if shown == 0 {
+        vec![
+            format!(" +{what} hidden: too narrow "),
+            format!(" +{hidden} hidden "),
+        ]
+    } else {
+        vec![
+            format!(" +{what} hidden · {key} cycles "),
+            format!(" +{hidden} hidden · {key} "),
+            format!(" +{hidden} {key} "),
+        ]
     };
-    format!("{} {noun}{s}", count(n))
+    forms.into_iter().find(|f| f.chars().count() <= room)
+}
+
+/// A monthly cost for a cell: "$1,234.57", "$0.0012", "<$0.0001" for a fraction of that.
+pub fn usd(v: f64) -> String {
+    if v > 0.0 && v < 0.00005 {
+        return "<$0.0001".into();
+    }
+    s3scope_core::prices::format_usd(v)
 }
 
 /// The share of `part` in `whole` as " 45.3%".
@@ -173,6 +219,13 @@ mod tests {
         assert_eq!(count(123_456_789), "123.4M");
         assert_eq!(share(1, 3), " 33.3%");
         assert_eq!(share(1, 0), "-");
+        assert_eq!(plural(1, "object"), "1 object");
+        assert_eq!(plural(2, "class"), "2 classes");
+        assert_eq!(plural(3, "prefix"), "3 prefixes");
+        assert_eq!(plural(0, "upload"), "0 uploads");
+        assert_eq!(usd(0.0), "$0");
+        assert_eq!(usd(0.00001), "<$0.0001");
+        assert_eq!(usd(1234.567), "$1,234.57");
     }
 
     #[test]

@@ -3,6 +3,7 @@
 mod browse; // Browse pane: the prefix tree, live or from a snapshot
 mod buckets; // Buckets pane: the bucket table
 mod fmt; // compact sizes, counts, bars, dates for table cells
+pub use fmt::{plural, usd};
 mod help; // the `?` overlay, generated from the keymap
 mod jobs; // Jobs pane: every long job with its stage, bar, rate, ETA, errors, outcome
 mod segregate; // Segregate pane: rule fields, live preview, counts, apply progress

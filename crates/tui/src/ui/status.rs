@@ -27,6 +27,8 @@ pub fn message_lines(state: &State, theme: Theme, width: u16) -> Vec<Line<'stati
         (spans, 3)
     } else if let Some(m) = &state.status.message {
         (sanitize::spans(m, theme.info(), theme.escaped()), 2)
+    } else if state.pane == Pane::Browse && !state.browse.marks.is_empty() {
+        (marked(state, theme).spans, 1)
     } else {
         (hints(state, theme).spans, 1)
     };
@@ -81,6 +83,27 @@ fn draw_bar(frame: &mut Frame<'_>, area: Rect, state: &State, theme: Theme) {
         spans.push(Span::styled("read-write", base));
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+/// "3 marked · 1,204 objects · 2.1 GiB — D delete · space unmarks"
+fn marked(state: &State, theme: Theme) -> Line<'static> {
+    let t = state.browse.marks.totals();
+    Line::from(vec![
+        Span::styled(
+            format!(
+                "{} marked · {} · {}",
+                super::fmt::count(t.marks),
+                super::fmt::plural(t.objects, "object"),
+                super::fmt::size(t.bytes)
+            ),
+            theme.marked(),
+        ),
+        Span::styled(" — ", theme.dim()),
+        Span::styled(state.keymap.first(Action::Delete), theme.key()),
+        Span::styled(" delete · ", theme.dim()),
+        Span::styled(state.keymap.first(Action::Mark), theme.key()),
+        Span::styled(" unmarks", theme.dim()),
+    ])
 }
 
 /// The most useful keys for the current pane, from the keymap.

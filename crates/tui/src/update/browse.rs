@@ -11,10 +11,14 @@ use s3scope_core::scan::buckets::Source;
 use s3scope_core::scan::hints::{parts_for, split_hints};
 use s3scope_core::scan::job::ScanRequest;
 
+mod cleanup; // cleanup of hidden costs from the hidden-cost view
+mod delete; // marks, the delete preview and its typed confirmation, the delete job
 mod diff; // growth since the previous snapshot
 mod inventory; // the inventory report offered and read; the ncdu export
 mod results; // what effects answer: snapshot found, scan progress and end, files, HEAD
 
+pub use cleanup::{on_event as on_cleanup_event, on_raw_key as on_cleanup_key};
+pub use delete::{on_event as on_delete_event, on_raw_key as on_delete_key};
 pub use diff::on_diff_loaded;
 pub use inventory::{on_inventory_found, on_inventory_read, on_ncdu_exported};
 
@@ -22,6 +26,9 @@ pub use results::{
     on_files_listed, on_object_head, on_scan_finished, on_scan_progress, on_scan_started,
     on_snapshot_found, on_snapshot_saved,
 };
+
+/// Why there is no cost to sort by.
+pub const NO_PRICES: &str = "no prices for this profile (S3-compatible): set [prices] or [profiles.NAME.prices] in the config to see Cost/mo";
 
 /// Scans estimated above this many LIST calls wait for Enter.
 pub const CONFIRM_LIST_CALLS: u64 = 1000;
@@ -131,7 +138,14 @@ pub fn on_action(state: &mut State, action: Action) -> Vec<Effect> {
         Action::Open => return open_selected(state),
         Action::Back => back(state),
         Action::Close => return close(state),
-        Action::Cancel => return cancel_running(state),
+        Action::Cancel => {
+            return delete::cancel(state)
+                .or_else(|| cleanup::cancel(state))
+                .unwrap_or_else(|| cancel_running(state));
+        }
+        Action::Cleanup => return cleanup::start(state),
+        Action::Mark => delete::mark(state),
+        Action::Delete => return delete::start(state),
         Action::Refresh => return scan(state, state.browse.show_hidden, true),
         Action::Hidden => return hidden(state),
         Action::Diff => return diff::toggle(state),
@@ -143,6 +157,14 @@ pub fn on_action(state: &mut State, action: Action) -> Vec<Effect> {
         Action::SortCount => sort(state, SortKey::Count),
         Action::SortName => sort(state, SortKey::Name),
         Action::SortNewest => sort(state, SortKey::Newest),
+        Action::SortCost => {
+            if state.browse.prices.is_none() {
+                state.status.message = Some(NO_PRICES.into());
+            } else {
+                sort(state, SortKey::Cost);
+            }
+        }
+        Action::Classes => state.browse.class_offset += 1,
         _ => {}
     }
     Vec::new()
@@ -162,6 +184,7 @@ fn move_cursor(state: &mut State, delta: isize, page: usize) {
     } else {
         let len = b.rows.len();
         b.cursor.move_by(delta, len, page);
+        b.cursor_moved = true;
     }
 }
 
@@ -170,7 +193,7 @@ pub fn refresh_rows(state: &mut State) {
     let b = &mut state.browse;
     let (sort, matcher) = (b.sort, b.filter.matcher());
     match b.files.as_mut() {
-        Some(f) => f.reorder(sort, &matcher),
+        Some(f) => f.reorder(sort, &matcher, b.prices.as_ref()),
         None => b.rebuild(),
     }
 }
@@ -279,6 +302,8 @@ fn hidden(state: &mut State) -> Vec<Effect> {
     }
     if b.tree_has_hidden {
         b.show_hidden = !b.show_hidden;
+        // The Cost/mo column counts the hidden costs while they are shown.
+        b.rebuild();
         return Vec::new();
     }
     state.status.message =

@@ -44,6 +44,15 @@ pub fn on_action(state: &mut State, action: Action) -> Option<Vec<Effect>> {
         Action::SortCount => b.sort.press(SortKey::Count),
         Action::SortName => b.sort.press(SortKey::Name),
         Action::SortNewest => b.sort.press(SortKey::Newest),
+        Action::SortCost if b.prices.is_none() => {
+            state.status.message = Some(browse::NO_PRICES.into());
+            return Some(Vec::new());
+        }
+        Action::SortCost => b.sort.press(SortKey::Cost),
+        Action::Classes => {
+            b.class_offset += 1;
+            return Some(Vec::new());
+        }
         Action::Filter => {
             b.filter.begin();
             return Some(Vec::new());

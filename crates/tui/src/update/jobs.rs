@@ -130,7 +130,9 @@ pub fn on_action(state: &mut State, action: Action) -> Option<Vec<Effect>> {
                     state.status.message = Some("cancelling the job…".into());
                     vec![Effect::Jobs(JobsEffect::Cancel { id })]
                 }
-                Some(Place::Pane(JobKind::Scan)) => browse::on_action(state, Action::Cancel),
+                Some(Place::Pane(JobKind::Scan | JobKind::Delete | JobKind::Cleanup)) => {
+                    browse::on_action(state, Action::Cancel)
+                }
                 Some(Place::Pane(JobKind::UsageCollect)) => usage::on_action(state, Action::Cancel),
                 Some(Place::Pane(JobKind::SegregateApply)) => {
                     segregate::on_action(state, Action::Cancel)
@@ -148,7 +150,7 @@ pub fn on_action(state: &mut State, action: Action) -> Option<Vec<Effect>> {
         }
         Action::Open => {
             state.pane = match entries.get(sel).map(|(_, j)| j.kind) {
-                Some(JobKind::Scan) => Pane::Browse,
+                Some(JobKind::Scan | JobKind::Delete | JobKind::Cleanup) => Pane::Browse,
                 Some(JobKind::UsageCollect) => Pane::Usage,
                 Some(JobKind::SegregatePlan | JobKind::SegregateApply) => Pane::Segregate,
                 _ => Pane::Jobs,

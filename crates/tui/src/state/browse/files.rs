@@ -1,10 +1,11 @@
 //! The files row opened: the objects directly in a prefix (one capped listing), and the HEAD
 //! details of the object picked among them.
 
-use super::rows::compare;
+use super::rows::{Keys, compare};
 use super::{Cursor, Sort};
 use crate::event::RequestId;
 use crate::state::filter::Matcher;
+use s3scope_core::prices::Prices;
 use s3scope_core::s3::lister::ListedObject;
 use s3scope_core::s3::object::ObjectDetails;
 use s3scope_core::scan::files::FilesPage;
@@ -60,7 +61,7 @@ impl FilesView {
     }
 
     /// Re-applies the filter and sort, keeping the selected key.
-    pub fn reorder(&mut self, sort: Sort, filter: &Matcher) {
+    pub fn reorder(&mut self, sort: Sort, filter: &Matcher, prices: Option<&Prices>) {
         let keep = self.selected().map(|o| o.key.clone());
         let Some(page) = &self.page else {
             self.order.clear();
@@ -71,18 +72,18 @@ impl FilesView {
         let mut order: Vec<usize> = (0..page.objects.len())
             .filter(|&i| filter.matches(&name(&page.objects[i])))
             .collect();
-        let key = |o: &ListedObject| {
-            (
-                name(o),
-                1u64,
-                o.size,
-                o.last_modified.map(|t| t.timestamp()),
-            )
+        let names: Vec<String> = page.objects.iter().map(name).collect();
+        let key = |i: usize| {
+            let o = &page.objects[i];
+            Keys {
+                name: &names[i],
+                objects: 1,
+                bytes: o.size,
+                newest: o.last_modified.map(|t| t.timestamp()),
+                cost: prices.map_or(0.0, |p| p.monthly(&o.storage_class, o.size)),
+            }
         };
-        order.sort_by(|&a, &b| {
-            let (x, y) = (key(&page.objects[a]), key(&page.objects[b]));
-            compare(sort, (&x.0, x.1, x.2, x.3), (&y.0, y.1, y.2, y.3))
-        });
+        order.sort_by(|&a, &b| compare(sort, key(a), key(b)));
         self.order = order;
         if let Some(k) = keep
             && let Some(i) = self.order.iter().position(|&i| page.objects[i].key == k)

@@ -8,6 +8,8 @@ pub enum SortKey {
     Count,
     Name,
     Newest,
+    /// Monthly cost (with prices; without, every row costs 0 and the order is by name).
+    Cost,
 }
 
 /// A sort key and whether it is reversed (pressing the same key again flips it).

@@ -1,8 +1,11 @@
 //! The rows of one prefix, copied out of the tree: child prefixes plus a row for the objects
-//! directly in it, with per-class bytes, newest modification and hidden costs; filtered and sorted.
+//! directly in it, with per-class bytes, newest modification, hidden costs and monthly cost;
+//! filtered and sorted.
 
 use super::{Sort, SortKey, Totals};
 use crate::state::filter::Matcher;
+use s3scope_core::prices::Prices;
+use s3scope_core::scan::report::class_rank;
 use s3scope_core::scan::tree::{Aggregate, Hidden, NodeId, PrefixTree};
 use std::cmp::Ordering;
 
@@ -17,7 +20,8 @@ pub enum RowKind {
     Files,
 }
 
-/// A storage class present under the prefix on screen, biggest first.
+/// A storage class present under the prefix on screen, in the one class order of the core
+/// ([`s3scope_core::scan::report::CLASS_ORDER`]), so that columns never swap places.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ClassColumn {
     pub name: String,
@@ -27,7 +31,7 @@ pub struct ClassColumn {
 }
 
 /// One row of the prefix list.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Row {
     pub kind: RowKind,
     /// The segment after the current prefix (untrusted: escape before drawing).
@@ -38,6 +42,18 @@ pub struct Row {
     pub classes: Vec<u64>,
     pub newest: Option<i64>,
     pub hidden: Hidden,
+    /// USD per month (with prices only): its classes, plus its hidden costs when shown.
+    pub cost: Option<f64>,
+}
+
+/// How the rows are wanted: order, filter, and what prices them.
+#[derive(Clone, Copy)]
+pub struct Want<'a> {
+    pub sort: Sort,
+    pub filter: &'a Matcher,
+    pub prices: Option<&'a Prices>,
+    /// Noncurrent versions and incomplete uploads count in the cost (the hidden-cost view).
+    pub hidden: bool,
 }
 
 /// What a rebuild produced.
@@ -52,7 +68,35 @@ pub struct Built {
     pub unfiltered: usize,
 }
 
-fn row(kind: RowKind, name: &str, agg: &Aggregate, hidden: Hidden, cols: &[ClassColumn]) -> Row {
+/// The monthly cost of an aggregate (and of its hidden costs when `with_hidden`).
+pub fn cost_of(
+    tree: &PrefixTree,
+    agg: &Aggregate,
+    hidden: &Hidden,
+    prices: &Prices,
+    with_hidden: bool,
+) -> f64 {
+    let classes = agg.classes.iter().enumerate().map(|(i, c)| {
+        let name = tree.classes.get(i).map_or("STANDARD", String::as_str);
+        (name, c.bytes)
+    });
+    let (noncurrent, uploads) = if with_hidden {
+        (Some(hidden.noncurrent.bytes), Some(hidden.uploads.bytes))
+    } else {
+        (None, None)
+    };
+    prices.cost(classes, noncurrent, uploads).monthly_usd
+}
+
+fn row(
+    tree: &PrefixTree,
+    kind: RowKind,
+    name: &str,
+    agg: &Aggregate,
+    hidden: Hidden,
+    cols: &[ClassColumn],
+    want: Want<'_>,
+) -> Row {
     Row {
         kind,
         name: name.to_string(),
@@ -64,11 +108,14 @@ fn row(kind: RowKind, name: &str, agg: &Aggregate, hidden: Hidden, cols: &[Class
             .collect(),
         newest: agg.newest,
         hidden,
+        cost: want
+            .prices
+            .map(|p| cost_of(tree, agg, &hidden, p, want.hidden)),
     }
 }
 
 /// Copies the rows of `cwd` out of `tree`.
-pub fn build(tree: &PrefixTree, cwd: &str, sort: Sort, filter: &Matcher) -> Built {
+pub fn build(tree: &PrefixTree, cwd: &str, want: Want<'_>) -> Built {
     let (id, cwd): (NodeId, String) = match tree.find(cwd) {
         Some(id) => (id, cwd.to_string()),
         None => {
@@ -99,36 +146,44 @@ pub fn build(tree: &PrefixTree, cwd: &str, sort: Sort, filter: &Matcher) -> Buil
             id: i,
         })
         .collect();
-    classes.sort_by(|a, b| b.bytes.cmp(&a.bytes).then_with(|| a.name.cmp(&b.name)));
+    classes.sort_by(|a, b| class_rank(&a.name).cmp(&class_rank(&b.name)));
     let mut rows = Vec::with_capacity(node.children.len() + 1);
     let mut unfiltered = 0;
     for &c in &node.children {
         let child = tree.node(c);
         unfiltered += 1;
-        if filter.matches(&child.name) {
+        if want.filter.matches(&child.name) {
             rows.push(row(
+                tree,
                 RowKind::Prefix,
                 &child.name,
                 &child.total,
                 child.hidden,
                 &classes,
+                want,
             ));
         }
     }
     if node.own.objects() > 0 {
         unfiltered += 1;
-        if filter.matches(FILES_ROW) {
+        if want.filter.matches(FILES_ROW) {
             // Hidden costs are kept per prefix, not for the objects directly in it.
             rows.push(row(
+                tree,
                 RowKind::Files,
                 FILES_ROW,
                 &node.own,
                 Hidden::default(),
                 &classes,
+                want,
             ));
         }
     }
-    sort_rows(&mut rows, sort);
+    sort_rows(&mut rows, want.sort);
+    let cost = |with_hidden| {
+        want.prices
+            .map(|p| cost_of(tree, &node.total, &node.hidden, p, with_hidden))
+    };
     Built {
         cwd,
         found: true,
@@ -137,6 +192,10 @@ pub fn build(tree: &PrefixTree, cwd: &str, sort: Sort, filter: &Matcher) -> Buil
             bytes: node.total.bytes(),
             newest: node.total.newest,
             hidden: node.hidden,
+            cost: cost(want.hidden),
+            hidden_cost: cost(true)
+                .zip(cost(false))
+                .map(|(all, seen)| (all - seen).max(0.0)),
         },
         classes,
         rows,
@@ -144,32 +203,44 @@ pub fn build(tree: &PrefixTree, cwd: &str, sort: Sort, filter: &Matcher) -> Buil
     }
 }
 
-/// Orders by `sort`: size, count and newest biggest/latest first, name A→Z; ties by name.
-pub fn compare(
-    sort: Sort,
-    a: (&str, u64, u64, Option<i64>),
-    b: (&str, u64, u64, Option<i64>),
-) -> Ordering {
-    let (an, ao, ab, at) = a;
-    let (bn, bo, bb, bt) = b;
+/// What rows and files are ordered by.
+#[derive(Debug, Clone, Copy)]
+pub struct Keys<'a> {
+    pub name: &'a str,
+    pub objects: u64,
+    pub bytes: u64,
+    pub newest: Option<i64>,
+    /// USD per month; 0 without prices.
+    pub cost: f64,
+}
+
+/// Orders by `sort`: size, count, newest and cost biggest/latest first, name A→Z; ties by name.
+pub fn compare(sort: Sort, a: Keys<'_>, b: Keys<'_>) -> Ordering {
     let primary = match sort.key {
-        SortKey::Size => bb.cmp(&ab),
-        SortKey::Count => bo.cmp(&ao),
-        SortKey::Newest => bt.cmp(&at),
+        SortKey::Size => b.bytes.cmp(&a.bytes),
+        SortKey::Count => b.objects.cmp(&a.objects),
+        SortKey::Newest => b.newest.cmp(&a.newest),
+        SortKey::Cost => b.cost.total_cmp(&a.cost),
         SortKey::Name => Ordering::Equal,
     };
-    let ord = primary.then_with(|| an.cmp(bn));
+    let ord = primary.then_with(|| a.name.cmp(b.name));
     if sort.reverse { ord.reverse() } else { ord }
 }
 
+impl Row {
+    fn keys(&self) -> Keys<'_> {
+        Keys {
+            name: &self.name,
+            objects: self.objects,
+            bytes: self.bytes,
+            newest: self.newest,
+            cost: self.cost.unwrap_or(0.0),
+        }
+    }
+}
+
 fn sort_rows(rows: &mut [Row], sort: Sort) {
-    rows.sort_by(|a, b| {
-        compare(
-            sort,
-            (&a.name, a.objects, a.bytes, a.newest),
-            (&b.name, b.objects, b.bytes, b.newest),
-        )
-    });
+    rows.sort_by(|a, b| compare(sort, a.keys(), b.keys()));
 }
 
 #[cfg(test)]
@@ -188,6 +259,15 @@ mod tests {
         t
     }
 
+    fn want(sort: Sort, filter: &Matcher) -> Want<'_> {
+        Want {
+            sort,
+            filter,
+            prices: None,
+            hidden: false,
+        }
+    }
+
     fn names(b: &Built) -> Vec<&str> {
         b.rows.iter().map(|r| r.name.as_str()).collect()
     }
@@ -196,7 +276,7 @@ mod tests {
     fn rows_sort_by_every_key() {
         let t = tree();
         let all = Filter::default().matcher();
-        let by = |key, reverse| build(&t, "", Sort { key, reverse }, &all);
+        let by = |key, reverse| build(&t, "", want(Sort { key, reverse }, &all));
         assert_eq!(
             names(&by(SortKey::Size, false)),
             ["big/", FILES_ROW, "many/"]
@@ -225,11 +305,61 @@ mod tests {
     }
 
     #[test]
+    fn classes_keep_the_core_order_at_every_level() {
+        // GLACIER holds more bytes than STANDARD under cold/, yet comes after it.
+        let mut t = PrefixTree::new("", '/');
+        t.add("cold/a", 1000, "GLACIER", None);
+        t.add("cold/b", 10, "STANDARD", None);
+        t.add("cold/c", 500, "STANDARD_IA", None);
+        t.add("hot/a", 1000, "STANDARD", None);
+        let all = Filter::default().matcher();
+        for cwd in ["", "cold/"] {
+            let b = build(&t, cwd, want(Sort::default(), &all));
+            let cols: Vec<&str> = b.classes.iter().map(|c| c.name.as_str()).collect();
+            assert_eq!(cols, ["STANDARD", "STANDARD_IA", "GLACIER"], "{cwd}");
+        }
+    }
+
+    #[test]
+    fn rows_are_priced_by_class_and_sort_by_cost() {
+        let gib = 1u64 << 30;
+        let mut t = PrefixTree::new("", '/');
+        // 10 GiB in GLACIER costs less than 2 GiB in STANDARD.
+        t.add("cold/a", 10 * gib, "GLACIER", None);
+        t.add("hot/a", 2 * gib, "STANDARD", None);
+        t.add_upload("hot/big", gib);
+        let p = Prices::aws_defaults();
+        let all = Filter::default().matcher();
+        let mut w = want(
+            Sort {
+                key: SortKey::Cost,
+                reverse: false,
+            },
+            &all,
+        );
+        w.prices = Some(&p);
+        let b = build(&t, "", w);
+        assert_eq!(names(&b), ["hot/", "cold/"]);
+        assert!((b.rows[0].cost.unwrap() - 0.046).abs() < 1e-9);
+        assert!((b.rows[1].cost.unwrap() - 0.036).abs() < 1e-9);
+        assert!((b.totals.hidden_cost.unwrap() - 0.023).abs() < 1e-9);
+        // The hidden-cost view prices the incomplete upload in its prefix's row.
+        w.hidden = true;
+        let b = build(&t, "", w);
+        assert!((b.rows[0].cost.unwrap() - 0.069).abs() < 1e-9);
+        assert!((b.totals.cost.unwrap() - 0.105).abs() < 1e-9);
+        // Without prices nothing is priced.
+        let b = build(&t, "", want(Sort::default(), &all));
+        assert!(b.rows.iter().all(|r| r.cost.is_none()) && b.totals.cost.is_none());
+    }
+
+    #[test]
     fn a_missing_prefix_is_reported_not_invented() {
         let t = tree();
-        let b = build(&t, "gone/", Sort::default(), &Filter::default().matcher());
+        let all = Filter::default().matcher();
+        let b = build(&t, "gone/", want(Sort::default(), &all));
         assert!(!b.found && b.rows.is_empty());
-        let b = build(&t, "big/", Sort::default(), &Filter::default().matcher());
+        let b = build(&t, "big/", want(Sort::default(), &all));
         assert_eq!((b.cwd.as_str(), b.rows.len()), ("big/", 1));
         assert_eq!(b.rows[0].kind, RowKind::Files);
     }

@@ -5,6 +5,7 @@ use super::BucketsState;
 use crate::event::RequestId;
 use crate::state::browse::{Estimate, SortKey};
 use chrono::{DateTime, Utc};
+use s3scope_core::prices::Prices;
 use s3scope_core::s3::error::S3Error;
 use s3scope_core::scan::buckets::{BucketRow, Source};
 use std::cmp::Ordering;
@@ -24,13 +25,15 @@ pub enum TableLoad {
 }
 
 /// Sums of the visible rows. `complete` is false when some row has no numbers.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Totals {
     pub buckets: usize,
     pub objects: u64,
     pub bytes: u64,
     pub classes: BTreeMap<String, u64>,
     pub complete: bool,
+    /// USD per month of the rows with numbers (with prices only).
+    pub cost: Option<f64>,
 }
 
 impl BucketsState {
@@ -93,6 +96,10 @@ impl BucketsState {
             .filter(|&i| matcher.matches(&self.buckets[i].name))
             .collect();
         let sort = self.sort;
+        let cost = |i: usize| {
+            let row = self.table.get(&self.buckets[i].name)?;
+            row_cost(row, self.prices.as_ref())
+        };
         let key = |i: usize| {
             let b = &self.buckets[i];
             let row = self.table.get(&b.name);
@@ -106,11 +113,22 @@ impl BucketsState {
         view.sort_by(|&a, &b| {
             let (an, ao, ab, ac) = key(a);
             let (bn, bo, bb, bc) = key(b);
+            if sort.key == SortKey::Cost {
+                return match (cost(a), cost(b)) {
+                    (Some(_), None) => Ordering::Less,
+                    (None, Some(_)) => Ordering::Greater,
+                    (x, y) => {
+                        let (x, y) = (x.unwrap_or(0.0), y.unwrap_or(0.0));
+                        let o = y.total_cmp(&x).then_with(|| an.cmp(bn));
+                        if sort.reverse { o.reverse() } else { o }
+                    }
+                };
+            }
             let (x, y) = match sort.key {
                 SortKey::Size => (ab, bb),
                 SortKey::Count => (ao, bo),
                 SortKey::Newest => (ac.map(ts), bc.map(ts)),
-                SortKey::Name => (Some(0), Some(0)),
+                SortKey::Name | SortKey::Cost => (Some(0), Some(0)),
             };
             // Unknown numbers go last whatever the direction; ties by name.
             match (x, y) {
@@ -139,6 +157,7 @@ impl BucketsState {
     pub fn totals(&self) -> Totals {
         let mut t = Totals {
             complete: true,
+            cost: self.prices.as_ref().map(|_| 0.0),
             ..Totals::default()
         };
         for &i in &self.view {
@@ -150,6 +169,9 @@ impl BucketsState {
                     t.complete &= r.objects.is_some();
                     for (class, c) in &r.storage_classes {
                         *t.classes.entry(class.clone()).or_default() += c.bytes;
+                    }
+                    if let Some(c) = row_cost(r, self.prices.as_ref()) {
+                        *t.cost.get_or_insert(0.0) += c;
                     }
                 }
                 _ => t.complete = false,
@@ -169,6 +191,18 @@ impl BucketsState {
             as_of: row.as_of,
         })
     }
+}
+
+/// USD per month of a bucket: bytes per class, plus incomplete uploads when the source knows
+/// them (priced as the CLI's `buckets` does); None without prices or numbers.
+pub fn row_cost(r: &BucketRow, prices: Option<&Prices>) -> Option<f64> {
+    let p = prices?;
+    if r.error.is_some() {
+        return None;
+    }
+    r.bytes?;
+    let classes = r.storage_classes.iter().map(|(c, t)| (c.as_str(), t.bytes));
+    Some(p.cost(classes, None, r.multipart_bytes).monthly_usd)
 }
 
 /// Creation time as a sortable number (newest sorts first like the biggest size).

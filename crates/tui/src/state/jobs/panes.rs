@@ -7,6 +7,7 @@ use crate::effect::Effect;
 use crate::event::{Event, RequestId};
 use crate::state::State;
 use crate::state::browse::Phase as ScanPhase;
+use crate::state::browse::{CleanupEffect, CleanupEvent, DeleteEffect, DeleteEvent};
 use crate::state::segregate::{ListPhase, SegregateEffect, SegregateEvent};
 use crate::state::usage::{UsageEffect, UsageEvent};
 use s3scope_core::job::Snapshot;
@@ -83,6 +84,14 @@ impl Signal {
                 None => Self::Listed(*id, objects.len() as u64, *list_calls),
             },
             Event::Segregate(SegregateEvent::Applied { id, .. }) => Self::Ended(*id),
+            Event::Delete(DeleteEvent::Progress { id, progress }) => {
+                Self::Progress(*id, progress.clone())
+            }
+            Event::Delete(DeleteEvent::Applied { id, .. }) => Self::Ended(*id),
+            Event::Cleanup(CleanupEvent::Progress { id, progress }) => {
+                Self::Progress(*id, progress.clone())
+            }
+            Event::Cleanup(CleanupEvent::Applied { id, .. }) => Self::Ended(*id),
             _ => return None,
         })
     }
@@ -113,6 +122,20 @@ pub fn started(state: &mut State, effects: &[Effect]) {
                 *id,
                 JobKind::SegregatePlan,
                 format!("s3://{bucket}/{prefix}"),
+            ),
+            Effect::Delete(DeleteEffect::Apply { id, plan }) => (
+                *id,
+                JobKind::Delete,
+                format!(
+                    "s3://{}/ ({} marked)",
+                    plan.bucket,
+                    plan.set.prefixes.len() + plan.set.keys.len()
+                ),
+            ),
+            Effect::Cleanup(CleanupEffect::Apply { id, plan, .. }) => (
+                *id,
+                JobKind::Cleanup,
+                format!("s3://{}/{}", plan.spec.bucket, plan.spec.prefix),
             ),
             Effect::Segregate(SegregateEffect::Apply { id, .. }) => {
                 let l = &state.segregate.listing;
@@ -322,12 +345,20 @@ fn outcome(state: &State, kind: JobKind) -> (bool, String, Option<String>) {
             ),
             None => (false, "ended without a report".into(), None),
         },
+        JobKind::Delete => match &state.browse.last_delete {
+            Some(Ok(line)) => (true, line.clone(), None),
+            Some(Err(line)) => (false, line.clone(), None),
+            None => (false, "ended without a report".into(), None),
+        },
+        JobKind::Cleanup => match &state.browse.last_cleanup {
+            Some(Ok(line)) => (true, line.clone(), None),
+            Some(Err(line)) => (false, line.clone(), None),
+            None => (false, "ended without a report".into(), None),
+        },
         // Owned jobs record their own outcome (`JobsState::on_event`); never pane jobs.
-        JobKind::Extract
-        | JobKind::Process
-        | JobKind::InventoryRead
-        | JobKind::Delete
-        | JobKind::Cleanup => (false, "ended".into(), None),
+        JobKind::Extract | JobKind::Process | JobKind::InventoryRead => {
+            (false, "ended".into(), None)
+        }
     }
 }
 

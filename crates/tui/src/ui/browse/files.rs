@@ -60,16 +60,22 @@ pub fn draw_files(frame: &mut Frame<'_>, area: Rect, state: &State, theme: Theme
     );
     let count = shown.len();
     let rows = f.objects().skip(shown.start).take(count).map(|o| {
-        Row::new(vec![
+        let marked = b.marks.contains(&o.key);
+        let mut name = sanitize::spans(f.name(o), Style::new(), theme.escaped());
+        if marked {
+            name.insert(0, Span::styled("* ", theme.marked()));
+        }
+        let row = Row::new(vec![
             Cell::from(Line::from(fmt::size(o.size)).right_aligned()),
             Cell::from(sanitize::sanitize(&o.storage_class).into_owned()),
             Cell::from(fmt::date(o.last_modified.map(|t| t.timestamp()), true)),
-            Cell::from(Line::from(sanitize::spans(
-                f.name(o),
-                Style::new(),
-                theme.escaped(),
-            ))),
-        ])
+            Cell::from(Line::from(name)),
+        ]);
+        if marked {
+            row.style(theme.marked())
+        } else {
+            row
+        }
     });
     let widths = [
         Constraint::Length(10),

@@ -1,25 +1,29 @@
-//! The rows of a prefix, ncdu-style: size, share and bar of the parent, objects, bytes per
-//! storage class (the biggest classes when the screen is narrow), newest change, hidden costs.
+//! The rows of a prefix, ncdu-style: size, share and bar of the parent, objects, monthly cost,
+//! bytes per storage class (in the one class order; a window of them, cycled by a key, when
+//! the screen is narrow), newest change, hidden costs.
 
 use crate::sanitize;
 use crate::state::State;
 use crate::state::browse::{BrowseState, Row, RowKind};
 use crate::theme::Theme;
-use crate::ui::fmt;
+use crate::ui::fmt::{self, class_window};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Paragraph, Row as TableRow, Table, TableState};
+use std::ops::Range;
 
 const SIZE: u16 = 10;
 const SHARE: u16 = 6;
 const OBJECTS: u16 = 9;
 const CLASS: u16 = 10;
+const COST: u16 = 10;
 const DATE: u16 = 10;
 const DATE_TIME: u16 = 16;
 const NAME_MIN: u16 = 16;
 const HIGHLIGHT: u16 = 2;
+const BAR_MIN: u16 = 4;
 
 /// Which optional columns fit, most important kept longest.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -29,11 +33,15 @@ pub struct Plan {
     pub classes: usize,
     pub newest: u16,
     pub hidden: bool,
+    pub cost: bool,
 }
 
 impl Plan {
     fn width(&self) -> u16 {
         let mut cols: Vec<u16> = vec![SIZE, OBJECTS, NAME_MIN];
+        if self.cost {
+            cols.push(COST);
+        }
         if self.share {
             cols.push(SHARE);
         }
@@ -51,16 +59,19 @@ impl Plan {
         HIGHLIGHT + cols.iter().sum::<u16>() + n - 1
     }
 
-    /// The richest plan that fits `width` with `classes` present.
-    pub fn fit(width: u16, classes: usize, hidden: bool) -> Self {
+    /// The richest plan that fits `width` with `classes` present (and a cost column when
+    /// `cost`).
+    pub fn fit(width: u16, classes: usize, hidden: bool, cost: bool) -> Self {
         let mut p = Self {
             share: true,
             bar: 10,
             classes,
             newest: DATE_TIME,
             hidden,
+            cost,
         };
-        // Give up columns in this order until the name keeps its minimum width.
+        // Give up columns in this order until the name keeps its minimum width; one class
+        // column stays as long as possible, so that the classes key has something to cycle.
         while p.width() > width {
             if p.classes > 1 {
                 p.classes -= 1;
@@ -68,12 +79,17 @@ impl Plan {
                 p.newest = DATE;
             } else if p.share {
                 p.share = false;
-            } else if p.classes == 1 {
-                p.classes = 0;
+            } else if p.bar > BAR_MIN {
+                p.bar -= 2;
             } else if p.newest > 0 {
                 p.newest = 0;
             } else if p.bar > 0 {
                 p.bar = 0;
+            } else if p.classes == 1 {
+                p.classes = 0;
+            } else if p.cost {
+                // The totals line still gives the cost of the prefix.
+                p.cost = false;
             } else {
                 break;
             }
@@ -102,7 +118,8 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, state: &State, theme: Theme) {
         );
         return;
     }
-    let plan = Plan::fit(area.width, b.classes.len(), b.show_hidden);
+    let plan = plan(b, area.width);
+    let window = class_window(b.classes.len(), plan.classes, b.class_offset);
     let mut header = vec![Cell::from("Size")];
     let mut widths = vec![Constraint::Length(SIZE)];
     if plan.share {
@@ -115,7 +132,11 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, state: &State, theme: Theme) {
     }
     header.push(Cell::from(Line::from("Objects").right_aligned()));
     widths.push(Constraint::Length(OBJECTS));
-    for c in b.classes.iter().take(plan.classes) {
+    if plan.cost {
+        header.push(Cell::from(Line::from("Cost/mo").right_aligned()));
+        widths.push(Constraint::Length(COST));
+    }
+    for c in &b.classes[window.clone()] {
         let name = fmt::class(&c.name);
         header.push(Cell::from(Line::from(name).right_aligned()));
         widths.push(Constraint::Length(CLASS));
@@ -138,7 +159,9 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, state: &State, theme: Theme) {
         b.rows.len(),
         area.height,
     );
-    let rows = b.rows[shown].iter().map(|r| row(b, r, plan, theme));
+    let rows = b.rows[shown]
+        .iter()
+        .map(|r| row(b, r, plan, window.clone(), theme));
     let table = Table::new(rows, widths)
         .header(TableRow::new(header).style(theme.header()))
         .column_spacing(1)
@@ -152,7 +175,13 @@ fn right(s: String) -> Cell<'static> {
     Cell::from(Line::from(s).right_aligned())
 }
 
-fn row(b: &BrowseState, r: &Row, plan: Plan, theme: Theme) -> TableRow<'static> {
+fn row(
+    b: &BrowseState,
+    r: &Row,
+    plan: Plan,
+    window: Range<usize>,
+    theme: Theme,
+) -> TableRow<'static> {
     let whole = b.totals.bytes;
     let mut cells = vec![right(fmt::size(r.bytes))];
     if plan.share {
@@ -165,7 +194,10 @@ fn row(b: &BrowseState, r: &Row, plan: Plan, theme: Theme) -> TableRow<'static> 
         )));
     }
     cells.push(right(fmt::count(r.objects)));
-    for bytes in r.classes.iter().take(plan.classes) {
+    if plan.cost {
+        cells.push(right(r.cost.map_or_else(|| "-".into(), fmt::usd)));
+    }
+    for bytes in &r.classes[window] {
         cells.push(if *bytes == 0 {
             Cell::from(Line::styled("-", theme.dim()).right_aligned())
         } else {
@@ -188,15 +220,32 @@ fn row(b: &BrowseState, r: &Row, plan: Plan, theme: Theme) -> TableRow<'static> 
         cells.push(warn(fmt::count(h.delete_markers), h.delete_markers == 0));
         cells.push(warn(fmt::size(h.uploads.bytes), h.uploads.objects == 0));
     }
+    let marked = r.kind == RowKind::Prefix && b.marks.contains(&format!("{}{}", b.cwd, r.name));
     let name = match r.kind {
-        RowKind::Prefix => Line::from(sanitize::spans(&r.name, Style::new(), theme.escaped())),
+        RowKind::Prefix => {
+            let mut spans = sanitize::spans(&r.name, Style::new(), theme.escaped());
+            if marked {
+                spans.insert(0, Span::styled("* ", theme.marked()));
+            }
+            Line::from(spans)
+        }
         RowKind::Files => Line::styled(
-            format!("({} objects here)", fmt::count(r.objects)),
+            format!("({} here)", fmt::plural(r.objects, "object")),
             theme.dim(),
         ),
     };
     cells.push(Cell::from(name));
-    TableRow::new(cells)
+    let row = TableRow::new(cells);
+    if marked {
+        row.style(theme.marked())
+    } else {
+        row
+    }
+}
+
+/// The plan of the prefix table at `width` (the pane's inner width).
+pub fn plan(b: &BrowseState, width: u16) -> Plan {
+    Plan::fit(width, b.classes.len(), b.show_hidden, b.prices.is_some())
 }
 
 #[cfg(test)]
@@ -204,15 +253,28 @@ mod tests {
     use super::*;
 
     #[test]
-    fn narrow_screens_keep_the_biggest_class_and_the_name() {
-        let p = Plan::fit(78, 3, false);
+    fn narrow_screens_keep_a_class_the_cost_and_the_name() {
+        let p = Plan::fit(78, 3, false, false);
         assert_eq!(p.classes, 1, "{p:?}");
         assert!(p.width() <= 78);
-        let p = Plan::fit(158, 3, false);
+        let p = Plan::fit(78, 3, false, true);
+        assert_eq!((p.classes, p.cost, p.newest), (1, true, DATE), "{p:?}");
+        assert!(p.width() <= 78);
+        let p = Plan::fit(158, 3, false, true);
         assert_eq!((p.classes, p.newest, p.share), (3, DATE_TIME, true));
-        let p = Plan::fit(78, 3, true);
+        let p = Plan::fit(78, 3, true, true);
         assert!(p.hidden && p.width() <= 78, "{p:?}");
-        let p = Plan::fit(30, 3, false);
+        let p = Plan::fit(30, 3, false, false);
         assert_eq!((p.classes, p.newest, p.bar), (0, 0, 0));
+    }
+
+    #[test]
+    fn the_class_window_scrolls_in_order_and_comes_back() {
+        let w: Vec<Range<usize>> = (0..4).map(|n| class_window(3, 2, n)).collect();
+        assert_eq!(w, [0..2, 1..3, 0..2, 1..3]);
+        let w: Vec<Range<usize>> = (0..4).map(|n| class_window(3, 1, n)).collect();
+        assert_eq!(w, [0..1, 1..2, 2..3, 0..1]);
+        assert_eq!(class_window(2, 5, 7), 0..2);
+        assert_eq!(class_window(3, 0, 1), 0..0);
     }
 }

@@ -1,18 +1,21 @@
-//! The bucket table body: name, region, objects, size, bytes per class (the biggest classes
-//! when narrow), source, as-of, created; error rows marked; a totals row under the table.
+//! The bucket table body: name, region, objects, size, monthly cost, bytes per class (in the
+//! one class order; a window of them, cycled by a key, when narrow), source, as-of, created;
+//! error rows marked; a totals row under the table.
 
 use super::{WIDE, date, source_name};
 use crate::keymap::Action;
 use crate::sanitize;
 use crate::state::State;
+use crate::state::buckets::{Totals, row_cost};
 use crate::theme::Theme;
-use crate::ui::fmt;
+use crate::ui::fmt::{self, class_window};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Flex, Layout, Position, Rect};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Paragraph, Row, Table, TableState, Wrap};
 use s3scope_core::scan::buckets::BucketRow;
+use s3scope_core::scan::report::ordered_classes;
 use s3scope_core::units::Unit;
 
 const NUM: u16 = 10;
@@ -20,9 +23,10 @@ const SOURCE: u16 = 10;
 
 /// Optional columns that fit, dropped in reverse order of importance.
 #[derive(Debug, Clone, Copy)]
-struct Plan {
+pub struct Plan {
     region: bool,
-    classes: usize,
+    cost: bool,
+    pub classes: usize,
     source: bool,
     as_of: bool,
     created: bool,
@@ -36,10 +40,19 @@ fn bytes(unit: Unit, b: u64) -> String {
     }
 }
 
-fn plan(width: u16, name: u16, region: u16, classes: usize, wide: bool, table: bool) -> Plan {
+fn plan(
+    width: u16,
+    name: u16,
+    region: u16,
+    classes: usize,
+    wide: bool,
+    table: bool,
+    cost: bool,
+) -> Plan {
     let dates = if wide { 23 } else { 16 };
     let mut p = Plan {
         region: true,
+        cost,
         classes,
         source: table,
         as_of: table,
@@ -49,6 +62,7 @@ fn plan(width: u16, name: u16, region: u16, classes: usize, wide: bool, table: b
         let mut w = 2 + name.min(24) + 2 * (NUM + 2);
         let n = u16::try_from(p.classes).unwrap_or(8);
         w += n * (NUM + 2);
+        w += if p.cost { NUM + 2 } else { 0 };
         w += if p.region { region + 2 } else { 0 };
         w += if p.source { SOURCE + 2 } else { 0 };
         w += if p.as_of {
@@ -68,10 +82,11 @@ fn plan(width: u16, name: u16, region: u16, classes: usize, wide: bool, table: b
             p.as_of = false;
         } else if p.region {
             p.region = false;
+        } else if p.source {
+            // The title says where the sizes come from; a class column is worth more here.
+            p.source = false;
         } else if p.classes == 1 {
             p.classes = 0;
-        } else if p.source {
-            p.source = false;
         } else {
             break;
         }
@@ -79,13 +94,32 @@ fn plan(width: u16, name: u16, region: u16, classes: usize, wide: bool, table: b
     p
 }
 
-pub fn draw(frame: &mut Frame<'_>, area: Rect, state: &State, theme: Theme) {
+/// The classes of the visible rows in the one class order, and the plan of the table at
+/// `width` (the pane's inner width).
+pub fn layout(state: &State, width: u16) -> (Vec<String>, Plan) {
     let b = &state.buckets;
-    let wide = area.width >= WIDE;
+    let wide = width >= WIDE;
     let totals = b.totals();
-    // Classes of the visible rows, biggest first.
-    let mut classes: Vec<(&String, &u64)> = totals.classes.iter().collect();
-    classes.sort_by(|x, y| y.1.cmp(x.1).then_with(|| x.0.cmp(y.0)));
+    let classes: Vec<String> = ordered_classes(totals.classes.keys().map(String::as_str))
+        .into_iter()
+        .map(String::from)
+        .collect();
+    let (name_width, region_width) = widths(state);
+    // Until the table is in there is no source or as-of to show.
+    let p = plan(
+        width,
+        name_width,
+        region_width,
+        classes.len(),
+        wide,
+        !b.table.is_empty(),
+        b.prices.is_some(),
+    );
+    (classes, p)
+}
+
+fn widths(state: &State) -> (u16, u16) {
+    let b = &state.buckets;
     let region_width = b
         .buckets
         .iter()
@@ -94,25 +128,36 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, state: &State, theme: Theme) {
         .max()
         .unwrap_or(0)
         .clamp("Region".len(), 20);
-    let region_width = u16::try_from(region_width).unwrap_or(20);
     let name_width = b
         .view
         .iter()
         .map(|&i| sanitize::sanitize(&b.buckets[i].name).chars().count())
         .max()
         .unwrap_or(0)
-        .max(4);
-    let name_width = u16::try_from(name_width).unwrap_or(u16::MAX);
-    // Until the table is in there is no source or as-of to show.
-    let p = plan(
-        area.width,
-        name_width,
-        region_width,
-        classes.len(),
-        wide,
-        !b.table.is_empty(),
-    );
-    let shown: Vec<&String> = classes.iter().take(p.classes).map(|c| c.0).collect();
+        .max(total_label(&b.totals()).chars().count());
+    (
+        u16::try_from(name_width).unwrap_or(u16::MAX),
+        u16::try_from(region_width).unwrap_or(20),
+    )
+}
+
+/// "TOTAL 3", "TOTAL 3 (partial)": the first cell of the totals row.
+fn total_label(t: &Totals) -> String {
+    format!(
+        "TOTAL {}{}",
+        t.buckets,
+        if t.complete { "" } else { " (partial)" }
+    )
+}
+
+pub fn draw(frame: &mut Frame<'_>, area: Rect, state: &State, theme: Theme) {
+    let b = &state.buckets;
+    let wide = area.width >= WIDE;
+    let totals = b.totals();
+    let (classes, p) = layout(state, area.width);
+    let (name_width, region_width) = widths(state);
+    let window = class_window(classes.len(), p.classes, b.class_offset);
+    let shown: Vec<&String> = classes[window].iter().collect();
 
     let mut header = vec![Cell::from("Name")];
     let mut widths = vec![Constraint::Max(name_width)];
@@ -123,6 +168,10 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, state: &State, theme: Theme) {
     header.push(Cell::from(Line::from("Objects").right_aligned()));
     header.push(Cell::from(Line::from("Size").right_aligned()));
     widths.extend([Constraint::Length(NUM), Constraint::Length(NUM)]);
+    if p.cost {
+        header.push(Cell::from(Line::from("Cost/mo").right_aligned()));
+        widths.push(Constraint::Length(NUM));
+    }
     for c in &shown {
         let label = fmt::class(c);
         header.push(Cell::from(Line::from(label).right_aligned()));
@@ -156,7 +205,7 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, state: &State, theme: Theme) {
                 theme,
             )));
         }
-        cells.extend(number_cells(state, row, &shown, theme));
+        cells.extend(number_cells(state, row, &shown, p.cost, theme));
         if p.source {
             cells.push(Cell::from(row.map_or("", |r| source_name(r.source))));
         }
@@ -189,14 +238,7 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, state: &State, theme: Theme) {
     }
     // The totals row, aligned with the table's columns.
     let strong = theme.title();
-    let mut cells = vec![Cell::from(Span::styled(
-        format!(
-            "TOTAL {}{}",
-            totals.buckets,
-            if totals.complete { "" } else { " (partial)" }
-        ),
-        strong,
-    ))];
+    let mut cells = vec![Cell::from(Span::styled(total_label(&totals), strong))];
     if p.region {
         cells.push(Cell::from(""));
     }
@@ -206,6 +248,10 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, state: &State, theme: Theme) {
     cells.push(Cell::from(
         Line::styled(bytes(b.unit, totals.bytes), strong).right_aligned(),
     ));
+    if p.cost {
+        let c = totals.cost.map_or_else(|| "-".into(), fmt::usd);
+        cells.push(Cell::from(Line::styled(c, strong).right_aligned()));
+    }
     for c in &shown {
         let v = totals.classes.get(*c).copied().unwrap_or(0);
         cells.push(Cell::from(
@@ -225,11 +271,12 @@ fn number_cells(
     state: &State,
     row: Option<&BucketRow>,
     classes: &[&String],
+    cost: bool,
     theme: Theme,
 ) -> Vec<Cell<'static>> {
     let unit = state.buckets.unit;
     let right = |s: String, style: Style| Cell::from(Line::styled(s, style).right_aligned());
-    let n = 2 + classes.len();
+    let n = 2 + usize::from(cost) + classes.len();
     match row {
         Some(r) if r.error.is_some() => {
             let mut cells = vec![right("error".into(), theme.error())];
@@ -247,6 +294,12 @@ fn number_cells(
                     |v| right(bytes(unit, v), Style::new()),
                 ),
             ];
+            if cost {
+                cells.push(row_cost(r, state.buckets.prices.as_ref()).map_or_else(
+                    || right("-".into(), theme.dim()),
+                    |c| right(fmt::usd(c), Style::new()),
+                ));
+            }
             for c in classes {
                 cells.push(match r.storage_classes.get(*c) {
                     Some(t) => right(bytes(unit, t.bytes), Style::new()),

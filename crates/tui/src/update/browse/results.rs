@@ -146,6 +146,7 @@ pub fn on_snapshot_saved(
 
 pub fn on_files_listed(state: &mut State, id: RequestId, result: Result<FilesPage, S3Error>) {
     let (sort, matcher) = (state.browse.sort, state.browse.filter.matcher());
+    let prices = state.browse.prices.clone();
     let Some(f) = state
         .browse
         .files
@@ -159,7 +160,7 @@ pub fn on_files_listed(state: &mut State, id: RequestId, result: Result<FilesPag
         Ok(page) => {
             f.page = Some(page);
             f.load = Load::Done;
-            f.reorder(sort, &matcher);
+            f.reorder(sort, &matcher, prices.as_ref());
         }
         Err(e) => f.load = Load::Failed(e.to_string()),
     }
