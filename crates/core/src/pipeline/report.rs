@@ -241,7 +241,11 @@ fn growth_section(r: &ProcessReport, s: &mut String) {
                 } else {
                     count(x.objects_delta)
                 },
-                size(x.bytes_delta),
+                if x.bytes_delta > 0 {
+                    format!("+{}", size(x.bytes_delta))
+                } else {
+                    size(x.bytes_delta)
+                },
                 size(x.bytes),
             ]
         })
