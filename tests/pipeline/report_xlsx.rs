@@ -81,6 +81,18 @@ async fn workbook_has_typed_sheets_equal_to_parquet_and_gaps_stay_empty() {
         6,
         "the lines are broken at the gap"
     );
+    // It fits an 800 px window: charts shrink, tables scroll inside their box; figures are
+    // right-aligned, names not.
+    assert!(page.contains("<meta name=\"viewport\""));
+    assert_eq!(
+        page.matches("<svg").count(),
+        page.matches("style=\"max-width:100%;height:auto\"").count()
+    );
+    assert_eq!(
+        page.matches("<table>").count(),
+        page.matches("<div class=\"wide\"><table>").count()
+    );
+    assert!(page.contains("<th>bucket</th><th>storage class</th><th class=\"n\">objects</th>"));
     let listed: serde_json::Value =
         serde_json::from_slice(&std::fs::read(html.with_file_name("summary.json")).unwrap())
             .unwrap();

@@ -4,6 +4,7 @@
 mod support;
 
 mod apply;
+mod bound;
 mod ceph;
 mod cli;
 mod inflight;

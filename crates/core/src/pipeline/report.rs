@@ -9,10 +9,12 @@
 
 use super::process::ProcessReport;
 use super::process::rollups::AGE_CLASSES;
+use page::{count, head, table};
 use std::collections::BTreeMap;
 use std::fmt::Write;
 use svg::{bar_chart, line_chart};
 
+mod page; // the page's head, tables and figures
 pub mod sites; // the combined page of a multi-site process
 mod svg; // line and bar charts as inline SVG
 pub mod xlsx; // the workbook of --report xlsx
@@ -74,23 +76,6 @@ fn size(b: i64) -> String {
     )
 }
 
-fn table(headers: &[&str], rows: &[Vec<String>]) -> String {
-    let mut s = String::from("<table><thead><tr>");
-    for h in headers {
-        let _ = write!(s, "<th>{}</th>", esc(h));
-    }
-    s.push_str("</tr></thead><tbody>");
-    for r in rows {
-        s.push_str("<tr>");
-        for c in r {
-            let _ = write!(s, "<td>{}</td>", esc(c));
-        }
-        s.push_str("</tr>");
-    }
-    s.push_str("</tbody></table>");
-    s
-}
-
 /// The whole page.
 pub fn html(r: &ProcessReport) -> String {
     let mut s = String::new();
@@ -101,15 +86,7 @@ pub fn html(r: &ProcessReport) -> String {
         ),
         None => format!("s3scope storage report {} .. {}", r.since, r.until),
     };
-    let _ = write!(
-        s,
-        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{}</title><style>\
-         body{{font-family:sans-serif;margin:2em;color:#222}}table{{border-collapse:collapse;margin:1em 0}}\
-         td,th{{border:1px solid #ccc;padding:3px 8px;text-align:right}}td:first-child,th:first-child{{text-align:left}}\
-         th{{background:#f3f3f3}}.warn{{color:#a00}}</style></head><body><h1>{}</h1>",
-        esc(&title),
-        esc(&title)
-    );
+    s.push_str(&head(&title));
     let _ = write!(
         s,
         "<p>{} day(s), {} package(s), {} file(s) read; rollups in <code>{}</code>.</p>",
@@ -203,7 +180,7 @@ fn storage_section(r: &ProcessReport, s: &mut String) {
             vec![
                 x.bucket.clone(),
                 x.storage_class.clone(),
-                x.objects.to_string(),
+                count(x.objects),
                 size(x.bytes),
                 x.source.clone(),
             ]
@@ -228,7 +205,7 @@ fn age_section(r: &ProcessReport, s: &mut String) {
     }
     let bars: Vec<(String, f64)> = by
         .values()
-        .map(|(n, o, b)| (format!("{n} ({o} objects)"), *b as f64))
+        .map(|(n, o, b)| (format!("{n} ({} objects)", count(*o)), *b as f64))
         .collect();
     s.push_str(&bar_chart(&bars, &|v| size(v as i64)));
     let _ = AGE_CLASSES;
@@ -239,7 +216,16 @@ fn growth_section(r: &ProcessReport, s: &mut String) {
         return;
     }
     s.push_str("<h2>Growth (biggest changes)</h2>");
-    let mut g: Vec<&super::process::rollups::GrowthRow> = r.growth.iter().collect();
+    // Rows where nothing changed say nothing: the table lists changes only.
+    let mut g: Vec<&super::process::rollups::GrowthRow> = r
+        .growth
+        .iter()
+        .filter(|x| x.bytes_delta != 0 || x.objects_delta != 0)
+        .collect();
+    if g.is_empty() {
+        s.push_str("<p>No bucket changed in objects or bytes over the window.</p>");
+        return;
+    }
     g.sort_by_key(|x| std::cmp::Reverse(x.bytes_delta.unsigned_abs()));
     let rows: Vec<Vec<String>> = g
         .iter()
@@ -250,8 +236,16 @@ fn growth_section(r: &ProcessReport, s: &mut String) {
                 x.bucket.clone(),
                 x.storage_class.clone(),
                 x.previous_dt.clone(),
-                format!("{:+}", x.objects_delta),
-                size(x.bytes_delta),
+                if x.objects_delta > 0 {
+                    format!("+{}", count(x.objects_delta))
+                } else {
+                    count(x.objects_delta)
+                },
+                if x.bytes_delta > 0 {
+                    format!("+{}", size(x.bytes_delta))
+                } else {
+                    size(x.bytes_delta)
+                },
                 size(x.bytes),
             ]
         })
@@ -296,7 +290,7 @@ fn usage_section(r: &ProcessReport, s: &mut String) {
         })
         .collect();
     s.push_str(&line_chart(&x, &[("requests".into(), ops)], &|v| {
-        format!("{v:.0}")
+        count(v.round() as i64)
     }));
     let mut top: Vec<_> = per_key.into_iter().collect();
     top.sort_by_key(|(_, c)| std::cmp::Reverse(c[0]));
@@ -308,8 +302,8 @@ fn usage_section(r: &ProcessReport, s: &mut String) {
                 (*u).to_string(),
                 (*b).to_string(),
                 (*c).to_string(),
-                v[0].to_string(),
-                v[1].to_string(),
+                count(v[0]),
+                count(v[1]),
                 size(v[2]),
                 size(v[3]),
             ]

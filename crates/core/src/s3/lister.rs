@@ -65,6 +65,10 @@ pub struct ListOptions {
     /// How many times one page is retried after transient failures (each try already made
     /// the client's own attempts) before the listing fails.
     pub page_retries: u32,
+    /// Stop after this many pages, listed one at a time in key order (no discovery, hints or
+    /// cuts): they are then the first pages of one sequential listing, as a bounded run needs.
+    /// A page retried after a transient failure is still one page.
+    pub max_pages: Option<u64>,
 }
 
 impl ListOptions {
@@ -78,6 +82,7 @@ impl ListOptions {
             split: true,
             hints: Vec::new(),
             page_retries: 8,
+            max_pages: None,
         }
     }
 }
@@ -167,10 +172,19 @@ pub async fn list_parallel(
     cancel: CancellationToken,
     endpoint: String,
 ) -> Result<(), S3Error> {
-    let concurrency = opts.concurrency.max(1);
+    let sequential = opts.max_pages.is_some();
+    let concurrency = if sequential {
+        1
+    } else {
+        opts.concurrency.max(1)
+    };
     let mut ranges: Vec<Range> = Vec::new();
     let mut queue: VecDeque<usize> = VecDeque::new();
     let mut opts = opts;
+    if sequential {
+        opts.split = false;
+        opts.hints.clear();
+    }
     if opts.split && opts.delimiter.is_none() && opts.hints.is_empty() && concurrency > 1 {
         opts.hints = tokio::select! {
             () = cancel.cancelled() => return Ok(()),
@@ -196,6 +210,7 @@ pub async fn list_parallel(
         .fetch_add(ranges.len() as u64 - 1, Ordering::Relaxed);
     let min_keys = 2.0 * f64::from(opts.page_size.clamp(1, 1000));
     let mut running: JoinSet<(usize, Result<Outcome, S3Error>)> = JoinSet::new();
+    let mut pages = 0u64;
     loop {
         while running.len() < concurrency {
             let Some(id) = queue.pop_front() else { break };
@@ -261,6 +276,10 @@ pub async fn list_parallel(
         let has_items = !out.page.objects.is_empty() || !out.page.prefixes.is_empty();
         if has_items && tx.send(out.page).await.is_err() {
             running.abort_all();
+            return Ok(());
+        }
+        pages += 1;
+        if opts.max_pages.is_some_and(|m| pages >= m) {
             return Ok(());
         }
     }

@@ -46,21 +46,24 @@ enum Counted {
     Records,
 }
 
-/// Lists the source of `rule`: every key, or the first `max_pages` pages. Returns the objects
-/// in key order and whether the listing reached its end.
+/// Lists the source of `rule`: every key (in parallel), or the first `max_pages` pages of one
+/// sequential listing in key order, as the seed script lists (so a bounded run takes the first
+/// keys, and makes at most `max_pages` LIST calls besides the retries of failed ones). Returns
+/// the objects in key order and whether the listing reached its end.
 async fn list_source(
     s3: &Client,
     rule: &Rule,
     endpoint: &str,
     progress: &Progress,
 ) -> Result<(Vec<ListedObject>, bool), S3Error> {
+    let max_pages = rule.spec.max_pages.map(u64::from);
     let opts = ListOptions {
         delimiter: None,
         concurrency: rule.spec.workers.clamp(1, 64),
         page_size: i32::try_from(rule.spec.page_size).unwrap_or(1000),
+        max_pages,
         ..ListOptions::new(&rule.spec.bucket, &rule.source_prefix)
     };
-    let max_pages = rule.spec.max_pages.map(u64::from);
     collect(s3, opts, progress, Counted::Done, max_pages, endpoint).await
 }
 

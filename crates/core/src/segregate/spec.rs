@@ -125,7 +125,8 @@ crate::settings! {
     /// Keys per LIST call, 1 to 1000.
     page_size: Option<u32> => u32, check check::number::<u32>, default "1000" => DEFAULT_PAGE_SIZE;
         { flag: Some("page-size"), value_name: "N", example: "500" }
-    /// At most this many LIST pages per run.
+    /// At most this many LIST pages per run, listed one after another in key order: a run
+    /// takes the first keys, the next run the next ones.
     max_pages: Option<u32> => u32, check check::number::<u32>;
         { flag: Some("max-pages"), value_name: "N", example: "10", default_doc: Some("no bound") }
     /// Objects moved at the same time (and LIST requests of the source).

@@ -1,9 +1,14 @@
 //! The combined report of a multi-site `process`: one series per site, one row per site, links to each site's report.
 
+use super::page::{count, head, table_html};
 use super::svg::line_chart;
-use super::{esc, size, table};
+use super::{esc, size};
 use crate::pipeline::sites::Combined;
 use chrono::NaiveDate;
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+
+/// What a path segment of the link keeps as it is.
+const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'.').remove(b'-').remove(b'_');
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
@@ -35,6 +40,23 @@ fn status(f: &crate::pipeline::sites::Figures) -> String {
     s
 }
 
+/// A link from the combined page (`reports/<window>/`) to the site's own report beside it
+/// (`site=<site>/report.html`); the site name is percent-encoded as one path segment.
+fn site_link(site: &str, report: &str) -> String {
+    let file = report.rsplit('/').next().unwrap_or("report.html");
+    let href = format!(
+        "site={}/{}",
+        utf8_percent_encode(site, SEGMENT),
+        utf8_percent_encode(file, SEGMENT)
+    );
+    format!(
+        "<a href=\"{}\">site={}/{}</a>",
+        esc(&href),
+        esc(site),
+        esc(file)
+    )
+}
+
 /// The whole page.
 pub fn html(c: &Combined, days: &[NaiveDate]) -> String {
     let days: Vec<String> = days.iter().map(|d| d.to_string()).collect();
@@ -45,15 +67,7 @@ pub fn html(c: &Combined, days: &[NaiveDate]) -> String {
         c.until,
         c.sites.len()
     );
-    let _ = write!(
-        s,
-        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{}</title><style>\
-         body{{font-family:sans-serif;margin:2em;color:#222}}table{{border-collapse:collapse;margin:1em 0}}\
-         td,th{{border:1px solid #ccc;padding:3px 8px;text-align:right}}td:first-child,th:first-child{{text-align:left}}\
-         th{{background:#f3f3f3}}.warn{{color:#a00}}</style></head><body><h1>{}</h1>",
-        esc(&title),
-        esc(&title)
-    );
+    s.push_str(&head(&title));
     let failed: Vec<_> = c.sites.iter().filter(|x| !x.ok).collect();
     if !failed.is_empty() {
         s.push_str("<h2 class=\"warn\">Sites without rollups</h2><ul>");
@@ -85,33 +99,47 @@ pub fn html(c: &Combined, days: &[NaiveDate]) -> String {
     let mut rows = Vec::new();
     for x in &c.sites {
         let (Some(r), Some(f)) = (&x.report, &x.figures) else {
-            let mut row = vec![x.site.clone(), "failed".to_string()];
+            let mut row = vec![esc(&x.site), String::new(), "failed".to_string()];
             row.resize(8, String::new());
             rows.push(row);
             continue;
         };
-        let link = format!(
-            "site={}/{}",
-            x.site,
-            r.report.rsplit('/').next().unwrap_or("report.html")
-        );
+        // The link comes second: on a narrow window the table scrolls, the link stays in view.
         rows.push(vec![
-            x.site.clone(),
-            status(f),
-            f.last_day.clone().unwrap_or_default(),
-            f.buckets.to_string(),
-            f.objects.to_string(),
+            esc(&x.site),
+            site_link(&x.site, &r.report),
+            esc(&status(f)),
+            esc(&f.last_day.clone().unwrap_or_default()),
+            count(f.buckets as i64),
+            count(f.objects),
             size(f.bytes),
-            f.requests.to_string(),
-            link,
+            count(f.requests),
         ]);
     }
-    s.push_str(&table(
+    s.push_str(&table_html(
         &[
-            "site", "status", "last day", "buckets", "objects", "bytes", "requests", "report",
+            "site", "report", "status", "last day", "buckets", "objects", "bytes", "requests",
         ],
         &rows,
     ));
     s.push_str("</body></html>\n");
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::site_link;
+
+    #[test]
+    fn site_reports_are_real_relative_links() {
+        assert_eq!(
+            site_link("chi_uc", "out/reports/w/site=chi_uc/report.html"),
+            "<a href=\"site=chi_uc/report.html\">site=chi_uc/report.html</a>"
+        );
+        // An odd profile name stays one path segment and cannot break out of the attribute.
+        assert_eq!(
+            site_link("a b\"/<x>", "report.html"),
+            "<a href=\"site=a%20b%22%2F%3Cx%3E/report.html\">site=a b&quot;/&lt;x&gt;/report.html</a>"
+        );
+    }
 }
