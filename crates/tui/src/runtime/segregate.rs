@@ -39,7 +39,8 @@ impl Runtime {
                 prefix,
                 page_size,
                 max_keys,
-            } => self.segregate_list(id, bucket, prefix, page_size, max_keys),
+                max_pages,
+            } => self.segregate_list(id, bucket, prefix, page_size, (max_keys, max_pages)),
             SegregateEffect::Check {
                 id,
                 bucket,
@@ -61,7 +62,7 @@ impl Runtime {
         bucket: String,
         prefix: String,
         page_size: i32,
-        max_keys: usize,
+        (max_keys, max_pages): (usize, Option<u64>),
     ) {
         // The preview's listing is the first stage of a plan.
         let progress = Arc::new(Progress::new(&PLAN_STAGES));
@@ -70,7 +71,7 @@ impl Runtime {
         let tx = self.tx.clone();
         self.tasks.spawn(async move {
             let done = list_batches(
-                &clients, &bucket, &prefix, page_size, max_keys, &progress, id, &tx,
+                &clients, &bucket, &prefix, page_size, max_keys, max_pages, &progress, id, &tx,
             )
             .await;
             progress.finish();
@@ -159,6 +160,7 @@ async fn list_batches(
     prefix: &str,
     page_size: i32,
     max_keys: usize,
+    max_pages: Option<u64>,
     progress: &Progress,
     id: RequestId,
     tx: &UnboundedSender<Event>,
@@ -168,6 +170,8 @@ async fn list_batches(
         delimiter: None,
         concurrency: LIST_CONCURRENCY,
         page_size,
+        // A bounded rule lists its first pages in key order, as the plan does.
+        max_pages,
         ..ListOptions::new(bucket, prefix)
     };
     let cancel = &progress.cancel;

@@ -205,6 +205,7 @@ fn list_source(state: &mut State) -> Vec<Effect> {
         prefix,
         page_size: i32::try_from(spec.page_size).unwrap_or(1000),
         max_keys,
+        max_pages: spec.max_pages.map(u64::from),
     }));
     out
 }

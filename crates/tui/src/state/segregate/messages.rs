@@ -21,6 +21,9 @@ pub enum SegregateEffect {
         prefix: String,
         page_size: i32,
         max_keys: usize,
+        /// The rule's bound on LIST rounds (the seed's n_loops): the listing is then one
+        /// sequential range in key order, so the first keys are the ones that fill the bound.
+        max_pages: Option<u64>,
     },
     /// List destination prefixes to find what is already there.
     Check {
