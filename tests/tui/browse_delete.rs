@@ -526,3 +526,35 @@ async fn a_marked_set_is_deleted_through_the_runtime_and_the_rest_stays() {
     ));
     server.shutdown().await;
 }
+
+#[test]
+fn long_keys_are_cut_to_one_row_so_the_confirmation_stays_on_screen() {
+    let mut s = marked((80, 24));
+    let (id, set) = match ch(&mut s, 'D').as_slice() {
+        [Effect::Delete(DeleteEffect::Plan { id, set })] => (*id, set.clone()),
+        other => panic!("{other:?}"),
+    };
+    let mut plan = plan_of(set, false);
+    let long = |i: usize| {
+        format!("logs/2024/05/day=06/part-{i:05}-db44ff9e-4e46-caa9-c0b3-6783c7d8022c.snappy.orc")
+    };
+    plan.first_keys = (0..10).map(long).collect();
+    update(
+        &mut s,
+        Event::Delete(DeleteEvent::Planned {
+            id,
+            result: Ok(plan),
+        }),
+    );
+    let buf = buffer(&s, Theme::color());
+    let y = find_row(&buf, "part-00000");
+    let first = row_text(&buf, y);
+    assert!(first.contains('…'), "cut with an ellipsis: {first}");
+    assert!(
+        !row_text(&buf, y + 1).contains("snappy.orc"),
+        "no wrapped remainder"
+    );
+    let (_, confirm) = find(&buf, "type the bucket name to confirm");
+    find(&buf, "Enter deletes once the name matches");
+    assert!(confirm < 23, "the confirmation is above the status line");
+}

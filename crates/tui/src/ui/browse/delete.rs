@@ -7,7 +7,7 @@ use crate::sanitize;
 use crate::state::State;
 use crate::state::browse::DeleteFlow;
 use crate::theme::Theme;
-use crate::ui::fmt;
+use crate::ui::{fmt, wrap};
 use ratatui::Frame;
 use ratatui::layout::{Position, Rect};
 use ratatui::style::Style;
@@ -84,10 +84,18 @@ pub fn draw(frame: &mut Frame<'_>, area: Rect, state: &State, theme: Theme) {
             }
             let room = usize::from(area.height).saturating_sub(lines.len() + foot.len() + 1);
             let shown = plan.first_keys.len().min(room.max(1));
+            // One row per key, cut with an ellipsis: a wrapped key would push the
+            // confirmation off the screen.
+            let width = area.width.saturating_sub(4);
             for k in &plan.first_keys[..shown] {
-                let mut spans = vec![Span::raw("  ")];
-                spans.extend(sanitize::spans(k, Style::new(), theme.escaped()));
-                lines.push(Line::from(spans));
+                let spans = sanitize::spans(k, Style::new(), theme.escaped());
+                let mut rows = wrap::wrap(&spans, width.saturating_sub(3)).into_iter();
+                let mut row = rows.next().unwrap_or_default();
+                row.spans.insert(0, Span::raw("  "));
+                if rows.next().is_some() {
+                    row.spans.push(Span::styled("…", theme.dim()));
+                }
+                lines.push(row);
             }
             let more = plan.count.saturating_sub(shown as u64);
             if more > 0 {
