@@ -6,7 +6,6 @@ use crate::support::driven::{HANG_GUARD, Tui};
 use bytes::Bytes;
 use chrono::{TimeZone, Utc};
 use crossterm::event::KeyCode;
-use s3scope_core::config::{Credentials, Profile, Secret};
 use s3scope_core::s3::client::Clients;
 use s3scope_store::seed::seed_at;
 use s3scope_store::store::{EmbeddedServer, ServerOptions};
@@ -17,32 +16,12 @@ use s3scope_tui::runtime::Runtime;
 use s3scope_tui::state::browse::{Origin, Phase, RowKind};
 use s3scope_tui::state::{State, Status};
 use std::collections::BTreeMap;
-use std::time::Duration;
 
 const AK: &str = "BROWSEAK";
 const SK: &str = "browse-secret";
 
 async fn clients(endpoint: &str) -> Clients {
-    Clients::new(&Profile {
-        name: "test".into(),
-        endpoint: Some(url::Url::parse(endpoint).unwrap()),
-        region: Some("us-east-1".into()),
-        path_style: true,
-        aws_profile: None,
-        credentials: Credentials::Static {
-            access_key_id: AK.into(),
-            secret_access_key: Secret::new(SK),
-            origin: "test".into(),
-        },
-        ca_bundle: None,
-        read_only: false,
-        rgw_admin: false,
-        connect_timeout: Duration::from_secs(2),
-        read_timeout: Duration::from_secs(30),
-        max_attempts: 2,
-    })
-    .await
-    .unwrap()
+    crate::support::clients::clients(endpoint, AK, SK).await
 }
 
 fn du_json(endpoint: &str, home: &std::path::Path, location: &str) -> serde_json::Value {

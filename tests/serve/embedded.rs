@@ -3,7 +3,7 @@
 
 use bytes::Bytes;
 use s3scope::cli::serve::{fetcher, table_renderer};
-use s3scope_core::config::{Credentials, Profile, Secret};
+use s3scope_core::config::Profile;
 use s3scope_core::s3::client::Clients;
 use s3scope_core::scan::buckets::{BucketRow, Source, bucket_table};
 use s3scope_core::serve::{ServeOptions, Server};
@@ -20,26 +20,13 @@ const SK: &str = "serve-secret";
 pub(crate) const TOKEN: &str = "0123456789abcdef-serve-test-token";
 
 pub(crate) async fn clients(endpoint: &str) -> Clients {
-    Clients::new(&Profile {
-        name: "test".into(),
-        endpoint: Some(url::Url::parse(endpoint).unwrap()),
-        region: Some("us-east-1".into()),
-        path_style: true,
-        aws_profile: None,
-        credentials: Credentials::Static {
-            access_key_id: AK.into(),
-            secret_access_key: Secret::new(SK),
-            origin: "test".into(),
-        },
-        ca_bundle: None,
+    let profile = Profile {
         read_only: true,
-        rgw_admin: false,
         connect_timeout: Duration::from_secs(1),
-        read_timeout: Duration::from_secs(30),
         max_attempts: 1,
-    })
-    .await
-    .unwrap()
+        ..crate::support::clients::profile(endpoint, AK, SK)
+    };
+    Clients::new(&profile).await.unwrap()
 }
 
 pub(crate) async fn embedded(dir: &std::path::Path) -> EmbeddedServer {

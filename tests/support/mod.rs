@@ -2,6 +2,7 @@
 
 pub mod browse;
 pub mod buckets; // a TUI state with a bucket list loaded through update()
+pub mod clients; // the clients of a test profile with static keys
 pub mod cmd;
 pub mod driven; // the TUI state machine driven by the real runtime until a condition holds // the binary isolated from this machine's AWS and s3scope setup // a TUI state on the Browse pane with a scanned tree
 pub mod faults; // the fault proxy in front of a server, and request counts

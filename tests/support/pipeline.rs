@@ -3,13 +3,11 @@
 #![allow(dead_code)] // each test binary uses a different part of the harness
 
 use bytes::Bytes;
-use s3scope_core::config::{Credentials, Profile, Secret};
 use s3scope_core::s3::client::Clients;
 use s3scope_store::store::{EmbeddedServer, ServerOptions};
 use s3scope_store::{PutOptions, StorageClass};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
-use std::time::Duration;
 
 pub const AK: &str = "PIPELINEAK";
 pub const SK: &str = "pipeline-secret-key";
@@ -105,26 +103,7 @@ pub fn stdout(out: &Output) -> String {
 }
 
 pub async fn clients(endpoint: &str) -> Clients {
-    Clients::new(&Profile {
-        name: "test".into(),
-        endpoint: Some(url::Url::parse(endpoint).expect("url")),
-        region: Some("us-east-1".into()),
-        path_style: true,
-        aws_profile: None,
-        credentials: Credentials::Static {
-            access_key_id: AK.into(),
-            secret_access_key: Secret::new(SK),
-            origin: "test".into(),
-        },
-        ca_bundle: None,
-        read_only: false,
-        rgw_admin: false,
-        connect_timeout: Duration::from_secs(2),
-        read_timeout: Duration::from_secs(30), // only a hang guard, as in the other test profiles
-        max_attempts: 2,
-    })
-    .await
-    .expect("clients")
+    crate::support::clients::clients(endpoint, AK, SK).await
 }
 
 /// Every file under `dir`, relative, sorted (temporary files included: there must be none).

@@ -11,7 +11,6 @@ use crate::support::screen::{buffer, find, find_row, press as key, press_char as
 use crate::support::store;
 use crossterm::event::KeyCode;
 use ratatui::style::Color;
-use s3scope_core::config::{Credentials, Profile, Secret};
 use s3scope_core::delete::{DeletePlan, DeleteReport, DeleteSet, PlannedObject, VERSIONED_NOTE};
 use s3scope_core::s3::client::Clients;
 use s3scope_tui::effect::Effect;
@@ -23,7 +22,6 @@ use s3scope_tui::state::jobs::{JobKind, JobStatus};
 use s3scope_tui::state::{Pane, State, Status};
 use s3scope_tui::theme::Theme;
 use s3scope_tui::update::update;
-use std::time::Duration;
 
 const SIZES: [(u16, u16); 2] = [(80, 24), (160, 48)];
 
@@ -318,26 +316,7 @@ const AK: &str = "BRDELAK";
 const SK: &str = "browse-delete-secret";
 
 async fn clients(endpoint: &str) -> Clients {
-    Clients::new(&Profile {
-        name: "test".into(),
-        endpoint: Some(url::Url::parse(endpoint).unwrap()),
-        region: Some("us-east-1".into()),
-        path_style: true,
-        aws_profile: None,
-        credentials: Credentials::Static {
-            access_key_id: AK.into(),
-            secret_access_key: Secret::new(SK),
-            origin: "test".into(),
-        },
-        ca_bundle: None,
-        read_only: false,
-        rgw_admin: false,
-        connect_timeout: Duration::from_secs(2),
-        read_timeout: Duration::from_secs(30),
-        max_attempts: 2,
-    })
-    .await
-    .unwrap()
+    crate::support::clients::clients(endpoint, AK, SK).await
 }
 
 async fn keys_in(client: &aws_sdk_s3::Client, bucket: &str) -> Vec<String> {

@@ -7,7 +7,6 @@ use crate::support::driven::Tui;
 use chrono::{TimeZone, Utc};
 use crossterm::event::KeyCode;
 use s3scope::cli::demo_inventory::{self as inventory, CONFIG_ID, DESTINATION, PREFIX, SOURCE};
-use s3scope_core::config::{Credentials, Profile, Secret};
 use s3scope_core::s3::client::Clients;
 use s3scope_store::store::{EmbeddedServer, ServerOptions};
 use s3scope_tui::event::Event;
@@ -15,32 +14,12 @@ use s3scope_tui::keymap::Keymap;
 use s3scope_tui::runtime::Runtime;
 use s3scope_tui::state::browse::{Origin, Phase};
 use s3scope_tui::state::{State, Status};
-use std::time::Duration;
 
 const AK: &str = "BRINVAK";
 const SK: &str = "browse-inventory-secret";
 
 async fn clients(endpoint: &str) -> Clients {
-    Clients::new(&Profile {
-        name: "test".into(),
-        endpoint: Some(url::Url::parse(endpoint).unwrap()),
-        region: Some("us-east-1".into()),
-        path_style: true,
-        aws_profile: None,
-        credentials: Credentials::Static {
-            access_key_id: AK.into(),
-            secret_access_key: Secret::new(SK),
-            origin: "test".into(),
-        },
-        ca_bundle: None,
-        read_only: false,
-        rgw_admin: false,
-        connect_timeout: Duration::from_secs(2),
-        read_timeout: Duration::from_secs(30),
-        max_attempts: 2,
-    })
-    .await
-    .unwrap()
+    crate::support::clients::clients(endpoint, AK, SK).await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
