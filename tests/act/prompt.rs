@@ -62,7 +62,8 @@ fn rm_on_a_terminal(
     writer.write_all(format!("{answer}\r").as_bytes()).unwrap();
     writer.flush().unwrap();
     let status = child.wait().unwrap();
-    while let Ok(b) = rx.recv_timeout(Duration::from_millis(500)) {
+    // The reader ends at the pty's end of file, which drops the sender: drain until then.
+    while let Ok(b) = rx.recv_timeout(HANG_GUARD) {
         out.push_str(&String::from_utf8_lossy(&b));
     }
     (out, status.exit_code())

@@ -155,21 +155,24 @@ async fn du_shows_versions_delete_markers_and_uploads_per_prefix() {
         .unwrap();
 }
 
+/// The row of `bucket` in a `buckets --format json` document.
+fn bucket_row(doc: &serde_json::Value, bucket: &str) -> serde_json::Value {
+    doc["buckets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|b| b["bucket"] == bucket)
+        .cloned()
+        .unwrap_or_else(|| panic!("{bucket} missing in {doc:#}"))
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn buckets_from_the_admin_api_are_exact_and_auto_picks_it() {
     let Some(env) = servers::rgw() else { return };
     let s3 = s3_client(&env);
     let bucket = bucket_with_objects(&s3, "buckets-rgw", &[10, 0, 4096, 777]).await;
     let dir = tempfile::tempdir().unwrap();
-    let row = |doc: &serde_json::Value| {
-        doc["buckets"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|b| b["bucket"] == bucket.as_str())
-            .cloned()
-            .unwrap_or_else(|| panic!("{bucket} missing in {doc:#}"))
-    };
+    let row = |doc: &serde_json::Value| bucket_row(doc, &bucket);
     let rgw = json(s3scope(dir.path(), &env, true).args([
         "buckets", "--source", "rgw", "--format", "json", "--filter", &bucket,
     ]));
@@ -263,15 +266,7 @@ async fn buckets_cost_on_rgw_only_with_prices() {
     let s3 = s3_client(&env);
     let bucket = bucket_with_objects(&s3, "cost-rgw", &[10, 0, 4096, 777]).await;
     let dir = tempfile::tempdir().unwrap();
-    let row = |doc: &serde_json::Value| {
-        doc["buckets"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|b| b["bucket"] == bucket.as_str())
-            .cloned()
-            .unwrap_or_else(|| panic!("{bucket} missing in {doc:#}"))
-    };
+    let row = |doc: &serde_json::Value| bucket_row(doc, &bucket);
     let args = [
         "buckets", "--source", "rgw", "--format", "json", "--filter", &bucket,
     ];

@@ -2,8 +2,9 @@
 //! class, prices from the config file, hand-computed monthly costs.
 
 use crate::support::cmd::Run;
+use crate::support::store as store_support;
 use bytes::Bytes;
-use s3scope_store::store::{EmbeddedServer, ServerOptions};
+use s3scope_store::store::EmbeddedServer;
 use s3scope_store::{PutOptions, StorageClass};
 use std::path::Path;
 use std::time::Duration;
@@ -16,8 +17,8 @@ fn s3scope(home: &Path, config: &str, args: &[&str]) -> Run {
     let mut cmd = crate::support::cmd::s3scope(home);
     cmd.env("XDG_CONFIG_HOME", home.join("config"))
         .env("XDG_CACHE_HOME", home.join("cache"))
-        .env("AWS_ACCESS_KEY_ID", "TESTAK")
-        .env("AWS_SECRET_ACCESS_KEY", "test-secret")
+        .env("AWS_ACCESS_KEY_ID", store_support::ACCESS_KEY)
+        .env("AWS_SECRET_ACCESS_KEY", store_support::SECRET_KEY)
         .timeout(Duration::from_secs(120)) // only a hang guard
         .arg("--config")
         .arg(&path)
@@ -40,15 +41,7 @@ fn put(server: &EmbeddedServer, bucket: &str, key: &str, size: usize, class: Sto
 fn cost_columns_json_sort_and_analyser_format() {
     let rt = tokio::runtime::Runtime::new().unwrap();
     let dir = tempfile::tempdir().unwrap();
-    let server = rt
-        .block_on(EmbeddedServer::start(ServerOptions {
-            dir: dir.path().join("store"),
-            port: 0,
-            access_key: "TESTAK".into(),
-            secret_key: "test-secret".into(),
-            region: "us-east-1".into(),
-        }))
-        .unwrap();
+    let server = rt.block_on(store_support::start_in(&dir.path().join("store")));
     server.store().create_bucket("cheap").unwrap();
     server.store().create_bucket("dear").unwrap();
     // cheap: 1 MiB STANDARD + 2 MiB DEEP_ARCHIVE; dear: 3 MiB STANDARD + 1 MiB STANDARD_IA.

@@ -67,13 +67,17 @@ impl Marks {
             marks: self.marks.len() as u64,
             ..MarkedTotals::default()
         };
+        // Keys in order: what a prefix mark covers follows it directly, so one pass with the
+        // covering prefix at hand counts each object once (this runs on every draw).
+        let mut cover: Option<&str> = None;
         for (path, m) in &self.marks {
-            let covered = self.marks.iter().any(|(p, o)| {
-                o.kind == MarkKind::Prefix && p != path && path.starts_with(p.as_str())
-            });
-            if !covered {
-                t.objects += m.objects;
-                t.bytes += m.bytes;
+            if cover.is_some_and(|c| path.starts_with(c)) {
+                continue;
+            }
+            t.objects += m.objects;
+            t.bytes += m.bytes;
+            if m.kind == MarkKind::Prefix {
+                cover = Some(path);
             }
         }
         t
@@ -261,6 +265,24 @@ mod tests {
         assert_eq!(s.keys, ["c.txt"]);
         assert!(!m.toggle("a/b/", p(4, 40)), "space again unmarks");
         assert_eq!(m.totals().marks, 2);
+    }
+
+    #[test]
+    fn marks_beside_a_prefix_count_and_marks_under_it_do_not() {
+        let mut m = Marks::default();
+        let mark = |kind, objects| Mark {
+            kind,
+            objects,
+            bytes: objects * 10,
+        };
+        m.toggle("a/", mark(MarkKind::Prefix, 10));
+        m.toggle("a.txt", mark(MarkKind::Key, 1)); // sorts before "a/"
+        m.toggle("a/z/", mark(MarkKind::Prefix, 3));
+        m.toggle("a/zz.txt", mark(MarkKind::Key, 1));
+        m.toggle("a-b/", mark(MarkKind::Prefix, 2)); // beside, not under
+        m.toggle("b/c.txt", mark(MarkKind::Key, 1));
+        let t = m.totals();
+        assert_eq!((t.marks, t.objects, t.bytes), (6, 14, 140));
     }
 
     #[test]
